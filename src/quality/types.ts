@@ -1,0 +1,59 @@
+// Shapes the quality engine computes over. Plain data: the store fills them from the database,
+// `arbiter import-judgments` and simulations build them directly. Nothing here knows Prisma or chat.
+
+/** Pairwise verdict: a response id, or one of the two non-preference categories. */
+export type PairwiseChoice = string // response id | 'tie' | 'both_bad'
+
+export type JudgmentKind = 'pairwise' | 'ranking' | 'likert' | 'dimensions' | 'sft' | 'sft_review'
+
+export type FlawKind = 'factual_error' | 'safety_issue'
+
+/** One judgment as the quality engine sees it. */
+export interface QualityJudgment {
+  /** Judgment id (stable, increasing with time of recording). */
+  id: number
+  itemId: number
+  labelerId: number
+  kind: JudgmentKind
+  /** Pairwise only. */
+  choice: PairwiseChoice | null
+  /** Pairwise only: 0-based position the chosen response was *displayed* at (null for tie / both_bad). */
+  choicePosition: number | null
+  /** Ranking only: response ids, best first. */
+  ranking: string[] | null
+  /** Likert only: 1..7. */
+  rating: number | null
+  /** Dimension ratings: {dimension: 1..7}. */
+  ratings: Record<string, number> | null
+  /** Response ids in the order the labeler saw them. */
+  displayOrder: string[]
+  /** Critical flaws the labeler marked, per response id. */
+  flaws: Record<string, FlawKind[]> | null
+  flagged: boolean
+  durationMs: number | null
+  /** Epoch milliseconds. */
+  createdAt: number
+}
+
+/** What the quality engine needs to know of an item. */
+export interface QualityItem {
+  id: number
+  /** External id given at import (for reports), else null. */
+  externalId: string | null
+  kind: JudgmentKind
+  /** Response ids and their text length in characters (length bias, reading-time plausibility). */
+  responseLengths: Record<string, number>
+  /** Models that wrote each response id (leaderboard). */
+  responseModels: Record<string, string | null>
+  /** Characters of the conversation shown before the responses (reading-time plausibility). */
+  promptLength: number
+  domain: string | null
+  /** Settled answer from gold or a lead's verdict, in the judgment's own terms. */
+  gold: { winner?: PairwiseChoice; ranking?: string[]; rating?: number } | null
+}
+
+/** A labeler as named in reports. */
+export interface QualityLabeler {
+  id: number
+  name: string
+}

@@ -1,0 +1,17 @@
+// What every use case receives: the store, the clock and randomness (injected so tests
+// control time and order), and the few settings the rules need.
+import type { Store } from '../store/store'
+import type { Random } from './random'
+
+/** Dependencies of the core use cases. */
+export interface CoreContext {
+  store: Store
+  now: () => Date
+  random: Random
+  settings: {
+    /** Default minutes before an unanswered assignment returns to the pool. */
+    assignmentTtlMinutes: number
+    /** Platform user ids that are admins from the start. */
+    admins: string[]
+  }
+}

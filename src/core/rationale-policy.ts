@@ -1,0 +1,14 @@
+// When a project asks for a rationale (the guide: "Many RLHF tasks ask for a brief written
+// explanation"). close_calls asks only where the explanation teaches most: ties, both-bad, and
+// verdicts against the item's current majority.
+import { strictMajority } from './vote-split'
+import { BOTH_BAD, TIE, type RationalePolicy } from './task-types'
+
+/** Whether this verdict needs a rationale under the project's policy. */
+export function rationaleRequired(policy: RationalePolicy, verdict: string | null, earlierVerdicts: string[]): boolean {
+  if (policy === 'never' || verdict === null) return false
+  if (policy === 'always') return true
+  if (verdict === TIE || verdict === BOTH_BAD) return true
+  const majority = strictMajority(earlierVerdicts)
+  return majority !== null && majority !== verdict
+}

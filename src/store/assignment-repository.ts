@@ -1,0 +1,137 @@
+// Assignments and the claim protocol that keeps redundancy exact under concurrency.
+//
+// An item's `claimed` counts its active and answered assignments. Claiming is one conditional
+// UPDATE (`claimed < target`) plus the assignment INSERT in one transaction: PostgreSQL
+// re-checks the condition after a concurrent update commits, SQLite serializes writers, so two
+// labelers asking at once can never push an item past its target. The unique (item, labeler)
+// key makes a labeler's double request fail instead of double-assigning.
+import type { Db } from './database'
+import { fromJson, isUniqueViolation, toJson } from './json'
+
+/** An assignment as the core sees it. */
+export interface AssignmentDto {
+  id: number
+  projectId: number
+  itemId: number
+  labelerId: number
+  displayOrder: string[]
+  status: 'active' | 'answered' | 'expired' | 'skipped'
+  shownAt: Date
+  expiresAt: Date
+  answeredAt: Date | null
+}
+
+type Row = Awaited<ReturnType<Db['assignment']['findFirstOrThrow']>>
+
+function toDto(row: Row): AssignmentDto {
+  return { ...row, displayOrder: fromJson<string[]>(row.displayOrder, []), status: row.status as AssignmentDto['status'] }
+}
+
+/** What decides which items a labeler may be offered. */
+export interface CandidateQuery {
+  projectId: number
+  labelerId: number
+  gold: boolean
+  /** Domains this labeler may not see (the project restricts them to skilled labelers). */
+  excludedDomains: string[]
+  limit: number
+}
+
+export class AssignmentRepository {
+  constructor(private readonly prisma: Db) {}
+
+  async findById(id: number): Promise<AssignmentDto | null> {
+    const row = await this.prisma.assignment.findUnique({ where: { id } })
+    return row ? toDto(row) : null
+  }
+
+  /** The labeler's unanswered, unexpired assignment in a project, if any (a session resumes it). */
+  async activeFor(labelerId: number, projectId: number, now: Date): Promise<AssignmentDto | null> {
+    const row = await this.prisma.assignment.findFirst({
+      where: { labelerId, projectId, status: 'active', expiresAt: { gt: now } },
+      orderBy: { id: 'asc' },
+    })
+    return row ? toDto(row) : null
+  }
+
+  /** Items the labeler could be given now, oldest first (so items reach their redundancy in import order). */
+  async candidates(query: CandidateQuery): Promise<number[]> {
+    const rows = await this.prisma.item.findMany({
+      where: {
+        projectId: query.projectId,
+        isGold: query.gold,
+        // Gold items are shown to everyone who has not seen them; others only up to their target.
+        ...(query.gold ? {} : { claimed: { lt: this.prisma.item.fields.target } }),
+        assignments: { none: { labelerId: query.labelerId } },
+        AND: [
+          { OR: [{ authorLabelerId: null }, { authorLabelerId: { not: query.labelerId } }] },
+          ...(query.excludedDomains.length > 0 ? [{ OR: [{ domain: null }, { domain: { notIn: query.excludedDomains } }] }] : []),
+        ],
+      },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+      take: query.limit,
+    })
+    return rows.map((row) => row.id)
+  }
+
+  /** Claims one item for a labeler; null when someone else took the last slot or it was already theirs. */
+  async claim(args: { projectId: number; itemId: number; labelerId: number; displayOrder: string[]; gold: boolean; now: Date; expiresAt: Date }): Promise<AssignmentDto | null> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const claimed = await tx.item.updateMany({
+          where: { id: args.itemId, ...(args.gold ? {} : { claimed: { lt: this.prisma.item.fields.target } }) },
+          data: { claimed: { increment: 1 } },
+        })
+        if (claimed.count === 0) return null
+        const row = await tx.assignment.create({
+          data: {
+            projectId: args.projectId,
+            itemId: args.itemId,
+            labelerId: args.labelerId,
+            displayOrder: toJson(args.displayOrder),
+            shownAt: args.now,
+            expiresAt: args.expiresAt,
+          },
+        })
+        return toDto(row)
+      })
+    } catch (error) {
+      if (isUniqueViolation(error)) return null
+      throw error
+    }
+  }
+
+  /** Closes an active assignment without a judgment (expired or skipped) and frees its slot. */
+  async release(id: number, status: 'expired' | 'skipped'): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const closed = await tx.assignment.updateMany({ where: { id, status: 'active' }, data: { status } })
+      if (closed.count === 0) return false
+      const row = await tx.assignment.findUniqueOrThrow({ where: { id }, select: { itemId: true } })
+      await tx.item.update({ where: { id: row.itemId }, data: { claimed: { decrement: 1 } } })
+      return true
+    })
+  }
+
+  /** Expires overdue assignments so their items return to the pool; returns the expired ones. */
+  async expireOverdue(now: Date, limit = 500): Promise<AssignmentDto[]> {
+    const overdue = await this.prisma.assignment.findMany({ where: { status: 'active', expiresAt: { lte: now } }, take: limit, orderBy: { id: 'asc' } })
+    const expired: AssignmentDto[] = []
+    for (const row of overdue) if (await this.release(row.id, 'expired')) expired.push({ ...toDto(row), status: 'expired' })
+    return expired
+  }
+
+  /** Active assignments expiring within the window that were not reminded yet. */
+  async expiringSoon(now: Date, within: number): Promise<AssignmentDto[]> {
+    const rows = await this.prisma.assignment.findMany({
+      where: { status: 'active', remindedAt: null, expiresAt: { gt: now, lte: new Date(now.getTime() + within) } },
+      orderBy: { id: 'asc' },
+    })
+    return rows.map(toDto)
+  }
+
+  async markReminded(id: number, now: Date): Promise<boolean> {
+    const result = await this.prisma.assignment.updateMany({ where: { id, remindedAt: null }, data: { remindedAt: now } })
+    return result.count === 1
+  }
+}

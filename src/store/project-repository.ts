@@ -1,0 +1,81 @@
+// Projects: the labeling campaigns and their settings.
+import type { Db } from './database'
+import { fromJson, toJson } from './json'
+import type { RationalePolicy, TaskType } from '../core/task-types'
+
+/** A project as the core sees it. */
+export interface ProjectDto {
+  id: number
+  name: string
+  description: string
+  taskTypes: TaskType[]
+  redundancy: number
+  maxExtraOverlap: number
+  goldRate: number
+  rationalePolicy: RationalePolicy
+  dimensions: string[]
+  skillDomains: string[]
+  sftReview: boolean
+  assignmentTtlMinutes: number | null
+  active: boolean
+  anonymizeCalibration: boolean
+  slackChannel: string | null
+  slackCalibrationChannel: string | null
+  slackLeadChannel: string | null
+  discordChannel: string | null
+  discordCalibrationChannel: string | null
+  discordLeadChannel: string | null
+  calibrationCron: string | null
+  calibrationTimezone: string | null
+  createdAt: Date
+}
+
+/** Settings a project is created or changed with. */
+export type ProjectSettings = Partial<Omit<ProjectDto, 'id' | 'createdAt'>>
+
+type Row = Awaited<ReturnType<Db['project']['findFirstOrThrow']>>
+
+function toDto(row: Row): ProjectDto {
+  return {
+    ...row,
+    taskTypes: fromJson<TaskType[]>(row.taskTypes, []),
+    dimensions: fromJson<string[]>(row.dimensions, []),
+    skillDomains: fromJson<string[]>(row.skillDomains, []),
+    rationalePolicy: row.rationalePolicy as RationalePolicy,
+  }
+}
+
+function toRow(settings: ProjectSettings): Record<string, unknown> {
+  const row: Record<string, unknown> = { ...settings }
+  if (settings.taskTypes) row.taskTypes = toJson(settings.taskTypes)
+  if (settings.dimensions) row.dimensions = toJson(settings.dimensions)
+  if (settings.skillDomains) row.skillDomains = toJson(settings.skillDomains)
+  return row
+}
+
+export class ProjectRepository {
+  constructor(private readonly prisma: Db) {}
+
+  async create(settings: ProjectSettings & { name: string; taskTypes: TaskType[]; dimensions: string[] }): Promise<ProjectDto> {
+    const row = await this.prisma.project.create({ data: toRow(settings) as never })
+    return toDto(row)
+  }
+
+  async findByName(name: string): Promise<ProjectDto | null> {
+    const row = await this.prisma.project.findUnique({ where: { name } })
+    return row ? toDto(row) : null
+  }
+
+  async findById(id: number): Promise<ProjectDto | null> {
+    const row = await this.prisma.project.findUnique({ where: { id } })
+    return row ? toDto(row) : null
+  }
+
+  async list(): Promise<ProjectDto[]> {
+    return (await this.prisma.project.findMany({ orderBy: { id: 'asc' } })).map(toDto)
+  }
+
+  async update(id: number, settings: ProjectSettings): Promise<ProjectDto> {
+    return toDto(await this.prisma.project.update({ where: { id }, data: toRow(settings) as never }))
+  }
+}

@@ -1,0 +1,32 @@
+// The store: every repository over one open database. The only code that imports Prisma.
+import type { Database } from './database'
+import { AssignmentRepository } from './assignment-repository'
+import { ItemRepository } from './item-repository'
+import { JudgmentRepository } from './judgment-repository'
+import { LabelerRepository } from './labeler-repository'
+import { NotificationRepository } from './notification-repository'
+import { ProjectRepository } from './project-repository'
+
+/** All repositories, built once by the composition root. */
+export interface Store {
+  database: Database
+  projects: ProjectRepository
+  items: ItemRepository
+  labelers: LabelerRepository
+  assignments: AssignmentRepository
+  judgments: JudgmentRepository
+  notifications: NotificationRepository
+}
+
+export function createStore(database: Database): Store {
+  const prisma = database.prisma
+  return {
+    database,
+    projects: new ProjectRepository(prisma),
+    items: new ItemRepository(prisma),
+    labelers: new LabelerRepository(prisma),
+    assignments: new AssignmentRepository(prisma),
+    judgments: new JudgmentRepository(prisma),
+    notifications: new NotificationRepository(prisma),
+  }
+}

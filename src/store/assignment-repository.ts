@@ -5,7 +5,8 @@
 // re-checks the condition after a concurrent update commits, SQLite serializes writers, so two
 // labelers asking at once can never push an item past its target. The unique (item, labeler)
 // key makes a labeler's double request fail instead of double-assigning.
-import type { Db } from './database'
+import type { Database, Db } from './database'
+import { writeTransaction } from './transaction'
 import { fromJson, isUniqueViolation, toJson } from './json'
 
 /** An assignment as the core sees it. */
@@ -38,7 +39,11 @@ export interface CandidateQuery {
 }
 
 export class AssignmentRepository {
-  constructor(private readonly prisma: Db) {}
+  constructor(private readonly database: Pick<Database, 'prisma' | 'provider'>) {}
+
+  private get prisma(): Db {
+    return this.database.prisma
+  }
 
   async findById(id: number): Promise<AssignmentDto | null> {
     const row = await this.prisma.assignment.findUnique({ where: { id } })
@@ -78,7 +83,7 @@ export class AssignmentRepository {
   /** Claims one item for a labeler; null when someone else took the last slot or it was already theirs. */
   async claim(args: { projectId: number; itemId: number; labelerId: number; displayOrder: string[]; gold: boolean; now: Date; expiresAt: Date }): Promise<AssignmentDto | null> {
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      return await writeTransaction(this.database, async (tx) => {
         const claimed = await tx.item.updateMany({
           where: { id: args.itemId, ...(args.gold ? {} : { claimed: { lt: this.prisma.item.fields.target } }) },
           data: { claimed: { increment: 1 } },
@@ -104,7 +109,7 @@ export class AssignmentRepository {
 
   /** Closes an active assignment without a judgment (expired or skipped) and frees its slot. */
   async release(id: number, status: 'expired' | 'skipped'): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
+    return writeTransaction(this.database, async (tx) => {
       const closed = await tx.assignment.updateMany({ where: { id, status: 'active' }, data: { status } })
       if (closed.count === 0) return false
       const row = await tx.assignment.findUniqueOrThrow({ where: { id }, select: { itemId: true } })

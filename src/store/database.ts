@@ -8,6 +8,7 @@ import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaClient as SqliteClient } from './prisma-client/sqlite/client'
 import { PrismaClient as PostgresClient } from './prisma-client/postgresql/client'
 import { applyMigrations, type MigrationReport } from './migrate'
+import { serializedAdapter } from './serialized-sqlite-adapter'
 
 /** The Prisma client type repositories use (identical API for both databases). */
 export type Db = SqliteClient
@@ -48,7 +49,8 @@ export async function openDatabase(
     const file = sqlitePath(url)
     mkdirSync(dirname(file), { recursive: true })
     // timeout is better-sqlite3's busy timeout: several processes may share the file (WAL).
-    const prisma = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }) })
+    const adapter = serializedAdapter(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }))
+    const prisma = new SqliteClient({ adapter })
     return { provider, url, prisma, migrations, close: () => prisma.$disconnect() }
   }
   const pg = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) })

@@ -118,6 +118,10 @@ export class ItemRepository {
     return (await this.prisma.item.findMany({ where: { id: { in: ids } } })).map(itemFromRow)
   }
 
+  async page(projectId: number, afterId: number, limit: number): Promise<ItemDto[]> {
+    return itemPage(this.prisma, projectId, afterId, limit)
+  }
+
   async setVerdict(id: number, verdict: Gold | null): Promise<void> {
     await this.prisma.item.update({ where: { id }, data: { verdict: toJson(verdict) } })
   }
@@ -131,4 +135,10 @@ export class ItemRepository {
     ])
     return { items, complete, gold }
   }
+}
+
+/** One page of a project's items in id order (keyset pagination for streaming readers). */
+export async function itemPage(prisma: Db, projectId: number, afterId: number, limit: number): Promise<ItemDto[]> {
+  const rows = await prisma.item.findMany({ where: { projectId, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: limit })
+  return rows.map(itemFromRow)
 }

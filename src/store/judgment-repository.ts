@@ -1,5 +1,6 @@
 // Judgments: recorded exactly once per assignment, stored in columns the quality metrics query.
-import type { Db } from './database'
+import type { Database, Db } from './database'
+import { writeTransaction } from './transaction'
 import { fromJson, isUniqueViolation, toJson } from './json'
 import type { FlawKind, ItemKind } from '../core/task-types'
 
@@ -63,7 +64,11 @@ export type RecordOutcome =
   | { status: 'closed' }
 
 export class JudgmentRepository {
-  constructor(private readonly prisma: Db) {}
+  constructor(private readonly database: Pick<Database, 'prisma' | 'provider'>) {}
+
+  private get prisma(): Db {
+    return this.database.prisma
+  }
 
   async findByAssignment(assignmentId: number): Promise<JudgmentDto | null> {
     const row = await this.prisma.judgment.findUnique({ where: { assignmentId } })
@@ -91,7 +96,7 @@ export class JudgmentRepository {
     nextTarget: (item: { judged: number; target: number; isGold: boolean }, judgments: JudgmentDto[]) => number
   }): Promise<RecordOutcome> {
     try {
-      const outcome = await this.prisma.$transaction(async (tx) => {
+      const outcome = await writeTransaction(this.database, async (tx) => {
         const closed = await tx.assignment.updateMany({ where: { id: args.assignmentId, status: 'active' }, data: { status: 'answered', answeredAt: args.now } })
         if (closed.count === 0) return null
         const row = await tx.judgment.create({ data: { ...toRow(args.judgment), createdAt: args.judgment.createdAt ?? args.now } })
@@ -115,13 +120,27 @@ export class JudgmentRepository {
   /** Stores judgments made elsewhere (no assignment); counts them on their items. */
   async insertImported(judgments: NewJudgment[]): Promise<number> {
     if (judgments.length === 0) return 0
-    await this.prisma.$transaction(async (tx) => {
+    await writeTransaction(this.database, async (tx) => {
       await tx.judgment.createMany({ data: judgments.map(toRow) })
       const perItem = new Map<number, number>()
       for (const j of judgments) perItem.set(j.itemId, (perItem.get(j.itemId) ?? 0) + 1)
       for (const [itemId, count] of perItem) await tx.item.update({ where: { id: itemId }, data: { judged: { increment: count }, claimed: { increment: count } } })
     })
     return judgments.length
+  }
+
+  /** Judgments on these items, optionally within a time range and of some kinds. */
+  async forItems(itemIds: number[], filter: { since?: Date; until?: Date; kinds?: ItemKind[] } = {}): Promise<JudgmentDto[]> {
+    if (itemIds.length === 0) return []
+    const rows = await this.prisma.judgment.findMany({
+      where: {
+        itemId: { in: itemIds },
+        ...(filter.kinds ? { kind: { in: filter.kinds } } : {}),
+        ...(filter.since || filter.until ? { createdAt: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } } : {}),
+      },
+      orderBy: { id: 'asc' },
+    })
+    return rows.map(judgmentFromRow)
   }
 
   async setReviewStatus(id: number, reviewStatus: 'pending' | 'accepted' | 'rejected'): Promise<void> {

@@ -25,8 +25,8 @@ export function createStore(database: Database): Store {
     projects: new ProjectRepository(prisma),
     items: new ItemRepository(prisma),
     labelers: new LabelerRepository(prisma),
-    assignments: new AssignmentRepository(prisma),
-    judgments: new JudgmentRepository(prisma),
+    assignments: new AssignmentRepository(database),
+    judgments: new JudgmentRepository(database),
     notifications: new NotificationRepository(prisma),
   }
 }

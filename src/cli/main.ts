@@ -1,0 +1,122 @@
+// The `arbiter` command line. Each command's module is imported only when it runs, so a
+// command that needs no database or chat SDK (agreement) starts in a fraction of a second.
+import { Command, InvalidArgumentError, Option } from 'commander'
+import { IMPORT_FORMATS } from '../core/import/item-formats'
+import { EXPORT_FORMATS } from '../core/export/export-formats'
+import { parseDate } from './io'
+
+const program = new Command()
+program
+  .name('arbiter')
+  .description('Arbiter: SFT and RLHF labeling in Slack and Discord.\nConfiguration comes from the environment (README, "Configuration"); with none, data lives in ./data/arbiter.db.')
+  .showHelpAfterError()
+
+const date = (value: string) => {
+  try {
+    return parseDate(value)
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message)
+  }
+}
+
+function run(action: () => Promise<number>): Promise<void> {
+  return action().then((code) => {
+    process.exitCode = code
+  })
+}
+
+program
+  .command('migrate')
+  .description('apply pending database migrations (the bot also does this on start)')
+  .action(() =>
+    run(async () => {
+      const { runMigrate } = await import('./migrate-command')
+      return runMigrate()
+    }),
+  )
+
+program
+  .command('import')
+  .description('import a JSONL batch of items into a project (.gz files are read directly)')
+  .argument('<file>', 'JSONL file, one item per line')
+  .requiredOption('--project <name>', 'project to import into')
+  .addOption(new Option('--format <format>', 'line format').choices(IMPORT_FORMATS).default('arbiter'))
+  .option('--skip-invalid', 'import the good lines even when some are bad', false)
+  .action((file: string, options: { project: string; format: (typeof IMPORT_FORMATS)[number]; skipInvalid: boolean }) =>
+    run(async () => (await import('./import-command')).importCommand(file, options)),
+  )
+
+program
+  .command('export')
+  .description('stream a project\'s labels as JSONL in a training format')
+  .requiredOption('--project <name>', 'project to export')
+  .addOption(new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).makeOptionMandatory())
+  .option('--out <file>', 'write to a file instead of standard output')
+  .option('--agreeing', "only judgments that agree with the item's gold, lead verdict or majority", false)
+  .option('--consensus', "one label per item: its gold, lead verdict or strict majority", false)
+  .option('--since <date>', 'only judgments recorded on or after this date', date)
+  .option('--until <date>', 'only judgments recorded before this date', date)
+  .action((options) =>
+    run(async () => (await import('./export-command')).exportCommand({ ...options, projectName: options.project })),
+  )
+
+const projectOptions = (command: Command) =>
+  command
+    .option('--description <text>', 'what the campaign is for')
+    .option('--types <list>', 'allowed task types: pairwise,ranking,likert,dimensions,sft')
+    .option('--redundancy <n>', 'labelers per item')
+    .option('--max-extra-overlap <n>', 'extra labelers for items whose first judgments split')
+    .option('--gold-rate <r>', 'share of tasks that are gold items, 0–1')
+    .addOption(new Option('--rationale <policy>', 'when a rationale is required').choices(['never', 'always', 'close_calls']))
+    .option('--dimensions <list>', 'rating dimensions, comma-separated')
+    .option('--skill-domains <list>', 'domains whose items go only to labelers with that skill')
+    .option('--sft-review', 'send SFT submissions to review by another labeler')
+    .option('--no-sft-review', 'accept SFT submissions without review')
+    .option('--ttl-minutes <n>', 'minutes before an unanswered task returns to the pool')
+    .option('--anonymize', 'anonymize labelers in calibration threads')
+    .option('--no-anonymize', 'name labelers in calibration threads')
+    .option('--slack-channel <id>', 'Slack channel for the project')
+    .option('--slack-calibration-channel <id>', 'Slack channel for calibration threads')
+    .option('--slack-lead-channel <id>', 'Slack channel for lead notices')
+    .option('--discord-channel <id>', 'Discord channel for the project')
+    .option('--discord-calibration-channel <id>', 'Discord channel for calibration threads')
+    .option('--discord-lead-channel <id>', 'Discord channel for lead notices')
+    .option('--calibration-cron <cron>', 'calibration schedule, e.g. "0 10 * * 1-5"')
+    .option('--calibration-timezone <zone>', 'time zone of the calibration schedule, e.g. Europe/Paris')
+
+const project = program.command('project').description('manage labeling projects')
+projectOptions(project.command('create').description('create a project').argument('<name>')).action((name: string, flags) =>
+  run(async () => (await import('./project-command')).projectCreate(name, flags)),
+)
+project.command('list').description('list projects').action(() => run(async () => (await import('./project-command')).projectList()))
+project
+  .command('show')
+  .description("show a project's settings and progress")
+  .argument('<name>')
+  .action((name: string) => run(async () => (await import('./project-command')).projectShow(name)))
+projectOptions(project.command('set').description("change a project's settings").argument('<name>'))
+  .option('--active', 'offer the project\'s tasks')
+  .option('--no-active', 'pause the project')
+  .action((name: string, flags) => run(async () => (await import('./project-command')).projectSet(name, flags)))
+
+const labeler = program.command('labeler').description('manage labelers')
+labeler.command('list').description('list labelers and their roles').action(() => run(async () => (await import('./labeler-command')).labelerList()))
+labeler
+  .command('role')
+  .description('set a labeler\'s role')
+  .argument('<labeler>', 'platform user id, display name, or #id')
+  .argument('<role>', 'labeler, lead or admin')
+  .action((handle: string, role: string) => run(async () => (await import('./labeler-command')).labelerRole(handle, role)))
+labeler
+  .command('skills')
+  .description("set a labeler's domain skills")
+  .argument('<labeler>', 'platform user id, display name, or #id')
+  .argument('<skills>', 'comma-separated domains ("" for none)')
+  .action((handle: string, skills: string) => run(async () => (await import('./labeler-command')).labelerSkills(handle, skills)))
+
+program.parseAsync(process.argv).catch(async (error: unknown) => {
+  const { isArbiterError } = await import('../core/errors')
+  if (isArbiterError(error)) process.stderr.write(`arbiter: ${error.message}\n`)
+  else process.stderr.write(`arbiter: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exitCode = 1
+})

@@ -1,0 +1,96 @@
+// Streams a project's labels as JSONL in a training format.
+//
+// Items are read a page at a time with their judgments, so memory stays flat whatever the size
+// of the project; `write` may return a promise to apply the output stream's backpressure.
+import { ArbiterError } from '../errors'
+import type { CoreContext } from '../context'
+import { goldAgrees } from '../gold'
+import { strictMajority, verdictOf } from '../vote-split'
+import type { Gold } from '../task-types'
+import type { ItemDto } from '../../store/item-repository'
+import type { JudgmentDto } from '../../store/judgment-repository'
+import { KINDS_FOR_FORMAT, judgmentRow, trainingRows, type ExportFormat, type Label } from './export-formats'
+
+export interface ExportOptions {
+  projectName: string
+  format: ExportFormat
+  /** Keep only judgments that agree with the item's settled answer (lead verdict, gold, else strict majority). */
+  agreeing?: boolean
+  /** One row set per item from its settled answer instead of one per judgment. */
+  consensus?: boolean
+  since?: Date
+  until?: Date
+}
+
+const PAGE = 1_000
+
+/** The item's settled answer: a lead's verdict, its gold, or the strict majority of its judgments. */
+export function settledAnswer(item: ItemDto, judgments: JudgmentDto[]): { gold: Gold } | { majority: string } | null {
+  const settled = item.verdict ?? item.gold
+  if (settled) return { gold: settled }
+  const majority = strictMajority(judgments.map(verdictOf).filter((v): v is string => v !== null))
+  return majority === null ? null : { majority }
+}
+
+function agrees(answer: NonNullable<ReturnType<typeof settledAnswer>>, judgment: JudgmentDto): boolean {
+  return 'gold' in answer ? goldAgrees(answer.gold, judgment) === true : verdictOf(judgment) === answer.majority
+}
+
+function consensusLabel(item: ItemDto, judgments: JudgmentDto[]): Label | null {
+  const answer = settledAnswer(item, judgments)
+  if (!answer) return null
+  const empty = { choice: null, ranking: null, rating: null, sft: null, reviewStatus: null }
+  if ('gold' in answer) {
+    const g = answer.gold
+    if ('winner' in g) return { ...empty, kind: 'pairwise', choice: g.winner }
+    if ('ranking' in g) return { ...empty, kind: 'ranking', ranking: g.ranking }
+    return { ...empty, kind: 'likert', rating: g.rating }
+  }
+  // A majority verdict: the first judgment that gives it stands for the item.
+  return judgments.find((j) => verdictOf(j) === answer.majority) ?? null
+}
+
+/** Writes the export; returns how many rows were written. */
+export async function exportData(ctx: CoreContext, options: ExportOptions, write: (line: string) => void | Promise<void>): Promise<number> {
+  const project = await ctx.store.projects.findByName(options.projectName)
+  if (!project) throw new ArbiterError('PROJECT_NOT_FOUND', `No project is named "${options.projectName}".`)
+  const labelers = new Map((await ctx.store.labelers.list()).map((l) => [l.id, { name: l.displayName, platform: l.platform }]))
+  const kinds = KINDS_FOR_FORMAT[options.format]
+  let rows = 0
+  let afterId = 0
+  for (;;) {
+    const items = await ctx.store.items.page(project.id, afterId, PAGE)
+    if (items.length === 0) break
+    afterId = items.at(-1)!.id
+    const judgments = await ctx.store.judgments.forItems(
+      items.map((i) => i.id),
+      { since: options.since, until: options.until, kinds },
+    )
+    const byItem = new Map<number, JudgmentDto[]>()
+    for (const j of judgments) {
+      const list = byItem.get(j.itemId)
+      if (list) list.push(j)
+      else byItem.set(j.itemId, [j])
+    }
+    let chunk = ''
+    for (const item of items) {
+      const own = byItem.get(item.id) ?? []
+      if (options.consensus && options.format !== 'judgments') {
+        const label = item.type === 'sft' ? null : consensusLabel(item, own)
+        const labels: Label[] = label ? [label] : item.type === 'sft' ? own : []
+        for (const l of labels) for (const row of trainingRows(options.format, item, l)) ((chunk += JSON.stringify(row) + '\n'), rows++)
+        continue
+      }
+      const answer = options.agreeing ? settledAnswer(item, own) : null
+      for (const judgment of own) {
+        if (options.agreeing && (!answer || !agrees(answer, judgment))) continue
+        if (options.format === 'judgments') {
+          chunk += JSON.stringify(judgmentRow(item, judgment, labelers.get(judgment.labelerId), project.name)) + '\n'
+          rows++
+        } else for (const row of trainingRows(options.format, item, judgment)) ((chunk += JSON.stringify(row) + '\n'), rows++)
+      }
+    }
+    if (chunk) await write(chunk)
+  }
+  return rows
+}

@@ -1,0 +1,488 @@
+// The guide's labeling biases, one test each per labeler, against a baseline that excludes the
+// labeler (a biased labeler must not move the bar they are measured against). Tests only run above
+// a minimum sample; p-values are one-sided; flags are decided later by the report's FDR family.
+import type { LeaveOneOut } from './agreement'
+import type { TestFamily, TestOutcome } from './fdr'
+import { KIND_LIKERT, KIND_PAIRWISE, type ProjectIndex } from './project-index'
+import { binomialLower, binomialUpper, medianExcluding, twoProportionZTest } from './stats'
+
+/** Whether a test ran. */
+export type TestStatus = 'tested' | 'not_enough_data'
+
+/** One test of one labeler with the numbers a lead needs to believe it. */
+export interface TestResult<E> extends TestOutcome {
+  status: TestStatus
+  /** Headline figure: a share, a rate or a ratio (see the evidence). */
+  value: number | null
+  /** Sample the test used, and the minimum before it runs. */
+  n: number
+  minSample: number
+  evidence: E
+}
+
+/** Position bias: decisive wins given to the response displayed first, against 50%. */
+export interface PositionEvidence {
+  firstChosen: number
+  decisive: number
+  firstShare: number | null
+  expectedShare: number
+  test: string
+}
+
+/** A count out of a total. */
+export interface Share {
+  k: number
+  n: number
+  rate: number | null
+}
+
+/** Length bias: preference for the longer response, against the others' consensus on the same items. */
+export interface LengthEvidence {
+  /** Decisive pairwise judgments on items with responses of different length. */
+  longerChosen: number
+  decisive: number
+  longerShare: number | null
+  /** On the items where the others had a decisive consensus: how often that consensus was the longer one. */
+  othersLongerShare: number | null
+  compared: number
+  /** Switches to the longer response when the others chose the shorter one ... */
+  choseLongerWhenOthersChoseShorter: Share
+  /** ... against switches to the shorter one when the others chose the longer one. */
+  choseShorterWhenOthersChoseLonger: Share
+  test: string
+}
+
+/** Tie overuse: tie rate against the rest of the team. */
+export interface TieEvidence {
+  ties: number
+  pairwise: number
+  tieRate: number | null
+  teamTieRate: number | null
+  test: string
+}
+
+/** Scale compression: share of Likert ratings in 4–6, and the range used. */
+export interface ScaleEvidence {
+  middle: number
+  ratings: number
+  middleShare: number | null
+  teamMiddleShare: number | null
+  range: [number, number] | null
+  teamRange: [number, number] | null
+  distinctRatings: number
+  test: string
+}
+
+/** Speed: time on task, and judgments faster than the reading floor. */
+export interface SpeedEvidence {
+  timed: number
+  medianMs: number | null
+  teamMedianMs: number | null
+  /** Labeler's median over the team's. */
+  medianRatio: number | null
+  tooFast: number
+  tooFastShare: number | null
+  teamTooFastShare: number | null
+  readingCharsPerSecond: number
+  test: string
+}
+
+/** Leave-one-out agreement against the rest of the team. */
+export interface AgreementEvidence {
+  agreed: number
+  compared: number
+  rate: number | null
+  teamRate: number | null
+  goldCorrect: number
+  goldItems: number
+  goldAccuracy: number | null
+  test: string
+}
+
+/** Flags raised against the rest of the team. */
+export interface FlagEvidence {
+  flagsRaised: number
+  judgments: number
+  flagRate: number | null
+  teamFlagRate: number | null
+  test: string
+}
+
+/** Safety floor: near misses (a breach of the guide's rule, counted, not tested) and flag overuse. */
+export interface SafetyResult {
+  flagged: boolean
+  /** Judgments where a response the labeler marked with a critical flaw won, tied, or ranked above an unmarked one. */
+  nearMisses: number
+  nearMissJudgmentIds: number[]
+  flagsRaised: number
+  flagOveruse: TestResult<FlagEvidence>
+}
+
+/** The five bias tests of one labeler. */
+export interface LabelerBiases {
+  position: TestResult<PositionEvidence>
+  length: TestResult<LengthEvidence>
+  tie: TestResult<TieEvidence>
+  scale: TestResult<ScaleEvidence>
+  speed: TestResult<SpeedEvidence>
+}
+
+/** Minimum samples before a test runs (decisive judgments, compared judgments, ratings, timed judgments). */
+export interface MinSamples {
+  position: number
+  length: number
+  tie: number
+  scale: number
+  speed: number
+  agreement: number
+  flags: number
+}
+
+/** Defaults chosen so that a labeler with a few dozen judgments is tested and five never are. */
+export const DEFAULT_MIN_SAMPLES: MinSamples = { position: 30, length: 30, tie: 30, scale: 20, speed: 20, agreement: 20, flags: 30 }
+
+/** Options of the bias tests. */
+export interface BiasOptions {
+  minSamples?: Partial<MinSamples>
+  /** Agreement flags only when the labeler's rate is at least this far below the team's (default 0.1). */
+  agreementMinDrop?: number
+  /** Speed flags only when at least this share of timed judgments beat the reading floor (default 0.1). */
+  speedMinTooFastShare?: number
+  /** Flag overuse needs a rate at least this far above the team's (default 0.05). */
+  flagMinExcess?: number
+  /** Near misses at which safety is flagged (default 1: the guide makes the floor non-negotiable). */
+  nearMissLimit?: number
+}
+
+/** Everything the bias pass produces for one labeler. */
+export interface LabelerTests {
+  agreement: TestResult<AgreementEvidence>
+  biases: LabelerBiases
+  safety: SafetyResult
+}
+
+const rate = (k: number, n: number): number | null => (n > 0 ? k / n : null)
+
+// Team baselines are smoothed by half a count on each side so that a team that never ties (or is
+// never too fast) does not make a single tie an impossible event with p = 0.
+const baseline = (k: number, n: number): number => (k + 0.5) / (n + 1)
+
+function result<E>(n: number, minSample: number, value: number | null, evidence: E, p: () => number): TestResult<E> {
+  const tested = n >= minSample
+  return { status: tested ? 'tested' : 'not_enough_data', flagged: false, value, p: tested ? p() : null, pAdjusted: null, n, minSample, evidence }
+}
+
+/**
+ * Runs every labeler's agreement, bias, flag and safety tests and adds them to `family`; flags are
+ * set when the family is adjusted.
+ */
+export function computeLabelerTests(index: ProjectIndex, loo: LeaveOneOut, family: TestFamily, options: BiasOptions = {}): LabelerTests[] {
+  const min: MinSamples = { ...DEFAULT_MIN_SAMPLES, ...options.minSamples }
+  const agreementMinDrop = options.agreementMinDrop ?? 0.1
+  const speedMinShare = options.speedMinTooFastShare ?? 0.1
+  const flagMinExcess = options.flagMinExcess ?? 0.05
+  const nearMissLimit = options.nearMissLimit ?? 1
+  const L = index.labelers.length
+  const n = index.jItem.length
+  const { jItem, jLabeler, jKind, jCat, jPos, jLonger, jRating, jTooFast, jDuration, jFlagged, jNearMiss, respStart, respLength, tieCat, slots } = index
+  const { score, gold, othersCat } = loo
+
+  // Per-labeler counters, one typed array each.
+  const judgments = new Float64Array(L)
+  const agreed = new Float64Array(L)
+  const compared = new Float64Array(L)
+  const goldCorrect = new Float64Array(L)
+  const goldItems = new Float64Array(L)
+  const pairwise = new Float64Array(L)
+  const ties = new Float64Array(L)
+  const decisive = new Float64Array(L)
+  const firstChosen = new Float64Array(L)
+  const lengthDecisive = new Float64Array(L)
+  const longerChosen = new Float64Array(L)
+  const othersShorterN = new Float64Array(L)
+  const othersShorterSwitch = new Float64Array(L)
+  const othersLongerN = new Float64Array(L)
+  const othersLongerSwitch = new Float64Array(L)
+  const ratings = new Float64Array(L)
+  const middle = new Float64Array(L)
+  const ratingMin = new Float64Array(L).fill(Infinity)
+  const ratingMax = new Float64Array(L).fill(-Infinity)
+  const ratingSeen = new Uint8Array(L * 8)
+  const timed = new Float64Array(L)
+  const tooFast = new Float64Array(L)
+  const flags = new Float64Array(L)
+  const nearMisses = new Float64Array(L)
+
+  for (let j = 0; j < n; j++) {
+    const l = jLabeler[j]!
+    judgments[l]!++
+    if (jFlagged[j]) flags[l]!++
+    if (jNearMiss[j]) nearMisses[l]!++
+    if (jTooFast[j]! >= 0) {
+      timed[l]!++
+      if (jTooFast[j] === 1) tooFast[l]!++
+    }
+    const s = score[j]!
+    if (s === s) {
+      agreed[l]! += s
+      compared[l]!++
+    }
+    const g = gold[j]!
+    if (g === g) {
+      goldCorrect[l]! += g
+      goldItems[l]!++
+    }
+    const kind = jKind[j]!
+    if (kind === KIND_PAIRWISE) {
+      pairwise[l]!++
+      const cat = jCat[j]!
+      if (cat === tieCat) ties[l]!++
+      if (cat < slots && jPos[j]! >= 0) {
+        decisive[l]!++
+        if (jPos[j] === 0) firstChosen[l]!++
+      }
+      const longer = jLonger[j]!
+      if (longer >= 0) {
+        lengthDecisive[l]!++
+        if (longer === 1) longerChosen[l]!++
+        const others = othersCat[j]!
+        if (others >= 0 && others < slots) {
+          const start = respStart[jItem[j]!]!
+          const othersChoseLonger = respLength[start + others]! > respLength[start + 1 - others]!
+          if (othersChoseLonger) {
+            othersLongerN[l]!++
+            if (longer === 0) othersLongerSwitch[l]!++
+          } else {
+            othersShorterN[l]!++
+            if (longer === 1) othersShorterSwitch[l]!++
+          }
+        }
+      }
+    } else if (kind === KIND_LIKERT) {
+      const r = jRating[j]!
+      ratings[l]!++
+      if (r >= 4 && r <= 6) middle[l]!++
+      if (r < ratingMin[l]!) ratingMin[l] = r
+      if (r > ratingMax[l]!) ratingMax[l] = r
+      ratingSeen[l * 8 + r] = 1
+    }
+  }
+
+  const sum = (a: Float64Array): number => a.reduce((x, y) => x + y, 0)
+  const team = {
+    agreed: sum(agreed),
+    compared: sum(compared),
+    pairwise: sum(pairwise),
+    ties: sum(ties),
+    ratings: sum(ratings),
+    middle: sum(middle),
+    timed: sum(timed),
+    tooFast: sum(tooFast),
+    judgments: sum(judgments),
+    flags: sum(flags),
+  }
+
+  // Durations: the team's sorted once, each labeler's sorted on its own; team medians exclude the labeler.
+  let durationCount = 0
+  for (let j = 0; j < n; j++) if (jDuration[j]! === jDuration[j]!) durationCount++
+  const allDurations = new Float64Array(durationCount)
+  {
+    let k = 0
+    for (let j = 0; j < n; j++) if (jDuration[j]! === jDuration[j]!) allDurations[k++] = jDuration[j]!
+    allDurations.sort()
+  }
+
+  const reports: LabelerTests[] = []
+  const nearMissIds = collectNearMissIds(index)
+  for (let l = 0; l < L; l++) {
+    const others = (key: keyof typeof team, own: Float64Array): number => team[key] - own[l]!
+    const ratingRange = (min: number, max: number): [number, number] | null => (Number.isFinite(min) ? [min, max] : null)
+
+    const teamAgreement = rate(others('agreed', agreed), others('compared', compared))
+    const agreementRate = rate(agreed[l]!, compared[l]!)
+    const agreement = result<AgreementEvidence>(
+      compared[l]!,
+      min.agreement,
+      agreementRate,
+      {
+        agreed: agreed[l]!,
+        compared: compared[l]!,
+        rate: agreementRate,
+        teamRate: teamAgreement,
+        goldCorrect: goldCorrect[l]!,
+        goldItems: goldItems[l]!,
+        goldAccuracy: rate(goldCorrect[l]!, goldItems[l]!),
+        test: 'one-sided exact binomial: agreements with the others’ consensus, against the rest of the team’s agreement rate',
+      },
+      () => binomialLower(Math.round(agreed[l]!), compared[l]!, baseline(others('agreed', agreed), others('compared', compared))),
+    )
+    family.add(agreement, agreementRate !== null && teamAgreement !== null && agreementRate <= teamAgreement - agreementMinDrop)
+
+    const position = result<PositionEvidence>(
+      decisive[l]!,
+      min.position,
+      rate(firstChosen[l]!, decisive[l]!),
+      {
+        firstChosen: firstChosen[l]!,
+        decisive: decisive[l]!,
+        firstShare: rate(firstChosen[l]!, decisive[l]!),
+        expectedShare: 0.5,
+        test: 'one-sided exact binomial against 0.5',
+      },
+      () => binomialUpper(firstChosen[l]!, decisive[l]!, 0.5),
+    )
+    family.add(position)
+
+    // Comparing raw "longer" rates would flag every noisy honest labeler whenever the true winners
+    // lean short: noise pulls any rate towards 50%. Conditioning on the others' verdict removes
+    // that: an unbiased labeler departs from the others at the same rate whichever response they chose.
+    const sn = othersShorterN[l]!
+    const ln = othersLongerN[l]!
+    const length = result<LengthEvidence>(
+      sn + ln,
+      min.length,
+      rate(longerChosen[l]!, lengthDecisive[l]!),
+      {
+        longerChosen: longerChosen[l]!,
+        decisive: lengthDecisive[l]!,
+        longerShare: rate(longerChosen[l]!, lengthDecisive[l]!),
+        othersLongerShare: rate(ln, sn + ln),
+        compared: sn + ln,
+        choseLongerWhenOthersChoseShorter: { k: othersShorterSwitch[l]!, n: sn, rate: rate(othersShorterSwitch[l]!, sn) },
+        choseShorterWhenOthersChoseLonger: { k: othersLongerSwitch[l]!, n: ln, rate: rate(othersLongerSwitch[l]!, ln) },
+        test: 'one-sided two-proportion z-test: switches to the longer response vs switches to the shorter, against the others’ consensus on the same items',
+      },
+      () => (sn < 5 || ln < 5 ? 1 : twoProportionZTest(othersShorterSwitch[l]!, sn, othersLongerSwitch[l]!, ln, 'greater').p),
+    )
+    family.add(length)
+
+    const teamTieRate = rate(others('ties', ties), others('pairwise', pairwise))
+    const tie = result<TieEvidence>(
+      pairwise[l]!,
+      min.tie,
+      rate(ties[l]!, pairwise[l]!),
+      {
+        ties: ties[l]!,
+        pairwise: pairwise[l]!,
+        tieRate: rate(ties[l]!, pairwise[l]!),
+        teamTieRate,
+        test: 'one-sided exact binomial against the rest of the team’s tie rate',
+      },
+      () => binomialUpper(ties[l]!, pairwise[l]!, baseline(others('ties', ties), others('pairwise', pairwise))),
+    )
+    family.add(tie)
+
+    let teamMin = Infinity
+    let teamMax = -Infinity
+    let distinct = 0
+    for (let r = 1; r <= 7; r++) if (ratingSeen[l * 8 + r]) distinct++
+    for (let m = 0; m < L; m++) {
+      if (m === l || ratings[m] === 0) continue
+      if (ratingMin[m]! < teamMin) teamMin = ratingMin[m]!
+      if (ratingMax[m]! > teamMax) teamMax = ratingMax[m]!
+    }
+    const scale = result<ScaleEvidence>(
+      ratings[l]!,
+      min.scale,
+      rate(middle[l]!, ratings[l]!),
+      {
+        middle: middle[l]!,
+        ratings: ratings[l]!,
+        middleShare: rate(middle[l]!, ratings[l]!),
+        teamMiddleShare: rate(others('middle', middle), others('ratings', ratings)),
+        range: ratingRange(ratingMin[l]!, ratingMax[l]!),
+        teamRange: ratingRange(teamMin, teamMax),
+        distinctRatings: distinct,
+        test: 'one-sided exact binomial: ratings in 4–6 against the rest of the team’s share',
+      },
+      () => binomialUpper(middle[l]!, ratings[l]!, baseline(others('middle', middle), others('ratings', ratings))),
+    )
+    family.add(scale)
+
+    const own = ownDurations(index, l)
+    const medianMs = own.length > 0 ? median(own) : null
+    const teamMedianMs = allDurations.length > own.length ? medianExcluding(allDurations, own) : null
+    const tooFastShare = rate(tooFast[l]!, timed[l]!)
+    const teamTooFastShare = rate(others('tooFast', tooFast), others('timed', timed))
+    const speed = result<SpeedEvidence>(
+      timed[l]!,
+      min.speed,
+      tooFastShare,
+      {
+        timed: timed[l]!,
+        medianMs,
+        teamMedianMs,
+        medianRatio: medianMs !== null && teamMedianMs !== null && teamMedianMs > 0 ? medianMs / teamMedianMs : null,
+        tooFast: tooFast[l]!,
+        tooFastShare,
+        teamTooFastShare,
+        readingCharsPerSecond: index.readingCharsPerSecond,
+        test: `one-sided exact binomial: judgments faster than ${index.readingCharsPerSecond} characters a second of text shown, against the rest of the team’s share`,
+      },
+      () => binomialUpper(tooFast[l]!, timed[l]!, baseline(others('tooFast', tooFast), others('timed', timed))),
+    )
+    family.add(speed, tooFastShare !== null && tooFastShare >= speedMinShare && tooFastShare > (teamTooFastShare ?? 0))
+
+    const flagRate = rate(flags[l]!, judgments[l]!)
+    const teamFlagRate = rate(others('flags', flags), others('judgments', judgments))
+    const flagOveruse = result<FlagEvidence>(
+      judgments[l]!,
+      min.flags,
+      flagRate,
+      {
+        flagsRaised: flags[l]!,
+        judgments: judgments[l]!,
+        flagRate,
+        teamFlagRate,
+        test: 'one-sided exact binomial against the rest of the team’s flag rate',
+      },
+      () => binomialUpper(flags[l]!, judgments[l]!, baseline(others('flags', flags), others('judgments', judgments))),
+    )
+    family.add(flagOveruse, flagRate !== null && flagRate >= (teamFlagRate ?? 0) + flagMinExcess)
+
+    reports.push({
+      agreement,
+      biases: { position, length, tie, scale, speed },
+      safety: {
+        flagged: nearMisses[l]! >= nearMissLimit,
+        nearMisses: nearMisses[l]!,
+        nearMissJudgmentIds: nearMissIds[l] ?? [],
+        flagsRaised: flags[l]!,
+        flagOveruse,
+      },
+    })
+  }
+  return reports
+}
+
+function ownDurations(index: ProjectIndex, l: number): Float64Array {
+  const start = index.byLabelerStart[l]!
+  const end = index.byLabelerStart[l + 1]!
+  const values = new Float64Array(end - start)
+  let k = 0
+  for (let r = start; r < end; r++) {
+    const d = index.jDuration[index.byLabeler[r]!]!
+    if (d === d) values[k++] = d
+  }
+  const own = values.subarray(0, k)
+  own.sort()
+  return own
+}
+
+function median(sorted: Float64Array): number {
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+// At most 20 ids per labeler: enough to open the judgments, small enough for a report.
+function collectNearMissIds(index: ProjectIndex): number[][] {
+  const ids: number[][] = []
+  const judgments = index.data.judgments
+  for (let j = 0; j < index.jNearMiss.length; j++) {
+    if (!index.jNearMiss[j]) continue
+    const l = index.jLabeler[j]!
+    const list = (ids[l] ??= [])
+    if (list.length < 20) list.push(judgments[j]!.id)
+  }
+  return ids
+}

@@ -1,0 +1,343 @@
+// One pass over the judgments turns the object lists into flat typed arrays grouped by item and by
+// labeler. Every analysis then loops over integers: at a million judgments, per-judgment objects,
+// Maps and string keys in the inner loops are what make the difference between 1 s and 30 s.
+import type { QualityItem, QualityJudgment, QualityLabeler } from '../types'
+
+/** The three lists an analysis reads, as the store or a simulation provides them. */
+export interface ProjectData {
+  items: readonly QualityItem[]
+  labelers: readonly QualityLabeler[]
+  judgments: readonly QualityJudgment[]
+}
+
+/** The two pairwise verdicts that are not a response id. */
+export const TIE = 'tie'
+export const BOTH_BAD = 'both_bad'
+
+/** Judgment kinds the analytics distinguish (the rest count only towards volume and speed). */
+export const KIND_OTHER = 0
+export const KIND_PAIRWISE = 1
+export const KIND_RANKING = 2
+export const KIND_LIKERT = 3
+
+const kindCode = (kind: string): number =>
+  kind === 'pairwise' ? KIND_PAIRWISE : kind === 'ranking' ? KIND_RANKING : kind === 'likert' ? KIND_LIKERT : KIND_OTHER
+
+/** The encoded project; array names start with `j` (per judgment), `item` or `resp` (flat per response). */
+export interface ProjectIndex {
+  data: ProjectData
+  /** Labelers by index: the given ones, then any id seen only in judgments (named "labeler <id>"). */
+  labelers: QualityLabeler[]
+  itemIndexById: Map<number, number>
+  labelerIndexById: Map<number, number>
+  itemKind: Uint8Array
+  /** Responses of item i are respIds[respStart[i] .. respStart[i+1]). */
+  respStart: Int32Array
+  respIds: string[]
+  respLength: Float64Array
+  /** Characters shown with the item: prompt plus every response (the reading-time floor). */
+  itemChars: Float64Array
+  /** Pairwise gold as a category (see `classes`), −1 when absent. */
+  itemGoldCat: Int16Array
+  /**
+   * Pairwise categories shared by all items, needed by Dawid–Skene: slot k < `slots` is the item's
+   * k-th listed response, then tie, then both_bad.
+   */
+  slots: number
+  classes: number
+  tieCat: number
+  bothBadCat: number
+  jItem: Int32Array
+  jLabeler: Int32Array
+  jKind: Uint8Array
+  /** Pairwise category, −1 when not a (valid) pairwise judgment. */
+  jCat: Int16Array
+  /** Display position of the chosen response, −1 for none. */
+  jPos: Int8Array
+  /** 1 chose the longer response, 0 the shorter, −1 not decisive or equal lengths. */
+  jLonger: Int8Array
+  /** Likert rating 1..7, 0 for none. */
+  jRating: Int8Array
+  /** 1 faster than the reading floor, 0 plausible, −1 no duration. */
+  jTooFast: Int8Array
+  jDuration: Float64Array
+  jNearMiss: Uint8Array
+  jFlagged: Uint8Array
+  /** Judgments of item i are byItem[byItemStart[i] .. byItemStart[i+1]). */
+  byItemStart: Int32Array
+  byItem: Int32Array
+  /** Judgments of labeler l, ascending by judgment id. */
+  byLabelerStart: Int32Array
+  byLabeler: Int32Array
+  /** Critical-flaw marks per response (flat like respIds), and the safety-issue subset. */
+  respFlawMarks: Int32Array
+  respSafetyMarks: Int32Array
+  itemFlagged: Int32Array
+  /** Judgments left out: unknown item, or an answer that does not fit the item (counted, never thrown). */
+  skipped: number
+  readingCharsPerSecond: number
+}
+
+/** Options of the encoding pass. */
+export interface IndexOptions {
+  /** Fastest plausible reading speed; judgments faster than (characters shown / this) seconds count as too fast. */
+  readingCharsPerSecond?: number
+}
+
+/**
+ * Default reading-speed floor: 50 characters per second, about 500 words a minute, twice the mean
+ * adult silent reading rate (≈ 238 wpm ≈ 25 chars/s, Brysbaert 2019). A judgment faster than that
+ * cannot have read every response fully, as the guide asks, even skimming.
+ */
+export const DEFAULT_READING_CHARS_PER_SECOND = 50
+
+/** Response ids of an item: the keys of `responseLengths`, else of `responseModels`. */
+export function responseIdsOf(item: QualityItem): string[] {
+  const ids = Object.keys(item.responseLengths)
+  return ids.length > 0 ? ids : Object.keys(item.responseModels)
+}
+
+/** Encodes a project once; every analysis function takes the result. */
+export function indexProject(data: ProjectData, options: IndexOptions = {}): ProjectIndex {
+  const cps = options.readingCharsPerSecond ?? DEFAULT_READING_CHARS_PER_SECOND
+  const { items, judgments } = data
+  const itemCount = items.length
+  const itemIndexById = new Map<number, number>()
+  const itemKind = new Uint8Array(itemCount)
+  const respStart = new Int32Array(itemCount + 1)
+  const respIds: string[] = []
+  const lengths: number[] = []
+  const itemChars = new Float64Array(itemCount)
+  let slots = 2
+  for (let i = 0; i < itemCount; i++) {
+    const item = items[i]!
+    itemIndexById.set(item.id, i)
+    itemKind[i] = kindCode(item.kind)
+    respStart[i] = respIds.length
+    let chars = item.promptLength
+    const ids = responseIdsOf(item)
+    for (const id of ids) {
+      const length = item.responseLengths[id] ?? 0
+      respIds.push(id)
+      lengths.push(length)
+      chars += length
+    }
+    itemChars[i] = chars
+    if (itemKind[i] === KIND_PAIRWISE && ids.length > slots) slots = ids.length
+  }
+  respStart[itemCount] = respIds.length
+  const respLength = Float64Array.from(lengths)
+  const tieCat = slots
+  const bothBadCat = slots + 1
+  const classes = slots + 2
+
+  const itemGoldCat = new Int16Array(itemCount).fill(-1)
+  for (let i = 0; i < itemCount; i++) {
+    const winner = items[i]!.gold?.winner
+    if (winner === undefined || itemKind[i] !== KIND_PAIRWISE) continue
+    itemGoldCat[i] = categoryOf(winner, respIds, respStart[i]!, respStart[i + 1]!, tieCat, bothBadCat)
+  }
+
+  const labelers: QualityLabeler[] = [...data.labelers]
+  const labelerIndexById = new Map<number, number>()
+  labelers.forEach((labeler, index) => labelerIndexById.set(labeler.id, index))
+
+  const n = judgments.length
+  const jItem = new Int32Array(n)
+  const jLabeler = new Int32Array(n)
+  const jKind = new Uint8Array(n)
+  const jCat = new Int16Array(n).fill(-1)
+  const jPos = new Int8Array(n).fill(-1)
+  const jLonger = new Int8Array(n).fill(-1)
+  const jRating = new Int8Array(n)
+  const jTooFast = new Int8Array(n).fill(-1)
+  const jDuration = new Float64Array(n).fill(NaN)
+  const jNearMiss = new Uint8Array(n)
+  const jFlagged = new Uint8Array(n)
+  const respFlawMarks = new Int32Array(respIds.length)
+  const respSafetyMarks = new Int32Array(respIds.length)
+  const itemFlagged = new Int32Array(itemCount)
+  let skipped = 0
+  let sortedById = true
+  let previousId = -Infinity
+
+  for (let j = 0; j < n; j++) {
+    const judgment = judgments[j]!
+    if (judgment.id < previousId) sortedById = false
+    previousId = judgment.id
+    let labeler = labelerIndexById.get(judgment.labelerId)
+    if (labeler === undefined) {
+      labeler = labelers.length
+      labelers.push({ id: judgment.labelerId, name: `labeler ${judgment.labelerId}` })
+      labelerIndexById.set(judgment.labelerId, labeler)
+    }
+    jLabeler[j] = labeler
+    const item = itemIndexById.get(judgment.itemId)
+    if (item === undefined) {
+      jItem[j] = -1
+      skipped++
+      continue
+    }
+    jItem[j] = item
+    const kind = kindCode(judgment.kind)
+    jKind[j] = kind
+    const start = respStart[item]!
+    const end = respStart[item + 1]!
+    if (judgment.flagged) {
+      jFlagged[j] = 1
+      itemFlagged[item]!++
+    }
+    const duration = judgment.durationMs
+    if (duration !== null && Number.isFinite(duration) && duration >= 0) {
+      jDuration[j] = duration
+      jTooFast[j] = duration < (itemChars[item]! / cps) * 1000 ? 1 : 0
+    }
+    if (kind === KIND_PAIRWISE) {
+      const cat = judgment.choice === null ? -1 : categoryOf(judgment.choice, respIds, start, end, tieCat, bothBadCat)
+      if (cat < 0) {
+        skipped++
+        jKind[j] = KIND_OTHER
+        continue
+      }
+      jCat[j] = cat
+      if (cat < slots) {
+        let position = judgment.choicePosition ?? -1
+        if (position < 0) position = judgment.displayOrder.indexOf(respIds[start + cat]!)
+        jPos[j] = position
+        if (end - start === 2) {
+          const mine = respLength[start + cat]!
+          const other = respLength[start + 1 - cat]!
+          if (mine !== other) jLonger[j] = mine > other ? 1 : 0
+        }
+      }
+    } else if (kind === KIND_LIKERT) {
+      const rating = judgment.rating
+      if (rating === null || !(rating >= 1 && rating <= 7)) {
+        skipped++
+        jKind[j] = KIND_OTHER
+        continue
+      }
+      jRating[j] = Math.round(rating)
+    } else if (kind === KIND_RANKING && (judgment.ranking === null || judgment.ranking.length === 0)) {
+      skipped++
+      jKind[j] = KIND_OTHER
+      continue
+    }
+    const flaws = judgment.flaws
+    if (flaws !== null) {
+      for (const id in flaws) {
+        const kinds = flaws[id]
+        if (kinds === undefined || kinds.length === 0) continue
+        for (let r = start; r < end; r++) {
+          if (respIds[r] !== id) continue
+          respFlawMarks[r]!++
+          if (kinds.includes('safety_issue')) respSafetyMarks[r]!++
+        }
+      }
+      if (isNearMiss(judgment, kind, respIds.slice(start, end))) jNearMiss[j] = 1
+    }
+  }
+
+  const byItemStart = new Int32Array(itemCount + 1)
+  for (let j = 0; j < n; j++) if (jItem[j]! >= 0) byItemStart[jItem[j]! + 1]!++
+  for (let i = 0; i < itemCount; i++) byItemStart[i + 1]! += byItemStart[i]!
+  const byItem = new Int32Array(byItemStart[itemCount]!)
+  const itemFill = byItemStart.slice(0, itemCount)
+  for (let j = 0; j < n; j++) {
+    const item = jItem[j]!
+    if (item >= 0) byItem[itemFill[item]!++] = j
+  }
+
+  // A stable counting sort by labeler keeps id order when the input already is in id order (the
+  // store returns it so); otherwise sort once by id first.
+  let order: ArrayLike<number> | null = null
+  if (!sortedById) {
+    const sorted = new Int32Array(n)
+    for (let j = 0; j < n; j++) sorted[j] = j
+    sorted.sort((a, b) => judgments[a]!.id - judgments[b]!.id)
+    order = sorted
+  }
+  const labelerCount = labelers.length
+  const byLabelerStart = new Int32Array(labelerCount + 1)
+  for (let j = 0; j < n; j++) byLabelerStart[jLabeler[j]! + 1]!++
+  for (let l = 0; l < labelerCount; l++) byLabelerStart[l + 1]! += byLabelerStart[l]!
+  const byLabeler = new Int32Array(n)
+  const labelerFill = byLabelerStart.slice(0, labelerCount)
+  for (let r = 0; r < n; r++) {
+    const j = order === null ? r : order[r]!
+    byLabeler[labelerFill[jLabeler[j]!]!++] = j
+  }
+
+  return {
+    data,
+    labelers,
+    itemIndexById,
+    labelerIndexById,
+    itemKind,
+    respStart,
+    respIds,
+    respLength,
+    itemChars,
+    itemGoldCat,
+    slots,
+    classes,
+    tieCat,
+    bothBadCat,
+    jItem,
+    jLabeler,
+    jKind,
+    jCat,
+    jPos,
+    jLonger,
+    jRating,
+    jTooFast,
+    jDuration,
+    jNearMiss,
+    jFlagged,
+    byItemStart,
+    byItem,
+    byLabelerStart,
+    byLabeler,
+    respFlawMarks,
+    respSafetyMarks,
+    itemFlagged,
+    skipped,
+    readingCharsPerSecond: cps,
+  }
+}
+
+/** Pairwise category of a verdict on the item whose responses are respIds[start..end), −1 if unknown. */
+export function categoryOf(choice: string, respIds: readonly string[], start: number, end: number, tieCat: number, bothBadCat: number): number {
+  if (choice === TIE) return tieCat
+  if (choice === BOTH_BAD) return bothBadCat
+  for (let r = start; r < end; r++) if (respIds[r] === choice) return r - start
+  return -1
+}
+
+/** The verdict a pairwise category stands for on an item. */
+export function categoryLabel(index: ProjectIndex, item: number, cat: number): string {
+  if (cat === index.tieCat) return TIE
+  if (cat === index.bothBadCat) return BOTH_BAD
+  return index.respIds[index.respStart[item]! + cat] ?? `response ${cat + 1}`
+}
+
+// Same rule as the bot's safety floor: a response the labeler marked with a critical flaw was
+// preferred to, tied with, or ranked above one they did not mark.
+function isNearMiss(judgment: QualityJudgment, kind: number, responses: readonly string[]): boolean {
+  const flaws = judgment.flaws
+  if (flaws === null) return false
+  const flawed = (id: string): boolean => (flaws[id]?.length ?? 0) > 0
+  const clean = responses.filter((id) => !flawed(id))
+  if (clean.length === 0 || clean.length === responses.length) return false
+  if (kind === KIND_PAIRWISE) {
+    const choice = judgment.choice
+    if (choice === TIE) return true
+    return choice !== null && choice !== BOTH_BAD && flawed(choice)
+  }
+  if (kind === KIND_RANKING && judgment.ranking !== null) {
+    const ranking = judgment.ranking
+    const lastClean = Math.max(...clean.map((id) => ranking.indexOf(id)))
+    for (let r = 0; r < lastClean; r++) if (flawed(ranking[r]!)) return true
+  }
+  return false
+}

@@ -144,12 +144,6 @@ function formatOf(path: string): Format {
   return 'sniff'
 }
 
-/** A field of `text[from, to)`, trimmed only when it has surrounding white space (rare, and trim allocates). */
-function field(text: string, from: number, to: number): string {
-  const value = text.slice(from, to)
-  return value.length > 0 && (value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32) ? value.trim() : value
-}
-
 interface Problem {
   line: number
   message: string
@@ -157,7 +151,7 @@ interface Problem {
 
 /** Growable Int32Array column. */
 class Column {
-  data = new Int32Array(1024)
+  data = new Int32Array(1 << 16)
   length = 0
 
   push(value: number): void {
@@ -174,14 +168,69 @@ class Column {
   }
 }
 
+// Above this many keys a linear scan costs more than slicing the field and hashing it.
+const SCAN_LIMIT = 16
+
+/**
+ * Names to dense indexes. Looks a range of the chunk up without cutting a string out of it when the
+ * name was just seen (rows grouped by unit) or few names exist (raters, categories): per-row string
+ * slices and their garbage were most of the time spent on a large file.
+ */
+class Interner {
+  readonly names: string[] = []
+  private readonly index = new Map<string, number>()
+  private last = -1
+
+  get size(): number {
+    return this.names.length
+  }
+
+  /** Index of `text[from, to)`, adding the name when new. */
+  range(text: string, from: number, to: number): number {
+    const length = to - from
+    if (this.last >= 0) {
+      const name = this.names[this.last]!
+      if (name.length === length && text.startsWith(name, from)) return this.last
+    }
+    if (this.names.length <= SCAN_LIMIT) {
+      for (let i = 0; i < this.names.length; i++) {
+        const name = this.names[i]!
+        if (name.length === length && text.startsWith(name, from)) return (this.last = i)
+      }
+    }
+    return (this.last = this.of(text.slice(from, to)))
+  }
+
+  /** Index of `name`, adding it when new. */
+  of(name: string): number {
+    let known = this.index.get(name)
+    if (known === undefined) {
+      known = this.names.length
+      this.names.push(name)
+      this.index.set(name, known)
+    }
+    return known
+  }
+}
+
 const MISSING = -1
+const NOT_PARSED = -2
+const NOT_A_NUMBER = -3
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9
+}
 
 /** Parses rows into coded columns, collecting every problem instead of stopping at the first. */
 class RatingReader {
-  private readonly units = new Map<string, number>()
-  private readonly raters = new Map<string, number>()
-  private readonly labelCodes = new Map<string, number>()
+  private readonly units = new Interner()
+  private readonly raters = new Interner()
+  /** Value texts as written; nominal codes are these indexes. */
+  private readonly texts = new Interner()
+  /** Numeric levels: code of each value text (NOT_PARSED until first seen), equal numbers share a code. */
+  private readonly numericCodeOfText: number[] = []
   private readonly numberCodes = new Map<number, number>()
+  private numbers: number[] = []
   private readonly unitColumn = new Column()
   private readonly raterColumn = new Column()
   private readonly codeColumn = new Column()
@@ -191,11 +240,6 @@ class RatingReader {
   private lineNumber = 0
   /** Unfinished last line of the previous chunk. */
   private carry = ''
-  /** Rows usually come grouped by unit, so the previous unit's lookup is reused. */
-  private lastUnitKey = ''
-  private lastUnit = -1
-  /** Numeric values by code, in first-seen order until finish() sorts them. */
-  private numbers: number[] = []
   private values: Array<string | number> = []
 
   constructor(
@@ -230,7 +274,7 @@ class RatingReader {
     const lineNumber = ++this.lineNumber
     if (end > start && text.charCodeAt(end - 1) === 13) end--
     if (end === start) return
-    if (!this.seenFirstLine || text.charCodeAt(start) <= 32) {
+    if (!this.seenFirstLine || isBlank(text.charCodeAt(start))) {
       const line = text.slice(start, end)
       if (line.trim() === '') return
       if (!this.seenFirstLine) {
@@ -248,7 +292,24 @@ class RatingReader {
       const count = text.slice(start, end).split(',').length
       return this.problem(lineNumber, `expected 3 fields (unit,rater,value), found ${count}`)
     }
-    this.add(field(text, start, first), field(text, first + 1, second), field(text, second + 1, end), lineNumber)
+    // Fields are trimmed by moving their bounds, which allocates nothing.
+    let us = start
+    let ue = first
+    let rs = first + 1
+    let re = second
+    let vs = second + 1
+    let ve = end
+    while (us < ue && isBlank(text.charCodeAt(us))) us++
+    while (ue > us && isBlank(text.charCodeAt(ue - 1))) ue--
+    while (rs < re && isBlank(text.charCodeAt(rs))) rs++
+    while (re > rs && isBlank(text.charCodeAt(re - 1))) re--
+    while (vs < ve && isBlank(text.charCodeAt(vs))) vs++
+    while (ve > vs && isBlank(text.charCodeAt(ve - 1))) ve--
+    if (us === ue) return this.problem(lineNumber, 'empty unit')
+    if (rs === re) return this.problem(lineNumber, 'empty rater')
+    const code = vs === ve ? MISSING : this.codeOf(this.texts.range(text, vs, ve), lineNumber)
+    if (code === NOT_A_NUMBER) return
+    this.push(this.units.range(text, us, ue), this.raters.range(text, rs, re), code, lineNumber)
   }
 
   private quotedCsvLine(line: string, lineNumber: number): void {
@@ -288,36 +349,33 @@ class RatingReader {
   private add(unitKey: string, raterKey: string, value: string, lineNumber: number): void {
     if (unitKey === '') return this.problem(lineNumber, 'empty unit')
     if (raterKey === '') return this.problem(lineNumber, 'empty rater')
-    let code = MISSING
-    if (value !== '') {
-      if (this.numeric) {
-        const number = Number(value)
-        if (!Number.isFinite(number)) return this.problem(lineNumber, `value "${value}" is not a number`)
-        let known = this.numberCodes.get(number)
-        if (known === undefined) {
-          this.numberCodes.set(number, (known = this.numbers.length))
+    const code = value === '' ? MISSING : this.codeOf(this.texts.of(value), lineNumber)
+    if (code === NOT_A_NUMBER) return
+    this.push(this.units.of(unitKey), this.raters.of(raterKey), code, lineNumber)
+  }
+
+  /** Code of a value text: the text's own index for categories, a shared code per number otherwise. */
+  private codeOf(text: number, lineNumber: number): number {
+    if (!this.numeric) return text
+    let code = this.numericCodeOfText[text] ?? NOT_PARSED
+    if (code === NOT_PARSED) {
+      const number = Number(this.texts.names[text])
+      if (!Number.isFinite(number)) {
+        code = NOT_A_NUMBER
+      } else {
+        code = this.numberCodes.get(number) ?? this.numbers.length
+        if (code === this.numbers.length) {
+          this.numberCodes.set(number, code)
           this.numbers.push(number)
         }
-        code = known
-      } else {
-        let known = this.labelCodes.get(value)
-        if (known === undefined) {
-          this.labelCodes.set(value, (known = this.values.length))
-          this.values.push(value)
-        }
-        code = known
       }
+      this.numericCodeOfText[text] = code
     }
-    let unit = this.lastUnit
-    if (unitKey !== this.lastUnitKey) {
-      const known = this.units.get(unitKey)
-      if (known === undefined) this.units.set(unitKey, (unit = this.units.size))
-      else unit = known
-      this.lastUnitKey = unitKey
-      this.lastUnit = unit
-    }
-    let rater = this.raters.get(raterKey)
-    if (rater === undefined) this.raters.set(raterKey, (rater = this.raters.size))
+    if (code === NOT_A_NUMBER) this.problem(lineNumber, `value "${this.texts.names[text]}" is not a number`)
+    return code
+  }
+
+  private push(unit: number, rater: number, code: number, lineNumber: number): void {
     this.unitColumn.push(unit)
     this.raterColumn.push(rater)
     this.codeColumn.push(code)
@@ -328,11 +386,12 @@ class RatingReader {
     this.problems.push({ line, message })
   }
 
-  /** Ends reading: reports duplicate (unit, rater) rows and codes numbers in ascending order. */
+  /** Ends reading: reports duplicate (unit, rater) rows and puts codes in the scale's order. */
   finish(): Problem[] {
     this.findDuplicates()
     if (this.problems.length > 0) return this.problems.sort((a, b) => a.line - b.line)
     if (this.numeric) this.sortNumericCodes()
+    else this.values = this.texts.names
     return []
   }
 
@@ -354,17 +413,13 @@ class RatingReader {
     }
     const lastUnit = new Int32Array(this.raters.size).fill(-1)
     const firstRow = new Int32Array(this.raters.size)
-    const unitNames = [...this.units.keys()]
-    const raterNames = [...this.raters.keys()]
     for (let u = 0; u < unitCount; u++) {
       for (let k = start[u]!; k < start[u + 1]!; k++) {
         const row = order[k]!
         const r = raters[row]!
         if (lastUnit[r] === u) {
-          this.problem(
-            lines[row]!,
-            `rater "${raterNames[r]}" already rated unit "${unitNames[u]}" on line ${lines[firstRow[r]!]}`,
-          )
+          const first = lines[firstRow[r]!]
+          this.problem(lines[row]!, `rater "${this.raters.names[r]}" already rated unit "${this.units.names[u]}" on line ${first}`)
         } else {
           lastUnit[r] = u
           firstRow[r] = row

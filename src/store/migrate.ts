@@ -49,11 +49,20 @@ function checkHistory(migrations: Migration[], applied: Map<string, string>): Mi
 }
 
 /** Brings the database at `url` up to date; safe to call from several processes at once. */
-export async function applyMigrations(url: string, log: (message: string) => void = () => {}): Promise<MigrationReport> {
-  return url.startsWith('file:') ? migrateSqlite(url, log) : migratePostgres(url, log)
+export async function applyMigrations(url: string, log: (message: string) => void = () => {}, options: { upTo?: string } = {}): Promise<MigrationReport> {
+  return url.startsWith('file:') ? migrateSqlite(url, log, options.upTo) : migratePostgres(url, log, options.upTo)
 }
 
-function migrateSqlite(url: string, log: (message: string) => void): MigrationReport {
+/** Shipped migrations, cut after `upTo` when given (tests rebuild an older database with it). */
+function shipped(provider: 'sqlite' | 'postgresql', upTo: string | undefined): Migration[] {
+  const all = listMigrations(provider)
+  if (upTo === undefined) return all
+  const end = all.findIndex((m) => m.name === upTo)
+  if (end < 0) throw new Error(`No migration named ${upTo}`)
+  return all.slice(0, end + 1)
+}
+
+function migrateSqlite(url: string, log: (message: string) => void, upTo?: string): MigrationReport {
   const file = resolve(url.slice('file:'.length))
   mkdirSync(dirname(file), { recursive: true })
   const db = new BetterSqlite3(file, { timeout: 10_000 })
@@ -65,7 +74,7 @@ function migrateSqlite(url: string, log: (message: string) => void): MigrationRe
     db.exec('BEGIN IMMEDIATE')
     try {
       const rows = db.prepare('SELECT "name", "checksum" FROM "_arbiter_migrations"').all() as { name: string; checksum: string }[]
-      const pending = checkHistory(listMigrations('sqlite'), new Map(rows.map((r) => [r.name, r.checksum])))
+      const pending = checkHistory(shipped('sqlite', upTo), new Map(rows.map((r) => [r.name, r.checksum])))
       for (const migration of pending) {
         db.exec(migration.sql)
         db.prepare('INSERT INTO "_arbiter_migrations" VALUES (?, ?, ?)').run(migration.name, migration.checksum, new Date().toISOString())
@@ -82,7 +91,7 @@ function migrateSqlite(url: string, log: (message: string) => void): MigrationRe
   }
 }
 
-async function migratePostgres(url: string, log: (message: string) => void): Promise<MigrationReport> {
+async function migratePostgres(url: string, log: (message: string) => void, upTo?: string): Promise<MigrationReport> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
@@ -92,7 +101,7 @@ async function migratePostgres(url: string, log: (message: string) => void): Pro
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
       await client.query('CREATE TABLE IF NOT EXISTS "_arbiter_migrations" ("name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "appliedAt" TIMESTAMPTZ NOT NULL DEFAULT now())')
       const { rows } = await client.query<{ name: string; checksum: string }>('SELECT "name", "checksum" FROM "_arbiter_migrations"')
-      const pending = checkHistory(listMigrations('postgresql'), new Map(rows.map((r) => [r.name, r.checksum])))
+      const pending = checkHistory(shipped('postgresql', upTo), new Map(rows.map((r) => [r.name, r.checksum])))
       for (const migration of pending) {
         await client.query(migration.sql)
         await client.query('INSERT INTO "_arbiter_migrations" ("name", "checksum") VALUES ($1, $2)', [migration.name, migration.checksum])

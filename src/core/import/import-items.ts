@@ -28,7 +28,8 @@ export interface ImportOptions {
   onProgress?: (linesDone: number, pass: 'validate' | 'import') => void
 }
 
-const BATCH = 1_000
+// Under SQLite's 999 bound parameters for the id look-up of each batch.
+const BATCH = 500
 
 type LineOutcome = { line: number; draft: ItemDraft } | { line: number; error: string } | null
 

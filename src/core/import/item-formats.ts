@@ -160,16 +160,25 @@ function preferenceDraft(id: string | null, pair: { messages: Message[]; chosen:
 
 const hhLine = z.object({ chosen: z.string(), rejected: z.string() })
 
-/** Anthropic HH-RLHF rows: {"chosen", "rejected"} transcripts sharing a prefix. */
+/**
+ * Anthropic HH-RLHF rows: {"chosen", "rejected"} transcripts sharing a prefix. The split is made
+ * on the text, not on parsed turns: model responses in this data sometimes contain "Human:" or
+ * "\n\nAssistant:" themselves, so the conversation is everything up to the last
+ * "\n\nAssistant:" the two transcripts share, and each response is the rest of its transcript.
+ */
 export function fromHhRlhfLine(value: unknown): DraftResult {
   const parsed = hhLine.safeParse(value)
   if (!parsed.success) return { ok: false, errors: describeIssues(parsed.error) }
-  const chosen = parseTranscript(parsed.data.chosen)
-  const rejected = parseTranscript(parsed.data.rejected)
-  if (!chosen || !rejected) return { ok: false, errors: ['chosen and rejected must be "\\n\\nHuman: …\\n\\nAssistant: …" transcripts'] }
-  const pair = splitPreferencePair(chosen, rejected)
-  if (typeof pair === 'string') return { ok: false, errors: [pair] }
-  return preferenceDraft(null, pair, 'hh-rlhf')
+  const { chosen, rejected } = parsed.data
+  const marker = '\n\nAssistant:'
+  let common = 0
+  const shorter = Math.min(chosen.length, rejected.length)
+  while (common < shorter && chosen.charCodeAt(common) === rejected.charCodeAt(common)) common++
+  const cut = common >= marker.length ? chosen.lastIndexOf(marker, common - marker.length) : -1
+  if (cut < 0) return { ok: false, errors: ['chosen and rejected must share a conversation that ends where the assistant answers'] }
+  const messages = parseTranscript(chosen.slice(0, cut))
+  if (!messages || messages.at(-1)?.role !== 'user') return { ok: false, errors: ['the shared conversation must be "\n\nHuman: …" turns ending with a human turn'] }
+  return preferenceDraft(null, { messages, chosen: chosen.slice(cut + marker.length).trim(), rejected: rejected.slice(cut + marker.length).trim() }, 'hh-rlhf')
 }
 
 const conversation = z.array(messageSchema).min(1)

@@ -1,6 +1,7 @@
 // Builders for INTERACTION_CREATE payloads as Discord sends them. Component and context-menu
 // interactions refer to the fake's stored messages, so a click lands on a message the bot really
 // posted, with the components it really rendered.
+import { randomBytes } from 'node:crypto'
 import type { APIAttachment, APIMessage, APIUser } from 'discord.js'
 import { asArray, asObject, asString, clone, type Json } from './json'
 import type { MessageStore } from './messages'
@@ -148,7 +149,8 @@ export class InteractionFactory {
     const guildId = this.guildFor(input, channelFromMessage)
 
     const id = this.ctx.newId()
-    const token = `aW50ZXJhY3Rpb246${id}:${Buffer.from(id).toString('base64url')}`
+    // Shaped like Discord's tokens: URL-safe, long, unique per interaction.
+    const token = `aW50ZXJhY3Rpb246${id}${randomBytes(48).toString('base64url')}`
     const locale = input.locale ?? 'en-US'
     let channel: Json
     if (guildId !== undefined) {

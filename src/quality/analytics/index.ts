@@ -1,0 +1,29 @@
+// The labeler analytics of the quality engine: pure functions over QualityItem / QualityJudgment.
+export { analyzeProject, type AnalyzeOptions, type FlagName, type LabelerReport, type ProjectAnalysis } from './analyze-project'
+export { leaveOneOutAgreement, type AgreementCounts, type AgreementSummary, type LabelerAgreement, type LeaveOneOutOptions } from './agreement'
+export * from './biases'
+export {
+  dawidSkene,
+  itemConsensus,
+  type ConsensusMethod,
+  type ConsensusOptions,
+  type DawidSkeneLabeler,
+  type DawidSkeneOptions,
+  type DawidSkeneResult,
+  type ItemConsensus,
+} from './consensus'
+export { projectDisputes, type Dispute, type DisputeList, type DisputeOptions, type DisputeReason } from './disputes'
+export { type BiasShift, type DriftDisagreement, type DriftOptions, type DriftResult } from './drift'
+export { DEFAULT_Q, TestFamily, type TestOutcome } from './fdr'
+export {
+  filterByDomain,
+  fitBradleyTerry,
+  modelLeaderboard,
+  type Leaderboard,
+  type LeaderboardOptions,
+  type LeaderboardRow,
+  type WinRateMatrix,
+} from './leaderboard'
+export { BOTH_BAD, DEFAULT_READING_CHARS_PER_SECOND, TIE, indexProject, type IndexOptions, type ProjectData } from './project-index'
+export { simulate, standardCast, type SimBehaviour, type SimLabeler, type SimModel, type SimTruth, type Simulation, type SimulationOptions } from './simulate'
+export * from './stats'

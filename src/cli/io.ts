@@ -1,19 +1,30 @@
 // File helpers shared by CLI commands.
 import { createReadStream, createWriteStream } from 'node:fs'
-import { createInterface } from 'node:readline'
+import { StringDecoder } from 'node:string_decoder'
 import { createGunzip } from 'node:zlib'
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 
-/** The lines of a text file (gzip-compressed when the name ends in .gz), streamed. */
+/**
+ * The lines of a text file (gzip-compressed when the name ends in .gz), streamed.
+ * Reads chunks with the stream's own async iterator rather than readline's, which keeps
+ * reading ahead while the consumer awaits (an import awaiting inserts would buffer the file).
+ */
 export async function* readLines(path: string): AsyncGenerator<string> {
   const file = createReadStream(path)
   const input = path.endsWith('.gz') ? file.pipe(createGunzip()) : file
-  const lines = createInterface({ input, crlfDelay: Infinity })
+  const decoder = new StringDecoder('utf8')
+  let rest = ''
   try {
-    for await (const line of lines) yield line
+    for await (const chunk of input) {
+      const text = rest + decoder.write(chunk as Buffer)
+      const lines = text.split('\n')
+      rest = lines.pop()!
+      for (const line of lines) yield line.endsWith('\r') ? line.slice(0, -1) : line
+    }
+    rest += decoder.end()
+    if (rest !== '') yield rest
   } finally {
-    lines.close()
     file.destroy()
   }
 }

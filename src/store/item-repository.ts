@@ -1,5 +1,5 @@
 // Items: conversations with candidate responses, and their counters for the assignment rules.
-import type { Db } from './database'
+import type { Database, Db } from './database'
 import { fromJson, toJson } from './json'
 import type { Gold, ItemKind, Message, StoredResponse } from '../core/task-types'
 
@@ -82,14 +82,37 @@ function toRow(projectId: number, item: NewItem) {
   }
 }
 
-export class ItemRepository {
-  constructor(private readonly prisma: Db) {}
+const INSERT_COLUMNS = ['projectId', 'externalId', 'type', 'messages', 'responses', 'domain', 'difficulty', 'tags', 'source', 'sourceLink', 'gold', 'isGold', 'reference', 'target', 'reviewOfJudgmentId', 'authorLabelerId'] as const
 
-  /** Inserts a batch in one statement (import speed: 100,000 lines in seconds). */
+export class ItemRepository {
+  constructor(private readonly database: Pick<Database, 'prisma' | 'provider'>) {}
+
+  private get prisma(): Db {
+    return this.database.prisma
+  }
+
+  /**
+   * Inserts a batch as one multi-row INSERT. Prisma's createMany spent ~0.3 ms per row here
+   * (100,000 items took over 30 s); plain parameterized SQL takes a fraction of that.
+   */
   async insertMany(projectId: number, items: NewItem[]): Promise<number> {
     if (items.length === 0) return 0
-    const result = await this.prisma.item.createMany({ data: items.map((item) => toRow(projectId, item)) })
-    return result.count
+    const sqlite = this.database.provider === 'sqlite'
+    const params: unknown[] = []
+    const tuples: string[] = []
+    for (const item of items) {
+      const row = toRow(projectId, item)
+      const marks: string[] = []
+      for (const column of INSERT_COLUMNS) {
+        const value = row[column]
+        // better-sqlite3 cannot bind booleans; SQLite stores them as 0/1 anyway.
+        params.push(sqlite && typeof value === 'boolean' ? Number(value) : value)
+        marks.push(sqlite ? '?' : `$${params.length}`)
+      }
+      tuples.push(`(${marks.join(', ')})`)
+    }
+    const columns = INSERT_COLUMNS.map((c) => `"${c}"`).join(', ')
+    return this.prisma.$executeRawUnsafe(`INSERT INTO "Item" (${columns}) VALUES ${tuples.join(', ')}`, ...params)
   }
 
   async create(projectId: number, item: NewItem): Promise<ItemDto> {

@@ -129,16 +129,17 @@ export class JudgmentRepository {
     return judgments.length
   }
 
-  /** Judgments on these items, optionally within a time range and of some kinds. */
-  async forItems(itemIds: number[], filter: { since?: Date; until?: Date; kinds?: ItemKind[] } = {}): Promise<JudgmentDto[]> {
-    if (itemIds.length === 0) return []
+  /** A project's judgments on items with ids in [fromItemId, toItemId], optionally within a time range and of some kinds. */
+  async forItemRange(projectId: number, fromItemId: number, toItemId: number, filter: { since?: Date; until?: Date; kinds?: ItemKind[] } = {}): Promise<JudgmentDto[]> {
     const rows = await this.prisma.judgment.findMany({
       where: {
-        itemId: { in: itemIds },
+        projectId,
+        // A range, not IN (…): no bound-parameter limit, and it walks the itemId index in order.
+        itemId: { gte: fromItemId, lte: toItemId },
         ...(filter.kinds ? { kind: { in: filter.kinds } } : {}),
         ...(filter.since || filter.until ? { createdAt: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } } : {}),
       },
-      orderBy: { id: 'asc' },
+      orderBy: [{ itemId: 'asc' }, { id: 'asc' }],
     })
     return rows.map(judgmentFromRow)
   }

@@ -23,7 +23,7 @@ export function createStore(database: Database): Store {
   return {
     database,
     projects: new ProjectRepository(prisma),
-    items: new ItemRepository(prisma),
+    items: new ItemRepository(database),
     labelers: new LabelerRepository(prisma),
     assignments: new AssignmentRepository(database),
     judgments: new JudgmentRepository(database),

@@ -50,6 +50,12 @@ function consensusLabel(item: ItemDto, judgments: JudgmentDto[]): Label | null {
   return judgments.find((j) => verdictOf(j) === answer.majority) ?? null
 }
 
+function countLines(text: string): number {
+  let count = 0
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++
+  return count
+}
+
 /** Writes the export; returns how many rows were written. */
 export async function exportData(ctx: CoreContext, options: ExportOptions, write: (line: string) => void | Promise<void>): Promise<number> {
   const project = await ctx.store.projects.findByName(options.projectName)
@@ -62,34 +68,42 @@ export async function exportData(ctx: CoreContext, options: ExportOptions, write
     const items = await ctx.store.items.page(project.id, afterId, PAGE)
     if (items.length === 0) break
     afterId = items.at(-1)!.id
-    const judgments = await ctx.store.judgments.forItems(
-      items.map((i) => i.id),
-      { since: options.since, until: options.until, kinds },
-    )
+    const judgments = await ctx.store.judgments.forItemRange(project.id, items[0]!.id, afterId, { since: options.since, until: options.until, kinds })
     const byItem = new Map<number, JudgmentDto[]>()
     for (const j of judgments) {
       const list = byItem.get(j.itemId)
       if (list) list.push(j)
       else byItem.set(j.itemId, [j])
     }
-    let chunk = ''
+    const lines: string[] = []
     for (const item of items) {
       const own = byItem.get(item.id) ?? []
+      // Labelers who agree produce identical training rows: serialize each distinct label once per item.
+      const memo = new Map<string, string>()
+      const emit = (label: Label) => {
+        if (options.format === 'judgments') return
+        const key = label.kind === 'sft' ? null : `${label.kind}|${label.choice}|${label.ranking?.join()}|${label.rating}`
+        let text = key === null ? undefined : memo.get(key)
+        if (text === undefined) {
+          text = trainingRows(options.format, item, label).map((row) => JSON.stringify(row) + '\n').join('')
+          if (key !== null) memo.set(key, text)
+        }
+        if (text !== '') lines.push(text)
+      }
       if (options.consensus && options.format !== 'judgments') {
         const label = item.type === 'sft' ? null : consensusLabel(item, own)
-        const labels: Label[] = label ? [label] : item.type === 'sft' ? own : []
-        for (const l of labels) for (const row of trainingRows(options.format, item, l)) ((chunk += JSON.stringify(row) + '\n'), rows++)
+        for (const l of label ? [label] : item.type === 'sft' ? own : []) emit(l)
         continue
       }
       const answer = options.agreeing ? settledAnswer(item, own) : null
       for (const judgment of own) {
         if (options.agreeing && (!answer || !agrees(answer, judgment))) continue
-        if (options.format === 'judgments') {
-          chunk += JSON.stringify(judgmentRow(item, judgment, labelers.get(judgment.labelerId), project.name)) + '\n'
-          rows++
-        } else for (const row of trainingRows(options.format, item, judgment)) ((chunk += JSON.stringify(row) + '\n'), rows++)
+        if (options.format === 'judgments') lines.push(JSON.stringify(judgmentRow(item, judgment, labelers.get(judgment.labelerId), project.name)) + '\n')
+        else emit(judgment)
       }
     }
+    const chunk = lines.join('')
+    rows += countLines(chunk)
     if (chunk) await write(chunk)
   }
   return rows

@@ -1,0 +1,32 @@
+// Helpers for the benchmark scripts: run the real CLI as a process and measure it.
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+
+/** Runs a command, sampling its resident memory; resolves with wall time and peak RSS. */
+export function measure(command: string, args: string[], env: Record<string, string>): Promise<{ ms: number; peakRssMb: number; stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    let peak = 0
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const sample = setInterval(() => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(status)
+        if (hwm) peak = Math.max(peak, Number(hwm[1]) / 1024)
+      } catch {
+        // the process just ended
+      }
+    }, 50)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearInterval(sample)
+      resolve({ ms: performance.now() - started, peakRssMb: peak, stdout, stderr, code: code ?? 1 })
+    })
+  })
+}
+
+export const ARBITER = ['--import', 'tsx', 'src/cli/main.ts']

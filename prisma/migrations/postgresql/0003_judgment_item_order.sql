@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Judgment_projectId_itemId_idx" ON "Judgment"("projectId", "itemId");
+

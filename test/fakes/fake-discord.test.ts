@@ -110,8 +110,10 @@ describe('FakeDiscord with a real discord.js Client', () => {
 
   it('slash command → deferred ephemeral reply → editReply with buttons', async () => {
     const fake = await startFake()
+    const rolesSeen: boolean[] = []
     const { errors } = await startBot(fake, async (interaction) => {
-      if (!interaction.isChatInputCommand()) return
+      if (!interaction.isChatInputCommand() || !interaction.inCachedGuild()) return
+      rolesSeen.push(interaction.member.roles.cache.has(REVIEWER_ROLE))
       await interaction.deferReply({ flags: MessageFlags.Ephemeral })
       await interaction.editReply({
         content: `Task 1 for <@${interaction.user.id}>: which answer is better? (@everyone in the prompt must not ping)`,
@@ -120,7 +122,7 @@ describe('FakeDiscord with a real discord.js Client', () => {
       })
     })
 
-    const command = fake.slashCommand({ name: 'task', user: LABELER })
+    const command = fake.slashCommand({ name: 'task', user: LABELER, roles: [REVIEWER_ROLE] })
     const ack = await fake.sendInteraction(command)
     expect(ack.type).toBe(5)
     expect(ack.data?.flags).toBe(MessageFlags.Ephemeral)
@@ -134,7 +136,9 @@ describe('FakeDiscord with a real discord.js Client', () => {
     expect(reply.interaction_metadata).toMatchObject({ id: command.id, user: { id: LABELER.id } })
     expect(fake.interactionResponses(command.id).map((r) => r.kind)).toEqual(['callback', 'edit'])
     expect(fake.requests.some((r) => r.path.endsWith('/messages/%40original') && r.method === 'PATCH')).toBe(true)
+    expect(rolesSeen).toEqual([true])
     expect(fake.mentionViolations).toEqual([])
+    expect(fake.internalErrors).toEqual([])
     expect(errors).toEqual([])
   })
 
@@ -259,6 +263,7 @@ describe('FakeDiscord with a real discord.js Client', () => {
     expect(reply.attachments).toHaveLength(1)
     expect(reply.attachments[0]?.filename).toBe('prompts.txt')
     expect(fake.attachmentContent(reply.attachments[0]?.id ?? '')?.toString()).toBe('2+2?\nCapital of France?')
+    expect(fake.downloads.map((d) => d.attachmentId)).toEqual([attachment.id])
     const upload = fake.requests.find((r) => r.files.length > 0)
     expect(upload?.headers['content-type']).toMatch(/^multipart\/form-data/)
     expect(fake.mentionViolations).toEqual([])

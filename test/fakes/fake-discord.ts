@@ -3,12 +3,24 @@
 // interactions in, and read back what the bot posted, with Discord's validation, rate limits,
 // allowed_mentions audit and resumable gateway sessions modelled on the real service.
 //
-//   const fake = await FakeDiscord.start({ guilds: [{ id, name, channels: [...] }] })
-//   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl } })
-//   await client.login('test-token')
+//   const fake = await FakeDiscord.start({ guilds: [{ id, name, channels: [{ id, name }] }] })
+//   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl },
+//     allowedMentions: { parse: [] } })
+//   await client.login('test-token')            // then wait for Events.ClientReady
 //   const ack = await fake.sendInteraction(fake.slashCommand({ name: 'task' }))
-//   ...
-//   await client.destroy(); await fake.stop()
+//   fake.lastMessage(channelId)                 // what the bot posted
+//   await client.destroy(); await fake.stop()   // client first: it reconnects to a vanished server
+//
+// Discord behaviour the fake models on purpose (each one bites a bot in production):
+// - 3 s to acknowledge an interaction; later callbacks get 404 10062 (`interactionDeadlineMs`).
+// - One callback per interaction; a second gets 400 40060. Follow-ups and webhook edits before
+//   the callback get 404 10015 (the webhook does not exist yet).
+// - A deferred reply (type 5) is a LOADING placeholder whose ephemerality is fixed at defer time;
+//   the first follow-up after it completes that placeholder instead of posting a new message.
+// - Ephemeral messages cannot be fetched, edited or deleted through channel routes (404 10008).
+// - Payloads over the documented limits, empty messages (50006), duplicate custom ids and
+//   `parse`+ids conflicts in allowed_mentions are refused like Discord refuses them.
+// - Gateway sessions are resumable: dispatches while the bot is away are replayed on RESUME.
 import { EventEmitter } from 'node:events'
 import http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
@@ -249,6 +261,10 @@ export class FakeDiscord {
   readonly mentionViolations: MentionViolation[] = []
   /** Modals the bot opened, in order. */
   readonly modals: ShownModal[] = []
+  /** Attachment downloads (GETs of attachment URLs), in order. */
+  readonly downloads: { url: string; attachmentId: string; status: number; at: number }[] = []
+  /** Bugs in the fake itself (answered 500): tests may assert this stays empty. */
+  readonly internalErrors: Error[] = []
 
   private readonly options: Required<Pick<FakeDiscordOptions, 'heartbeatIntervalMs' | 'interactionDeadlineMs' | 'maxUploadBytes'>> & FakeDiscordOptions
   private readonly server: http.Server
@@ -557,7 +573,11 @@ export class FakeDiscord {
     })
   }
 
-  /** Stops (or resumes) answering heartbeats, to test zombie-connection handling. */
+  /** Whether heartbeats are answered; set false to test zombie-connection handling (discord.js resumes). */
+  get ackHeartbeats(): boolean {
+    return this.gateway.ackHeartbeats
+  }
+
   set ackHeartbeats(value: boolean) {
     this.gateway.ackHeartbeats = value
   }
@@ -617,7 +637,7 @@ export class FakeDiscord {
     state.timer.unref()
     this.interactions.set(payload.id, state)
     this.interactionsByToken.set(payload.token, state)
-    this.gateway.dispatch('INTERACTION_CREATE', payload)
+    this.gateway.dispatch('INTERACTION_CREATE', state.payload)
     this.changed()
     return promise
   }
@@ -673,9 +693,17 @@ export class FakeDiscord {
     }
   }
 
+  private internalError(error: unknown): Reply {
+    const err = error instanceof Error ? error : new Error(String(error))
+    this.internalErrors.push(err)
+    return { status: 500, body: { message: `FakeDiscord internal error: ${err.message}`, code: 0 } }
+  }
+
   private serveAttachment(url: URL, res: http.ServerResponse): void {
     const id = splitPath(url.pathname)[2] ?? ''
     const stored = this.store.attachments.get(id)
+    this.downloads.push({ url: url.href, attachmentId: id, status: stored ? 200 : 404, at: Date.now() })
+    this.changed()
     if (!stored) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found')
       return
@@ -775,8 +803,7 @@ export class FakeDiscord {
       }
       reply = found.route.handler({ request, params: found.params, body: parsed.body, files: parsed.files, query: url.searchParams })
     } catch (error) {
-      if (!(error instanceof HttpError)) throw error
-      reply = { status: error.status, body: error.body, headers: error.headers }
+      reply = error instanceof HttpError ? { status: error.status, body: error.body, headers: error.headers } : this.internalError(error)
     }
     request.status = reply.status
     request.response = reply.body === undefined ? undefined : clone(reply.body)
@@ -1155,7 +1182,7 @@ export class FakeDiscord {
       contexts: null,
       integration_types: [0],
       options: [],
-      description: type === 1 ? '' : '',
+      description: '',
       ...clone(input),
       id,
       application_id: this.applicationId,

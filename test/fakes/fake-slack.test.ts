@@ -2,9 +2,9 @@
 // fake speaks the protocol Bolt expects before adapter tests rely on it.
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
-import { App, LogLevel, webApi } from '@slack/bolt'
+import { App, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AckTimeoutError, FakeSlack, mentionAllowList, signSlackRequest, withFakeSlack, type SlackJson } from './fake-slack'
+import { AckTimeoutError, FakeSlack, findMentions, mentionAllowList, signSlackRequest, validateMessageBlocks, validateView, withFakeSlack, type SlackJson } from './fake-slack'
 
 const USER = 'U1ALICE'
 const CHANNEL = 'C0GENERAL'
@@ -277,6 +277,144 @@ describe('FakeSlack with a real Bolt app in Socket Mode', () => {
     const call = fake.calls.find((c) => c.seq > since)
     expect(call && fake.mentionsIn(call).find((m) => m.kind === 'user')?.allowed).toBe(true)
     fake.allowMentions(() => false)
+  })
+})
+
+describe('FakeSlack Web API details', () => {
+  it('keeps threads, history, permalinks, reactions, DMs and users like Slack', async () => {
+    await withFakeSlack({ users: [{ id: USER, name: 'alice' }] }, async (fake) => {
+      const client = new webApi.WebClient(fake.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } })
+      const parent = await client.chat.postMessage({ channel: CHANNEL, text: 'parent' })
+      const reply = await client.chat.postMessage({ channel: CHANNEL, text: 'reply', thread_ts: parent.ts })
+      expect([parent.ts, reply.ts]).toEqual(['1700000000.000100', '1700000000.000200'])
+
+      const history = await client.conversations.history({ channel: CHANNEL })
+      expect(history.messages?.map((m) => [m.text, m.reply_count])).toEqual([['parent', 1]])
+      const replies = await client.conversations.replies({ channel: CHANNEL, ts: String(parent.ts) })
+      expect(replies.messages?.map((m) => m.text)).toEqual(['parent', 'reply'])
+      const link = await client.chat.getPermalink({ channel: CHANNEL, message_ts: String(reply.ts) })
+      expect(link.permalink).toBe(`https://arbiter-test.slack.com/archives/${CHANNEL}/p1700000000000200?thread_ts=${String(parent.ts)}&cid=${CHANNEL}`)
+
+      await client.reactions.add({ channel: CHANNEL, timestamp: String(parent.ts), name: 'white_check_mark' })
+      await expect(client.reactions.add({ channel: CHANNEL, timestamp: String(parent.ts), name: 'white_check_mark' })).rejects.toMatchObject({ data: { error: 'already_reacted' } })
+      expect(fake.message(CHANNEL, String(parent.ts))?.reactions).toEqual([{ name: 'white_check_mark', users: [fake.botUserId], count: 1 }])
+
+      const dm = await client.conversations.open({ users: USER })
+      expect(dm.channel?.id).toBe(fake.dmChannelOf(USER))
+      const direct = await client.chat.postMessage({ channel: USER, text: 'your next task' })
+      expect(direct.channel).toBe(fake.dmChannelOf(USER))
+      await client.chat.postEphemeral({ channel: CHANNEL, user: USER, text: 'only you' })
+      expect(fake.ephemerals(USER).map((e) => e.text)).toEqual(['only you'])
+
+      expect((await client.users.info({ user: USER })).user?.name).toBe('alice')
+      await expect(client.users.info({ user: 'U404' })).rejects.toMatchObject({ data: { error: 'user_not_found' } })
+      await expect(client.chat.update({ channel: CHANNEL, ts: '1.000000', text: 'x' })).rejects.toMatchObject({ data: { error: 'message_not_found' } })
+
+      fake.failNext('chat.postMessage', 'channel_not_found')
+      await expect(client.chat.postMessage({ channel: CHANNEL, text: 'x' })).rejects.toMatchObject({ data: { error: 'channel_not_found' } })
+      await expect(new webApi.WebClient('xoxb-wrong', { slackApiUrl: fake.apiUrl }).auth.test()).rejects.toMatchObject({ data: { error: 'invalid_auth' } })
+      await expect(new webApi.WebClient(fake.appToken, { slackApiUrl: fake.apiUrl }).chat.postMessage({ channel: CHANNEL, text: 'x' })).rejects.toMatchObject({
+        data: { error: 'not_allowed_token_type' },
+      })
+    })
+  })
+
+  it('applies response_url replace_original and delete_original to the source message', async () => {
+    await withFakeSlack({}, async (fake) => {
+      const client = new webApi.WebClient(fake.botToken, { slackApiUrl: fake.apiUrl })
+      const button = { type: 'button' as const, action_id: 'go', text: { type: 'plain_text' as const, text: 'Go' } }
+      const posted = await client.chat.postMessage({ channel: CHANNEL, text: 'task', blocks: [{ type: 'actions', elements: [button] }] })
+      const post = (url: string, body: SlackJson): Promise<Response> => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+
+      const first = fake.blockActions({ user: USER, actionId: 'go' })
+      expect((await post(String(first.response_url), { replace_original: true, text: 'done' })).status).toBe(200)
+      expect(fake.message(CHANNEL, String(posted.ts))?.text).toBe('done')
+      const tooLong = { text: 'x', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }] }
+      expect((await post(String(first.response_url), tooLong)).status).toBe(400)
+      expect((await post(String(first.response_url), { delete_original: true })).status).toBe(200)
+      expect(fake.message(CHANNEL, String(posted.ts))).toBeUndefined()
+      expect(fake.callsTo('response_url').map((c) => c.status)).toEqual([200, 400, 200])
+    })
+  })
+})
+
+describe('FakeSlack socket reconnects', () => {
+  it('serves a client that reconnects after a disconnect request', async () => {
+    await withFakeSlack({}, async (fake) => {
+      // A hand-built receiver reads the API URL from installerOptions.clientOptions, and the App needs
+      // its own clientOptions too (its auth.test runs in the constructor).
+      const receiver = new SocketModeReceiver({ appToken: fake.appToken, installerOptions: { clientOptions: { slackApiUrl: fake.apiUrl } }, clientPingTimeout: 300, logLevel: LogLevel.ERROR })
+      const app = new App({ token: fake.botToken, receiver, clientOptions: { slackApiUrl: fake.apiUrl }, logLevel: LogLevel.ERROR })
+      app.command('/x', async ({ ack }) => {
+        await ack()
+      })
+      await app.start()
+      fake.requestReconnect('refresh_requested')
+      await fake.waitUntil(() => fake.callsTo('apps.connections.open').length === 2 && fake.socketConnections === 1)
+      expect((await fake.sendSlashCommand({ command: '/x' })).payload).toEqual({})
+      const disconnected = new Promise((resolve) => receiver.client.once('disconnected', resolve))
+      await app.stop()
+      await disconnected
+    })
+  })
+})
+
+describe('FakeSlack Block Kit validation table', () => {
+  const plain = (text: string): SlackJson => ({ type: 'plain_text', text })
+  const mrkdwn = (text: string): SlackJson => ({ type: 'mrkdwn', text })
+  const button = (i: number, extra: SlackJson = {}): SlackJson => ({ type: 'button', action_id: `b${i}`, text: plain('ok'), ...extra })
+  const options = (n: number, len = 1): SlackJson[] => Array.from({ length: n }, (_, i) => ({ text: plain(`o${i}`), value: `${i}`.padEnd(len, 'v') }))
+  const cases: Array<[string, SlackJson[], string | null]> = [
+    ['section text at 3,000', [{ type: 'section', text: mrkdwn('x'.repeat(3000)) }], null],
+    ['11 section fields', [{ type: 'section', fields: Array.from({ length: 11 }, () => mrkdwn('f')) }], 'invalid_blocks'],
+    ['a field of 2,001', [{ type: 'section', fields: [mrkdwn('f'.repeat(2001))] }], 'invalid_blocks'],
+    ['header of 151', [{ type: 'header', text: plain('h'.repeat(151)) }], 'invalid_blocks'],
+    ['11 context elements', [{ type: 'context', elements: Array.from({ length: 11 }, () => mrkdwn('c')) }], 'invalid_blocks'],
+    ['26 actions elements', [{ type: 'actions', elements: Array.from({ length: 26 }, (_, i) => button(i)) }], 'invalid_blocks'],
+    ['button text of 76', [{ type: 'actions', elements: [button(0, { text: plain('t'.repeat(76)) })] }], 'invalid_blocks'],
+    ['button value of 2,001', [{ type: 'actions', elements: [button(0, { value: 'v'.repeat(2001) })] }], 'invalid_blocks'],
+    ['mrkdwn button text', [{ type: 'actions', elements: [button(0, { text: mrkdwn('t') })] }], 'invalid_blocks'],
+    ['action_id of 256', [{ type: 'actions', elements: [button(0, { action_id: 'a'.repeat(256) })] }], 'invalid_blocks'],
+    ['block_id of 256', [{ type: 'divider', block_id: 'b'.repeat(256) }], 'invalid_blocks'],
+    ['duplicate block_id', [{ type: 'divider', block_id: 'x' }, { type: 'divider', block_id: 'x' }], 'invalid_blocks'],
+    ['101 select options', [{ type: 'actions', elements: [{ type: 'static_select', action_id: 's', options: options(101) }] }], 'invalid_blocks'],
+    ['option value of 76', [{ type: 'actions', elements: [{ type: 'static_select', action_id: 's', options: options(1, 76) }] }], 'invalid_blocks'],
+    ['11 radio options', [{ type: 'actions', elements: [{ type: 'radio_buttons', action_id: 'r', options: options(11) }] }], 'invalid_blocks'],
+    ['empty section text', [{ type: 'section', text: mrkdwn('') }], 'invalid_blocks'],
+    ['unknown block type', [{ type: 'sparkles' }], 'invalid_blocks'],
+    ['51 blocks', Array.from({ length: 51 }, () => ({ type: 'divider' })), 'invalid_blocks'],
+    ['12,001 characters in total', Array.from({ length: 5 }, (_, i) => ({ type: 'section', text: mrkdwn('z'.repeat(i === 4 ? 2401 : 2400)) })), 'msg_blocks_too_long'],
+  ]
+  it.each(cases)('%s', (_name, blocks, error) => {
+    expect(validateMessageBlocks(blocks).error).toBe(error)
+  })
+
+  it('checks modal rules', () => {
+    const input = { type: 'input', label: plain('Why'), element: { type: 'plain_text_input', action_id: 't' } }
+    expect(validateView({ type: 'modal', title: plain('Ok'), submit: plain('Send'), blocks: [input] }).error).toBeNull()
+    expect(validateView({ type: 'modal', title: plain('Ok'), blocks: [input] }).messages[0]).toContain('submit is required')
+    expect(validateView({ type: 'modal', title: plain('Ok'), close: plain('c'.repeat(25)), blocks: [] }).error).toBe('invalid_arguments')
+    expect(validateView({ type: 'modal', title: plain('Ok'), private_metadata: 'm'.repeat(3001), blocks: [] }).error).toBe('invalid_arguments')
+    expect(validateView({ type: 'modal', title: plain('Ok'), blocks: Array.from({ length: 101 }, () => ({ type: 'divider' })) }).error).toBe('invalid_arguments')
+    expect(validateView({ type: 'home', blocks: Array.from({ length: 100 }, () => ({ type: 'divider' })) }).error).toBeNull()
+  })
+
+  it('finds mentions in text, mrkdwn, rich_text elements and link_names broadcasts', () => {
+    const found = findMentions({
+      text: 'hey @here',
+      link_names: true,
+      blocks: [
+        { type: 'section', text: mrkdwn('<#C1|general> <!subteam^S1> <mailto:a@b.c|mail>') },
+        { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'broadcast', range: 'everyone' }, { type: 'text', text: '<!channel> literal' }] }] },
+      ],
+    })
+    expect(found.map((m) => `${m.kind}:${m.target}@${m.path}`)).toEqual([
+      'broadcast:here@/text',
+      'channel:C1@/blocks/0/text/text',
+      'usergroup:S1@/blocks/0/text/text',
+      'link:mailto:a@b.c@/blocks/0/text/text',
+      'broadcast:everyone@/blocks/1/elements/0/elements/0',
+    ])
   })
 })
 

@@ -116,6 +116,7 @@ export class FakeSlack {
       appId: config.appId,
       ackTimeoutMs: options.ackTimeoutMs ?? 3000,
       onAck: (ack, envelope) => this.onAck(ack, envelope),
+      onConnectionChange: () => this.notify(),
     })
     this.server = createServer((req, res) => {
       void this.onRequest(req, res)

@@ -106,6 +106,9 @@ export const DEFAULT_BOT_PERMISSIONS =
   P.AddReactions |
   P.UseApplicationCommands
 
+/** Owner of the guilds unless a test names one (not a member, so nobody is admin by accident). */
+export const DEFAULT_OWNER_ID = '300000000000000001'
+
 const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n)
 
 function toBits(value: string | bigint | undefined, fallback: bigint): bigint {
@@ -157,7 +160,9 @@ export class World {
     const guild: GuildState = {
       id: input.id,
       name: input.name,
-      ownerId: input.ownerId ?? input.members?.map((m) => (typeof m.user === 'string' ? m.user : m.user.id))[0] ?? this.bot.id,
+      // A separate owner by default: the owner has every permission, which would make the test's
+      // labelers admins by accident.
+      ownerId: input.ownerId ?? DEFAULT_OWNER_ID,
       preferredLocale: input.preferredLocale ?? 'en-US',
       joinedAt: now,
       roles: new Map(),

@@ -53,7 +53,15 @@ export class SocketHub {
   /** Every envelope pushed, in order. */
   readonly envelopes: Envelope[] = []
 
-  constructor(private readonly opts: { appId: string; ackTimeoutMs: number; onAck: (ack: ReceivedAck, envelope: Envelope | undefined) => void }) {}
+  constructor(
+    private readonly opts: {
+      appId: string
+      ackTimeoutMs: number
+      onAck: (ack: ReceivedAck, envelope: Envelope | undefined) => void
+      /** Called when a connection opens or closes, so waiters can re-check. */
+      onConnectionChange: () => void
+    },
+  ) {}
 
   get connectionCount(): number {
     return [...this.connections].filter((c) => c.readyState === WebSocket.OPEN).length
@@ -78,8 +86,11 @@ export class SocketHub {
 
   private onConnection(ws: WebSocket): void {
     this.connections.add(ws)
-    ws.on('close', () => this.connections.delete(ws))
-    ws.on('error', () => this.connections.delete(ws))
+    const drop = (): void => {
+      if (this.connections.delete(ws)) this.opts.onConnectionChange()
+    }
+    ws.on('close', drop)
+    ws.on('error', drop)
     ws.on('message', (data, isBinary) => {
       if (isBinary) return
       this.onMessage(data.toString())
@@ -89,6 +100,7 @@ export class SocketHub {
     const waiters = this.connectionWaiters
     this.connectionWaiters = []
     for (const w of waiters) w()
+    this.opts.onConnectionChange()
   }
 
   private onMessage(text: string): void {

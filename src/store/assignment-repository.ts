@@ -20,12 +20,14 @@ export interface AssignmentDto {
   shownAt: Date
   expiresAt: Date
   answeredAt: Date | null
+  /** JSON work in progress (see interactions/draft.ts); the store does not interpret it. */
+  draft: Record<string, unknown>
 }
 
 type Row = Awaited<ReturnType<Db['assignment']['findFirstOrThrow']>>
 
 function toDto(row: Row): AssignmentDto {
-  return { ...row, displayOrder: fromJson<string[]>(row.displayOrder, []), status: row.status as AssignmentDto['status'] }
+  return { ...row, displayOrder: fromJson<string[]>(row.displayOrder, []), status: row.status as AssignmentDto['status'], draft: fromJson<Record<string, unknown>>(row.draft, {}) }
 }
 
 /** What decides which items a labeler may be offered. */
@@ -124,6 +126,12 @@ export class AssignmentRepository {
     const expired: AssignmentDto[] = []
     for (const row of overdue) if (await this.release(row.id, 'expired')) expired.push({ ...toDto(row), status: 'expired' })
     return expired
+  }
+
+  /** Saves work in progress on an active assignment; false when it is no longer active. */
+  async saveDraft(id: number, draft: Record<string, unknown>): Promise<boolean> {
+    const result = await this.prisma.assignment.updateMany({ where: { id, status: 'active' }, data: { draft: toJson(draft) } })
+    return result.count === 1
   }
 
   /** Active assignments expiring within the window that were not reminded yet. */

@@ -80,6 +80,11 @@ export class JudgmentRepository {
     return row ? judgmentFromRow(row) : null
   }
 
+  /** A labeler's most recent judgments, newest first. */
+  async recentFor(labelerId: number, limit: number): Promise<JudgmentDto[]> {
+    return (await this.prisma.judgment.findMany({ where: { labelerId }, orderBy: { id: 'desc' }, take: limit })).map(judgmentFromRow)
+  }
+
   async forItem(itemId: number): Promise<JudgmentDto[]> {
     return (await this.prisma.judgment.findMany({ where: { itemId }, orderBy: { id: 'asc' } })).map(judgmentFromRow)
   }

@@ -6,6 +6,7 @@ import { JudgmentRepository } from './judgment-repository'
 import { LabelerRepository } from './labeler-repository'
 import { NotificationRepository } from './notification-repository'
 import { ProjectRepository } from './project-repository'
+import { InboundEventRepository } from './inbound-event-repository'
 
 /** All repositories, built once by the composition root. */
 export interface Store {
@@ -16,6 +17,7 @@ export interface Store {
   assignments: AssignmentRepository
   judgments: JudgmentRepository
   notifications: NotificationRepository
+  inbox: InboundEventRepository
 }
 
 export function createStore(database: Database): Store {
@@ -28,5 +30,6 @@ export function createStore(database: Database): Store {
     assignments: new AssignmentRepository(database),
     judgments: new JudgmentRepository(database),
     notifications: new NotificationRepository(prisma),
+    inbox: new InboundEventRepository(prisma),
   }
 }

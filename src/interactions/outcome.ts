@@ -1,0 +1,20 @@
+// What handling one interaction asks the adapter to do. Adapters apply it in their own terms
+// (Slack: chat.update, chat.postMessage, views.open, an ephemeral note; Discord: interaction
+// update, follow-up, showModal, an ephemeral reply).
+import type { Card, Modal } from '../views/card'
+
+/** The neutral result of an interaction. */
+export interface Outcome {
+  /** Replace the message the interaction came from (the task message). */
+  update?: Card
+  /** Send these to the user privately (DM), in order. */
+  post?: { card: Card; notificationId?: number }[]
+  /** Open this modal (needs the platform's trigger from the same interaction). */
+  modal?: Modal
+  /** A short private note. */
+  notice?: string
+  /** Keep the submitted modal open and show these errors by field id. */
+  fieldErrors?: Record<string, string>
+  /** A file to send privately (exports, "read in full"). */
+  file?: { name: string; content: string; comment: string }
+}

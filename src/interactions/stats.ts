@@ -1,0 +1,83 @@
+// A labeler's own quality, privately (never a public volume leaderboard): volume, agreement
+// with the other labelers on the same items, gold accuracy, and the habits the guide warns about.
+import type { CoreContext } from '../core/context'
+import { goldAgrees } from '../core/gold'
+import { strictMajority, verdictOf } from '../core/vote-split'
+import { TIE } from '../core/task-types'
+import type { Card } from '../views/card'
+import { labelerFor, type Actor } from './actor'
+
+/** Figures behind the stats card (also shown on App Home). */
+export interface LabelerStats {
+  judgments: number
+  today: number
+  agreement: { agreed: number; compared: number } | null
+  gold: { agreed: number; total: number } | null
+  tieRate: number | null
+  firstPositionShare: number | null
+}
+
+const RECENT = 500
+
+export async function labelerStats(ctx: CoreContext, labelerId: number): Promise<LabelerStats> {
+  const prisma = ctx.store.database.prisma
+  const now = ctx.now()
+  const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
+  const [judgments, today, recent] = await Promise.all([
+    prisma.judgment.count({ where: { labelerId } }),
+    prisma.judgment.count({ where: { labelerId, createdAt: { gte: dayStart } } }),
+    ctx.store.judgments.recentFor(labelerId, RECENT),
+  ])
+  let agreed = 0
+  let compared = 0
+  let goldAgreed = 0
+  let goldTotal = 0
+  for (const mine of recent) {
+    const item = await ctx.store.items.findById(mine.itemId)
+    if (!item) continue
+    const settled = item.verdict ?? item.gold
+    if (settled) {
+      const ok = goldAgrees(settled, mine)
+      if (ok !== null) ((goldTotal += 1), (goldAgreed += ok ? 1 : 0))
+      continue
+    }
+    // Leave-one-out: compare with the majority of the *other* labelers only.
+    const others = (await ctx.store.judgments.forItem(mine.itemId)).filter((j) => j.labelerId !== labelerId).map(verdictOf).filter((v): v is string => v !== null)
+    const majority = strictMajority(others)
+    const own = verdictOf(mine)
+    if (majority !== null && own !== null) ((compared += 1), (agreed += own === majority ? 1 : 0))
+  }
+  const pairwise = recent.filter((j) => j.kind === 'pairwise' && j.choice !== null)
+  const decisive = pairwise.filter((j) => j.choicePosition !== null)
+  return {
+    judgments,
+    today,
+    agreement: compared > 0 ? { agreed, compared } : null,
+    gold: goldTotal > 0 ? { agreed: goldAgreed, total: goldTotal } : null,
+    tieRate: pairwise.length > 0 ? pairwise.filter((j) => j.choice === TIE).length / pairwise.length : null,
+    firstPositionShare: decisive.length > 0 ? decisive.filter((j) => j.choicePosition === 0).length / decisive.length : null,
+  }
+}
+
+const percent = (part: number, whole: number) => `${Math.round((part / whole) * 100)}%`
+
+/** `/label stats`: the labeler's own figures, privately. */
+export async function statsCard(ctx: CoreContext, actor: Actor): Promise<Card> {
+  const labeler = await labelerFor(ctx, actor)
+  const s = await labelerStats(ctx, labeler.id)
+  const fields = [
+    { label: 'Judgments', value: `${s.judgments} in all, ${s.today} today` },
+    { label: 'Agreement with others', value: s.agreement ? `${percent(s.agreement.agreed, s.agreement.compared)} of ${s.agreement.compared} items` : 'not enough overlap yet' },
+    { label: 'Calibration items', value: s.gold ? `${percent(s.gold.agreed, s.gold.total)} matched (${s.gold.total})` : 'none yet' },
+  ]
+  if (s.tieRate !== null) fields.push({ label: 'Tie rate', value: percent(s.tieRate, 1) })
+  if (s.firstPositionShare !== null) fields.push({ label: 'Wins given to the first response shown', value: `${percent(s.firstPositionShare, 1)} (about 50% is expected)` })
+  return {
+    summary: 'Your labeling stats',
+    blocks: [
+      { type: 'header', text: 'Your labeling, privately' },
+      { type: 'fields', fields },
+      { type: 'note', text: 'Only you see this. Consistent disagreement may mean you apply the rubric differently: re-read it, and bring hard cases to calibration.' },
+    ],
+  }
+}

@@ -1,0 +1,64 @@
+// Composition root: parse configuration once, open (and migrate) the database, build the core,
+// start whichever chat adapters are configured. Nothing below reads process.env.
+import { loadConfig, type Config } from './config'
+import { openDatabase } from './store/database'
+import { createStore } from './store/store'
+import type { CoreContext } from './core/context'
+import { createLogger, type Logger } from './logger'
+
+/** Everything an adapter needs from the rest of the app. */
+export interface AppDeps {
+  config: Config
+  ctx: CoreContext
+  logger: Logger
+}
+
+/** A running adapter. */
+export interface RunningAdapter {
+  name: string
+  stop(): Promise<void>
+}
+
+const SETUP_HELP = `Arbiter needs chat credentials to run:
+  Slack:   SLACK_BOT_TOKEN plus SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)
+  Discord: DISCORD_TOKEN and DISCORD_APPLICATION_ID
+See README.md, "Setting up Slack" and "Setting up Discord". The command line (npx arbiter --help) works without them.`
+
+export async function main(env: Record<string, string | undefined> = process.env): Promise<RunningAdapter[]> {
+  const config = loadConfig(env)
+  const logger = createLogger(config.LOG_LEVEL)
+  const wantsSlack = Boolean(config.SLACK_BOT_TOKEN)
+  const wantsDiscord = Boolean(config.DISCORD_TOKEN)
+  if (!wantsSlack && !wantsDiscord) {
+    process.stderr.write(`${SETUP_HELP}\n`)
+    process.exitCode = 1
+    return []
+  }
+  const database = await openDatabase(config.DATABASE_URL, { log: (message) => logger.info(message) })
+  const ctx: CoreContext = {
+    store: createStore(database),
+    now: () => new Date(),
+    random: Math.random,
+    settings: { assignmentTtlMinutes: config.ASSIGNMENT_TTL_MINUTES, admins: config.ARBITER_ADMINS },
+  }
+  const deps: AppDeps = { config, ctx, logger }
+  const running: RunningAdapter[] = []
+  if (wantsSlack) running.push(await (await import('./adapters/slack/slack-app')).startSlack(deps))
+  if (wantsDiscord) running.push(await (await import('./adapters/discord/discord-bot')).startDiscord(deps))
+  logger.info({ adapters: running.map((r) => r.name), database: database.provider }, 'arbiter started')
+  const shutdown = async () => {
+    for (const adapter of running) await adapter.stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'))
+    await database.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', shutdown)
+  process.once('SIGTERM', shutdown)
+  return running
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`arbiter: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.exit(1)
+  })
+}

@@ -1,0 +1,70 @@
+// Typed action and modal references, encoded into the platform's id fields (Slack action_id /
+// callback_id, Discord custom_id) and decoded back with validation. Never split on a separator
+// into positional arguments: a decoded value is a checked object or a clear refusal.
+import { z } from 'zod'
+
+const id = z.number().int().positive()
+
+export const actionSchema = z.discriminatedUnion('a', [
+  /** A pairwise verdict, a Likert rating, …: record it. */
+  z.object({ a: z.literal('verdict'), as: id, v: z.string().min(1).max(32) }),
+  /** A ranking select for one place (0 = best); the chosen response id comes as the selected value. */
+  z.object({ a: z.literal('rank'), as: id, pos: z.number().int().min(0).max(3) }),
+  z.object({ a: z.literal('submit_rank'), as: id }),
+  /** The critical-flaw multi-select on a task (values "responseId:flaw"). */
+  z.object({ a: z.literal('flaws'), as: id }),
+  z.object({ a: z.literal('rationale'), as: id }),
+  z.object({ a: z.literal('flag'), as: id }),
+  z.object({ a: z.literal('skip'), as: id }),
+  /** Opens step `s` of a multi-step form. */
+  z.object({ a: z.literal('form'), as: id, f: z.enum(['dimensions', 'sft_write', 'sft_details', 'sft_review']), s: z.number().int().min(0).max(9) }),
+  z.object({ a: z.literal('sft_submit'), as: id }),
+  z.object({ a: z.literal('review'), as: id, ok: z.boolean() }),
+  z.object({ a: z.literal('read_full'), as: id }),
+  z.object({ a: z.literal('next'), p: id }),
+  z.object({ a: z.literal('start'), p: id.optional() }),
+  z.object({ a: z.literal('stop') }),
+])
+/** Something a labeler clicked or chose. */
+export type Action = z.infer<typeof actionSchema>
+
+export const modalRefSchema = z.discriminatedUnion('m', [
+  /** Rationale (and flaws); `v` is a verdict kept while the rationale is written. */
+  z.object({ m: z.literal('rationale'), as: id, v: z.string().max(32).optional() }),
+  z.object({ m: z.literal('flag'), as: id }),
+  z.object({ m: z.literal('form'), as: id, f: z.enum(['dimensions', 'sft_write', 'sft_details', 'sft_review']), s: z.number().int().min(0).max(9) }),
+  z.object({ m: z.literal('read_full'), as: id }),
+])
+/** Which form a submitted modal was. */
+export type ModalRef = z.infer<typeof modalRefSchema>
+
+const PREFIX = 'arb1:'
+
+/** Encodes a typed value; throws if it cannot fit the platform's limit (a programming error). */
+export function encodeRef(value: Action | ModalRef, maxLength: number): string {
+  const encoded = PREFIX + JSON.stringify(value)
+  if (encoded.length > maxLength) throw new Error(`Encoded id "${encoded}" is longer than ${maxLength} characters`)
+  return encoded
+}
+
+/** Decodes an action id, or null when it is not one of ours (another app's, or stale and malformed). */
+export function decodeAction(raw: string): Action | null {
+  return decode(raw, actionSchema)
+}
+
+/** Decodes a modal reference, or null. */
+export function decodeModalRef(raw: string): ModalRef | null {
+  return decode(raw, modalRefSchema)
+}
+
+function decode<T>(raw: string, schema: z.ZodType<T>): T | null {
+  if (!raw.startsWith(PREFIX)) return null
+  let json: unknown
+  try {
+    json = JSON.parse(raw.slice(PREFIX.length))
+  } catch {
+    return null
+  }
+  const parsed = schema.safeParse(json)
+  return parsed.success ? parsed.data : null
+}

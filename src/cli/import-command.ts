@@ -12,7 +12,7 @@ export interface ImportCommandOptions {
 }
 
 /** Prints the report the way a person reads it; returns the exit code. */
-export function printImportReport(report: ImportReport, err: NodeJS.WritableStream, out: NodeJS.WritableStream): number {
+export function printImportReport(report: ImportReport, err: NodeJS.WritableStream, out: NodeJS.WritableStream, noun = 'item'): number {
   for (const bad of report.invalid.slice(0, 200)) err.write(`line ${bad.line}: ${bad.message}\n`)
   if (report.invalid.length > 200) err.write(`… and ${report.invalid.length - 200} more bad lines\n`)
   if (!report.committed) {
@@ -21,7 +21,7 @@ export function printImportReport(report: ImportReport, err: NodeJS.WritableStre
   }
   const skipped = report.invalid.length > 0 ? `, ${report.invalid.length} bad line${report.invalid.length === 1 ? '' : 's'} skipped` : ''
   const unchanged = report.unchanged > 0 ? `, ${report.unchanged} already imported (unchanged)` : ''
-  out.write(`Imported ${report.imported} item${report.imported === 1 ? '' : 's'}${unchanged}${skipped}.\n`)
+  out.write(`Imported ${report.imported} ${noun}${report.imported === 1 ? '' : 's'}${unchanged}${skipped}.\n`)
   return 0
 }
 

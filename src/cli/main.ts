@@ -84,6 +84,22 @@ const projectOptions = (command: Command) =>
     .option('--calibration-cron <cron>', 'calibration schedule, e.g. "0 10 * * 1-5"')
     .option('--calibration-timezone <zone>', 'time zone of the calibration schedule, e.g. Europe/Paris')
 
+program
+  .command('report')
+  .description("a project's quality: agreement, per-labeler biases and drift, disputes, model leaderboard")
+  .requiredOption('--project <name>', 'project to report on')
+  .option('--json', 'print the documented JSON shape instead of tables', false)
+  .option('--since <date>', 'only judgments recorded on or after this date', date)
+  .action((options: { project: string; json: boolean; since?: Date }) => run(async () => (await import('./report-command')).reportCommand(options)))
+
+program
+  .command('import-judgments')
+  .description('import judgments made elsewhere (JSONL) for analysis and export; items by external id, labelers by name')
+  .argument('<file>', 'JSONL file, one judgment per line')
+  .requiredOption('--project <name>', 'project whose items the judgments refer to')
+  .option('--skip-invalid', 'import the good lines even when some are bad', false)
+  .action((file: string, options: { project: string; skipInvalid: boolean }) => run(async () => (await import('./import-judgments-command')).importJudgmentsCommand(file, options)))
+
 const project = program.command('project').description('manage labeling projects')
 projectOptions(project.command('create').description('create a project').argument('<name>')).action((name: string, flags) =>
   run(async () => (await import('./project-command')).projectCreate(name, flags)),
@@ -113,6 +129,20 @@ labeler
   .argument('<labeler>', 'platform user id, display name, or #id')
   .argument('<skills>', 'comma-separated domains ("" for none)')
   .action((handle: string, skills: string) => run(async () => (await import('./labeler-command')).labelerSkills(handle, skills)))
+
+// bin/arbiter.mjs runs `agreement` from a prebuilt bundle when it can (src/cli/agreement-main.ts);
+// this is the same command for the tsx path. Keep the two in step.
+program
+  .command('agreement')
+  .description("agreement statistics (Krippendorff's alpha, Fleiss' and Cohen's kappa) over a file of unit,rater,value ratings")
+  .requiredOption('--input <file>', 'CSV (unit,rater,value, optional header) or JSONL ({"unit","rater","value"}) file')
+  .addOption(new Option('--level <level>', "level of measurement for Krippendorff's alpha").choices(['nominal', 'ordinal', 'interval', 'ratio']).default('nominal'))
+  .option('--json', 'print one JSON object instead of text', false)
+  .action((options: { input: string; level: 'nominal' | 'ordinal' | 'interval' | 'ratio'; json: boolean }) =>
+    run(async () =>
+      (await import('./agreement')).agreementCommand({ input: options.input, level: options.level, json: options.json }, process.stdout, process.stderr),
+    ),
+  )
 
 program.parseAsync(process.argv).catch(async (error: unknown) => {
   const { isArbiterError } = await import('../core/errors')

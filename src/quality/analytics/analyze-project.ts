@@ -149,7 +149,7 @@ export function analyzeProject(data: ProjectData, options: AnalyzeOptions = {}):
       consensus:
         'Gold or a lead’s verdict first; pairwise items by Dawid–Skene (majority kept alongside); rankings by Borda count; Likert by the median. Agreement is leave-one-out: the others’ strict majority, skipped when they have none.',
       length:
-        'Length bias compares how often the labeler switches to the longer response when the others chose the shorter one with how often they switch to the shorter when the others chose the longer (one-sided two-proportion z-test); raw longer-rates are in the evidence.',
+        'Length bias: how often the labeler switches to the longer response when the others chose the shorter, minus how often they switch to the shorter when the others chose the longer, against the same asymmetry for the rest of the team (one-sided z-test); raw longer-rates are in the evidence.',
     },
   }
 }

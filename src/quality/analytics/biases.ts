@@ -4,7 +4,7 @@
 import type { LeaveOneOut } from './agreement'
 import type { TestFamily, TestOutcome } from './fdr'
 import { KIND_LIKERT, KIND_PAIRWISE, type ProjectIndex } from './project-index'
-import { binomialLower, binomialUpper, medianExcluding, twoProportionZTest } from './stats'
+import { binomialLower, binomialUpper, medianExcluding, normalCdf } from './stats'
 
 /** Whether a test ran. */
 export type TestStatus = 'tested' | 'not_enough_data'
@@ -49,6 +49,10 @@ export interface LengthEvidence {
   choseLongerWhenOthersChoseShorter: Share
   /** ... against switches to the shorter one when the others chose the longer one. */
   choseShorterWhenOthersChoseLonger: Share
+  /** The same two switch rates for the rest of the team, each judgment against its own others. */
+  team: { choseLongerWhenOthersChoseShorter: Share; choseShorterWhenOthersChoseLonger: Share }
+  /** (labeler's switch asymmetry) − (team's): the figure tested. */
+  excessAsymmetry: number | null
   test: string
 }
 
@@ -167,6 +171,11 @@ const rate = (k: number, n: number): number | null => (n > 0 ? k / n : null)
 // never too fast) does not make a single tie an impossible event with p = 0.
 const baseline = (k: number, n: number): number => (k + 0.5) / (n + 1)
 
+const smoothedVariance = (k: number, n: number): number => {
+  const p = baseline(k, n)
+  return (p * (1 - p)) / Math.max(n, 1)
+}
+
 function result<E>(n: number, minSample: number, value: number | null, evidence: E, p: () => number): TestResult<E> {
   const tested = n >= minSample
   return { status: tested ? 'tested' : 'not_enough_data', flagged: false, value, p: tested ? p() : null, pAdjusted: null, n, minSample, evidence }
@@ -280,6 +289,10 @@ export function computeLabelerTests(index: ProjectIndex, loo: LeaveOneOut, famil
     tooFast: sum(tooFast),
     judgments: sum(judgments),
     flags: sum(flags),
+    othersShorterN: sum(othersShorterN),
+    othersShorterSwitch: sum(othersShorterSwitch),
+    othersLongerN: sum(othersLongerN),
+    othersLongerSwitch: sum(othersLongerSwitch),
   }
 
   // Durations: the team's sorted once, each labeler's sorted on its own; team medians exclude the labeler.
@@ -314,6 +327,7 @@ export function computeLabelerTests(index: ProjectIndex, loo: LeaveOneOut, famil
         goldAccuracy: rate(goldCorrect[l]!, goldItems[l]!),
         test: 'one-sided exact binomial: agreements with the others’ consensus, against the rest of the team’s agreement rate',
       },
+      // Ranking scores are fractions of concordant pairs; the exact test counts them rounded to whole agreements.
       () => binomialLower(Math.round(agreed[l]!), compared[l]!, baseline(others('agreed', agreed), others('compared', compared))),
     )
     family.add(agreement, agreementRate !== null && teamAgreement !== null && agreementRate <= teamAgreement - agreementMinDrop)
@@ -335,9 +349,20 @@ export function computeLabelerTests(index: ProjectIndex, loo: LeaveOneOut, famil
 
     // Comparing raw "longer" rates would flag every noisy honest labeler whenever the true winners
     // lean short: noise pulls any rate towards 50%. Conditioning on the others' verdict removes
-    // that: an unbiased labeler departs from the others at the same rate whichever response they chose.
+    // that: an unbiased labeler departs from the others about as often whichever response they
+    // chose. "About": when the better response is usually the longer one, a consensus for the
+    // shorter is wrong more often, and honest labelers then switch to the longer more often too.
+    // So the asymmetry is tested against the rest of the team's asymmetry, which carries the same
+    // effect (a length-biased teammate only raises that bar, never lowers it).
     const sn = othersShorterN[l]!
     const ln = othersLongerN[l]!
+    const teamSn = others('othersShorterN', othersShorterN)
+    const teamSk = others('othersShorterSwitch', othersShorterSwitch)
+    const teamLn = others('othersLongerN', othersLongerN)
+    const teamLk = others('othersLongerSwitch', othersLongerSwitch)
+    const asymmetry = sn > 0 && ln > 0 ? othersShorterSwitch[l]! / sn - othersLongerSwitch[l]! / ln : null
+    const teamAsymmetry = teamSn > 0 && teamLn > 0 ? teamSk / teamSn - teamLk / teamLn : 0
+    const excessAsymmetry = asymmetry === null ? null : asymmetry - teamAsymmetry
     const length = result<LengthEvidence>(
       sn + ln,
       min.length,
@@ -350,9 +375,19 @@ export function computeLabelerTests(index: ProjectIndex, loo: LeaveOneOut, famil
         compared: sn + ln,
         choseLongerWhenOthersChoseShorter: { k: othersShorterSwitch[l]!, n: sn, rate: rate(othersShorterSwitch[l]!, sn) },
         choseShorterWhenOthersChoseLonger: { k: othersLongerSwitch[l]!, n: ln, rate: rate(othersLongerSwitch[l]!, ln) },
-        test: 'one-sided two-proportion z-test: switches to the longer response vs switches to the shorter, against the others’ consensus on the same items',
+        team: {
+          choseLongerWhenOthersChoseShorter: { k: teamSk, n: teamSn, rate: rate(teamSk, teamSn) },
+          choseShorterWhenOthersChoseLonger: { k: teamLk, n: teamLn, rate: rate(teamLk, teamLn) },
+        },
+        excessAsymmetry,
+        test: 'one-sided z-test: (switches to the longer − switches to the shorter, against the others’ consensus on the same items) above the rest of the team’s',
       },
-      () => (sn < 5 || ln < 5 ? 1 : twoProportionZTest(othersShorterSwitch[l]!, sn, othersLongerSwitch[l]!, ln, 'greater').p),
+      () => {
+        if (sn < 5 || ln < 5 || excessAsymmetry === null) return 1
+        const variance =
+          smoothedVariance(othersShorterSwitch[l]!, sn) + smoothedVariance(othersLongerSwitch[l]!, ln) + smoothedVariance(teamSk, teamSn) + smoothedVariance(teamLk, teamLn)
+        return 1 - normalCdf(excessAsymmetry / Math.sqrt(variance))
+      },
     )
     family.add(length)
 

@@ -170,6 +170,25 @@ export function fitDawidSkene(index: ProjectIndex, tallies: ItemTallies, options
     }
     for (let k = 0; k < K; k++) posterior[p * K + k]! /= sum
   }
+  // The pairwise judgments of the fitted items, contiguous and in item order, each reduced to its
+  // offset in a transposed confusion array, counts[(labeler·K + observed)·K + true]: the EM inner
+  // loops over the true class then read and write K adjacent numbers.
+  const judgmentStart = new Int32Array(P + 1)
+  let total = 0
+  for (let p = 0; p < P; p++) {
+    judgmentStart[p] = total
+    total += pairN[items[p]!]!
+  }
+  judgmentStart[P] = total
+  const offsets = new Int32Array(total)
+  for (let p = 0, w = 0; p < P; p++) {
+    const item = items[p]!
+    for (let r = byItemStart[item]!; r < byItemStart[item + 1]!; r++) {
+      const j = byItem[r]!
+      if (jKind[j] === KIND_PAIRWISE) offsets[w++] = (jLabeler[j]! * K + jCat[j]!) * K
+    }
+  }
+  const counts = new Float64Array(L * K * K)
   const confusion = new Float64Array(L * K * K)
   const logConfusion = new Float64Array(L * K * K)
   const priors = new Float64Array(K)
@@ -180,42 +199,39 @@ export function fitDawidSkene(index: ProjectIndex, tallies: ItemTallies, options
   while (iterations < maxIterations && !converged) {
     iterations++
     // M-step: priors and confusion matrices from the current soft labels.
-    confusion.fill(alpha)
+    counts.fill(alpha)
     priors.fill(alpha)
     for (let p = 0; p < P; p++) {
-      const item = items[p]!
       const row = p * K
       for (let k = 0; k < K; k++) priors[k]! += posterior[row + k]!
-      for (let r = byItemStart[item]!; r < byItemStart[item + 1]!; r++) {
-        const j = byItem[r]!
-        if (jKind[j] !== KIND_PAIRWISE) continue
-        const base = jLabeler[j]! * K * K + jCat[j]!
-        for (let k = 0; k < K; k++) confusion[base + k * K]! += posterior[row + k]!
+      for (let r = judgmentStart[p]!; r < judgmentStart[p + 1]!; r++) {
+        const base = offsets[r]!
+        for (let k = 0; k < K; k++) counts[base + k]! += posterior[row + k]!
       }
     }
     let priorSum = 0
     for (let k = 0; k < K; k++) priorSum += priors[k]!
     for (let k = 0; k < K; k++) logPriors[k] = Math.log(priors[k]! / priorSum)
-    for (let rowStart = 0; rowStart < confusion.length; rowStart += K) {
-      let sum = 0
-      for (let c = 0; c < K; c++) sum += confusion[rowStart + c]!
-      for (let c = 0; c < K; c++) {
-        confusion[rowStart + c]! /= sum
-        logConfusion[rowStart + c] = Math.log(confusion[rowStart + c]!)
+    for (let l = 0; l < L; l++) {
+      for (let k = 0; k < K; k++) {
+        let sum = 0
+        for (let c = 0; c < K; c++) sum += counts[(l * K + c) * K + k]!
+        for (let c = 0; c < K; c++) {
+          const value = counts[(l * K + c) * K + k]! / sum
+          confusion[(l * K + k) * K + c] = value
+          logConfusion[(l * K + c) * K + k] = Math.log(value)
+        }
       }
     }
     // E-step: posterior over the true category of each item.
     let maxChange = 0
     for (let p = 0; p < P; p++) {
-      const item = items[p]!
       const row = p * K
-      if (itemGoldCat[item]! >= 0) continue
+      if (itemGoldCat[items[p]!]! >= 0) continue
       for (let k = 0; k < K; k++) scores[k] = valid[row + k] ? logPriors[k]! : -Infinity
-      for (let r = byItemStart[item]!; r < byItemStart[item + 1]!; r++) {
-        const j = byItem[r]!
-        if (jKind[j] !== KIND_PAIRWISE) continue
-        const base = jLabeler[j]! * K * K + jCat[j]!
-        for (let k = 0; k < K; k++) scores[k]! += logConfusion[base + k * K]!
+      for (let r = judgmentStart[p]!; r < judgmentStart[p + 1]!; r++) {
+        const base = offsets[r]!
+        for (let k = 0; k < K; k++) scores[k]! += logConfusion[base + k]!
       }
       let best = -Infinity
       for (let k = 0; k < K; k++) if (scores[k]! > best) best = scores[k]!

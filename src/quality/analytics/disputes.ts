@@ -73,45 +73,37 @@ export function findDisputes(index: ProjectIndex, tallies: ItemTallies, agreemen
     if (judgments === 0) continue
     const start = respStart[i]!
     const end = respStart[i + 1]!
-    const reasons: DisputeReason[] = []
-
     let n = 0
     let topShare = 1
     let closeness = 0
-    let describe = (): Record<string, number> => ({})
+    let mode: 'pairwise' | 'ranking' | 'likert' | null = null
     if (pairN[i]! > 0 && pairN[i]! >= rankingN[i]! && pairN[i]! >= likertN[i]!) {
+      mode = 'pairwise'
       n = pairN[i]!
       const top = topOf(pairCounts, i * K, K)
       topShare = top.top / n
       closeness = 1 - (top.top - top.second) / n
-      describe = () => {
-        const split: Record<string, number> = {}
-        for (let c = 0; c < K; c++) if (pairCounts[i * K + c]! > 0) split[categoryLabel(index, i, c)] = pairCounts[i * K + c]!
-        return split
-      }
     } else if (rankingN[i]! > 0 && rankingN[i]! >= likertN[i]!) {
+      mode = 'ranking'
       n = rankingN[i]!
       const top = topOf(rankedFirst, start, end - start)
       topShare = top.top / n
       closeness = 1 - (top.top - top.second) / n
-      describe = () => {
-        const split: Record<string, number> = {}
-        for (let r = start; r < end; r++) if (rankedFirst[r]! > 0) split[respIds[r]!] = rankedFirst[r]!
-        return split
-      }
     } else if (likertN[i]! > 0) {
+      mode = 'likert'
       n = likertN[i]!
       const median = ratingMedian(ratingCounts, i * 8, n)
       let within = 0
       for (let r = 1; r <= 7; r++) if (Math.abs(r - median) <= tolerance) within += ratingCounts[i * 8 + r]!
       topShare = within / n
       closeness = Math.min(1, 2 * (1 - topShare))
-      describe = () => {
-        const split: Record<string, number> = {}
-        for (let r = 1; r <= 7; r++) if (ratingCounts[i * 8 + r]! > 0) split[String(r)] = ratingCounts[i * 8 + r]!
-        return split
-      }
     }
+    const flagged = itemFlagged[i]!
+    let flawed = false
+    for (let r = start; r < end; r++) if (respFlawMarks[r]! > 0 && respFlawMarks[r]! < judgments) flawed = true
+    // Most items are not disputed: decide that from the counts before building any strings.
+    if (flagged === 0 && !flawed && (n === 0 || topShare >= margin - 1e-9)) continue
+    const reasons: DisputeReason[] = []
     const redundancy = redundancyOf(item)
     if (n > 0 && n >= redundancy && topShare < margin - 1e-9) {
       reasons.push({ code: 'split', detail: `top verdict has ${Math.round(topShare * 100)}% of ${n} judgments (clear needs ${Math.round(margin * 100)}%)` })
@@ -128,7 +120,6 @@ export function findDisputes(index: ProjectIndex, tallies: ItemTallies, agreemen
         detail: `${marks} of ${judgments} marked ${respIds[r]} with a critical flaw${safety ? ' (safety issue)' : ''}, the others did not`,
       })
     }
-    const flagged = itemFlagged[i]!
     if (flagged > 0) reasons.push({ code: 'flagged', detail: `flagged for review by ${flagged} of ${judgments}` })
     if (reasons.length === 0) continue
 
@@ -144,15 +135,31 @@ export function findDisputes(index: ProjectIndex, tallies: ItemTallies, agreemen
       kind: item.kind,
       judgments,
       redundancy,
-      split: describe(),
+      split: mode === null ? {} : splitOf(index, tallies, i, mode),
       topShare,
       reasons,
       score,
       scoreParts: { closeness, flawWeight, flaggedShare, labelers, reliability: reliable },
     })
   }
-  disputes.sort((a, b) => b.score - a.score || a.itemId - b.itemId)
+  // Scores within 1e-9 are equal (sums in a different judgment order differ in the last bits), so
+  // the ranking does not depend on the order the judgments arrived in.
+  disputes.sort((a, b) => (Math.abs(b.score - a.score) > 1e-9 ? b.score - a.score : a.itemId - b.itemId))
   return { total: disputes.length, disputes: disputes.slice(0, limit) }
+}
+
+/** Verdict counts of an item, keyed by verdict. */
+function splitOf(index: ProjectIndex, tallies: ItemTallies, i: number, mode: 'pairwise' | 'ranking' | 'likert'): Record<string, number> {
+  const split: Record<string, number> = {}
+  const K = index.classes
+  if (mode === 'pairwise') {
+    for (let c = 0; c < K; c++) if (tallies.pairCounts[i * K + c]! > 0) split[categoryLabel(index, i, c)] = tallies.pairCounts[i * K + c]!
+  } else if (mode === 'ranking') {
+    for (let r = index.respStart[i]!; r < index.respStart[i + 1]!; r++) if (tallies.rankedFirst[r]! > 0) split[index.respIds[r]!] = tallies.rankedFirst[r]!
+  } else {
+    for (let r = 1; r <= 7; r++) if (tallies.ratingCounts[i * 8 + r]! > 0) split[String(r)] = tallies.ratingCounts[i * 8 + r]!
+  }
+  return split
 }
 
 /** Disputed items of a project, ranked (builds its own index; analyzeProject shares one). */

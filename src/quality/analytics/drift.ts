@@ -1,16 +1,21 @@
 // Drift: a labeler's most recent judgments against their own earlier ones. The guide warns that
 // "your judgment shifts over time"; this is where the bot notices before a calibration session would.
 //
-// Test: one-sided two-proportion z-test (pooled variance) that the leave-one-out agreement rate of
-// the labeler's last N judgments (default 50) is below the rate of all their earlier judgments.
-// A drift event needs raw p < α (default 0.01) *and* a Benjamini–Hochberg adjusted p ≤ q in the
-// report's family, and only runs with at least 20 compared judgments in the window and 30 before
+// Tests, both one-sided at α (default 0.01), on leave-one-out agreement:
+// 1. two-proportion z-test (pooled): the labeler's last N judgments (default 50) agree less than
+//    all their earlier judgments;
+// 2. the same drop beyond the rest of the team's drop over the same period (z on the difference of
+//    the two before−after differences, unpooled variances). Every labeler's recent window falls in
+//    the same recent weeks, so anything that lowers everyone's agreement then (harder items, one
+//    careless labeler spoiling the others' consensus) would otherwise look like drift in all of them.
+// A drift event needs both raw p-values < α and test 2's Benjamini–Hochberg adjusted p ≤ q in the
+// report's family. It only runs with at least 20 compared judgments in the window and 30 before
 // it, so a handful of judgments never alarms.
 import type { LeaveOneOut } from './agreement'
 import type { TestFamily, TestOutcome } from './fdr'
 import { KIND_LIKERT, KIND_PAIRWISE, KIND_RANKING, categoryLabel, type ProjectIndex } from './project-index'
 import type { Share, TestStatus } from './biases'
-import { medianInPlace, twoProportionZTest } from './stats'
+import { medianInPlace, normalCdf, twoProportionZTest } from './stats'
 
 /** Options of drift detection. */
 export interface DriftOptions {
@@ -57,17 +62,26 @@ export interface DriftResult extends TestOutcome {
   window: { size: number; fromJudgmentId: number; toJudgmentId: number; fromTime: number; toTime: number } | null
   before: { agreement: Share; goldAccuracy: Share }
   after: { agreement: Share; goldAccuracy: Share }
-  /** Agreement drop (before − after) and its z statistic. */
+  /** Agreement drop (before − after), and test 1 (against the labeler's own baseline). */
   drop: number | null
+  baseline: { z: number; p: number } | null
+  /** The rest of the team over the same split in time, and test 2 (drop beyond the team's; its p is `p`). */
+  team: { rate: number | null; before: Share; after: Share; drop: number | null }
+  excessDrop: number | null
   z: number | null
-  /** The rest of the team's agreement rate, and the one-sided p of the window being below it (evidence only). */
-  team: { rate: number | null; p: number | null }
   disagreements: DriftDisagreement[]
   biasShifts: BiasShift[]
   test: string
 }
 
-const DRIFT_TEST = 'one-sided two-proportion z-test: agreement in the window below the labeler’s earlier agreement (raw α and BH q both required)'
+const DRIFT_TEST =
+  'one-sided z-tests on leave-one-out agreement: window below the labeler’s earlier judgments (two-proportion), and that drop beyond the rest of the team’s over the same period; both raw p < α, and the second BH-adjusted ≤ q'
+
+// Smoothed Bernoulli variance of a rate, so an empty or perfect side still carries uncertainty.
+const rateVariance = (k: number, n: number): number => {
+  const p = (k + 0.5) / (n + 1)
+  return (p * (1 - p)) / Math.max(n, 1)
+}
 
 interface SideCounts {
   agreed: number
@@ -82,10 +96,12 @@ interface SideCounts {
   ties: number
   ratings: number
   middle: number
-  durations: number[]
+  /** Scratch buffer shared across labelers; only the first `durationCount` values are this side's. */
+  durations: Float64Array
+  durationCount: number
 }
 
-const emptySide = (): SideCounts => ({
+const emptySide = (durations: Float64Array): SideCounts => ({
   agreed: 0,
   compared: 0,
   goldCorrect: 0,
@@ -98,7 +114,8 @@ const emptySide = (): SideCounts => ({
   ties: 0,
   ratings: 0,
   middle: 0,
-  durations: [],
+  durations,
+  durationCount: 0,
 })
 
 const share = (k: number, n: number): Share => ({ k, n, rate: n > 0 ? k / n : null })
@@ -127,29 +144,55 @@ export function computeDrift(index: ProjectIndex, loo: LeaveOneOut, family: Test
     teamCompared++
   }
 
+  // Agreement summed over all judgments in id order, to read the team's before/after at any split.
+  const n = score.length
+  const prefixAgreed = new Float64Array(n + 1)
+  const prefixCompared = new Float64Array(n + 1)
+  for (let r = 0; r < n; r++) {
+    const s = score[index.byId[r]!]!
+    prefixAgreed[r + 1] = prefixAgreed[r]! + (s === s ? s : 0)
+    prefixCompared[r + 1] = prefixCompared[r]! + (s === s ? 1 : 0)
+  }
+
+  let longest = 0
+  for (let l = 0; l < L; l++) longest = Math.max(longest, byLabelerStart[l + 1]! - byLabelerStart[l]!)
+  const beforeDurations = new Float64Array(longest)
+  const afterDurations = new Float64Array(Math.min(longest, windowSize))
+
   const results: DriftResult[] = []
   for (let l = 0; l < L; l++) {
     const start = byLabelerStart[l]!
     const end = byLabelerStart[l + 1]!
     const total = end - start
     const split = Math.max(start, end - windowSize)
-    const before = emptySide()
-    const after = emptySide()
+    const before = emptySide(beforeDurations)
+    const after = emptySide(afterDurations)
     for (let r = start; r < end; r++) accumulate(index, loo, byLabeler[r]!, r < split ? before : after)
     const teamRate = teamCompared - compared[l]! > 0 ? (teamAgreed - agreed[l]!) / (teamCompared - compared[l]!) : null
     const tested = after.compared >= minWindow && before.compared >= minBaseline && split > start
-    const outcome = tested ? twoProportionZTest(before.agreed, before.compared, after.agreed, after.compared, 'greater') : null
-    const teamTest =
-      after.compared > 0 && teamRate !== null
-        ? twoProportionZTest(teamAgreed - agreed[l]!, teamCompared - compared[l]!, after.agreed, after.compared, 'greater').p
-        : null
+    const splitRank = split < end ? index.jRank[byLabeler[split]!]! : n
+    const teamBefore = share(prefixAgreed[splitRank]! - before.agreed, prefixCompared[splitRank]! - before.compared)
+    const teamAfter = share(prefixAgreed[n]! - prefixAgreed[splitRank]! - after.agreed, prefixCompared[n]! - prefixCompared[splitRank]! - after.compared)
+    const teamDrop = teamBefore.rate !== null && teamAfter.rate !== null ? teamBefore.rate - teamAfter.rate : null
+    const drop = before.compared > 0 && after.compared > 0 ? before.agreed / before.compared - after.agreed / after.compared : null
+    const baselineTest = tested ? twoProportionZTest(before.agreed, before.compared, after.agreed, after.compared, 'greater') : null
+    let excess: { z: number; p: number } | null = null
+    if (tested && drop !== null) {
+      const variance =
+        rateVariance(before.agreed, before.compared) +
+        rateVariance(after.agreed, after.compared) +
+        rateVariance(teamBefore.k, teamBefore.n) +
+        rateVariance(teamAfter.k, teamAfter.n)
+      const z = (drop - (teamDrop ?? 0)) / Math.sqrt(variance)
+      excess = { z, p: 1 - normalCdf(z) }
+    }
     const judgments = index.data.judgments
     const first = total > 0 ? judgments[byLabeler[split]!]! : null
     const last = total > 0 ? judgments[byLabeler[end - 1]!]! : null
     const result: DriftResult = {
       status: tested ? 'tested' : 'not_enough_data',
       flagged: false,
-      p: outcome?.p ?? null,
+      p: excess?.p ?? null,
       pAdjusted: null,
       n: after.compared,
       minSample: minWindow,
@@ -159,14 +202,16 @@ export function computeDrift(index: ProjectIndex, loo: LeaveOneOut, family: Test
           : null,
       before: { agreement: share(before.agreed, before.compared), goldAccuracy: share(before.goldCorrect, before.goldItems) },
       after: { agreement: share(after.agreed, after.compared), goldAccuracy: share(after.goldCorrect, after.goldItems) },
-      drop: before.compared > 0 && after.compared > 0 ? before.agreed / before.compared - after.agreed / after.compared : null,
-      z: outcome?.z ?? null,
-      team: { rate: teamRate, p: teamTest },
-      disagreements: tested || after.compared > 0 ? windowDisagreements(index, loo, split, end, examples) : [],
+      drop,
+      baseline: baselineTest,
+      team: { rate: teamRate, before: teamBefore, after: teamAfter, drop: teamDrop },
+      excessDrop: drop !== null && teamDrop !== null ? drop - teamDrop : null,
+      z: excess?.z ?? null,
+      disagreements: after.compared > 0 ? windowDisagreements(index, loo, split, end, examples) : [],
       biasShifts: biasShifts(before, after),
       test: DRIFT_TEST,
     }
-    family.add(result, outcome !== null && outcome.p < alpha)
+    family.add(result, baselineTest !== null && excess !== null && baselineTest.p < alpha && excess.p < alpha)
     results.push(result)
   }
   return results
@@ -184,7 +229,7 @@ function accumulate(index: ProjectIndex, loo: LeaveOneOut, j: number, side: Side
     side.goldItems++
   }
   const d = index.jDuration[j]!
-  if (d === d) side.durations.push(d)
+  if (d === d) side.durations[side.durationCount++] = d
   const kind = index.jKind[j]!
   if (kind === KIND_PAIRWISE) {
     side.pairwise++
@@ -211,8 +256,8 @@ function shareShift(bias: BiasShift['bias'], measure: string, kBefore: number, n
 }
 
 function biasShifts(before: SideCounts, after: SideCounts): BiasShift[] {
-  const medianBefore = before.durations.length > 0 ? medianInPlace(Float64Array.from(before.durations)) : null
-  const medianAfter = after.durations.length > 0 ? medianInPlace(Float64Array.from(after.durations)) : null
+  const medianBefore = before.durationCount > 0 ? medianInPlace(before.durations, before.durationCount) : null
+  const medianAfter = after.durationCount > 0 ? medianInPlace(after.durations, after.durationCount) : null
   const ratio = medianBefore !== null && medianAfter !== null && medianBefore > 0 ? medianAfter / medianBefore : null
   return [
     shareShift('position', 'share of decisive wins given to the first displayed response', before.first, before.decisive, after.first, after.decisive),
@@ -224,9 +269,9 @@ function biasShifts(before: SideCounts, after: SideCounts): BiasShift[] {
       measure: 'median time on task (ms)',
       before: medianBefore,
       after: medianAfter,
-      nBefore: before.durations.length,
-      nAfter: after.durations.length,
-      moved: ratio !== null && before.durations.length >= 10 && after.durations.length >= 10 && (ratio <= 0.5 || ratio >= 2),
+      nBefore: before.durationCount,
+      nAfter: after.durationCount,
+      moved: ratio !== null && before.durationCount >= 10 && after.durationCount >= 10 && (ratio <= 0.5 || ratio >= 2),
     },
   ]
 }

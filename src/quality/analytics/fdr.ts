@@ -1,5 +1,5 @@
-// False alarms multiply: 500 labelers × 8 tests at α = 0.05 would flag about 200 honest labelers
-// a report. So no test flags on its raw p-value. Every test of one report (all labelers, all biases,
+// False alarms multiply: 500 honest labelers × 8 tests at α = 0.05 would raise about 200 false
+// flags a report, on a third of the team. So no test flags on its raw p-value. Every test of one report (all labelers, all biases,
 // agreement, flag overuse and drift) joins one family, and a test flags only when its
 // Benjamini–Hochberg adjusted p-value is ≤ q (default 0.05): among the flags a report raises, the
 // expected share of false ones is at most q. Tests below their minimum sample never join the family.

@@ -6,8 +6,8 @@
 //   side (what Arena's Bradley–Terry fit does by counting a tie once each way); both_bad carries no
 //   preference and is left out; responses of the same model, or of no known model, are left out.
 // - Fit: Bradley–Terry strengths by Hunter's (2004) MM algorithm. Each model also plays one virtual
-//   battle, half won, against a fixed opponent of strength 1, a weak prior that keeps an unbeaten
-//   or winless model finite; it is negligible beside real battles.
+//   battle, half won, against an average opponent (strength 1 = the geometric mean of the models),
+//   a weak prior that keeps an unbeaten or winless model finite; it is negligible beside real battles.
 // - Scale: rating = 400·log10(strength), anchored so the mean rating of the models is 1000, or
 //   so a chosen reference model is at a chosen rating (default 1000).
 // - Intervals: 95% percentile bootstrap (default 200 rounds, seeded), resampling battles with the
@@ -161,12 +161,12 @@ export function fitBradleyTerry(
       }
       next[i] = denominator > 0 ? score[i]! / denominator : strength[i]!
     }
-    if (prior === 0) {
-      // Without the virtual opponent the scale is free: pin the geometric mean to 1.
-      let logMean = 0
-      for (let i = 0; i < M; i++) logMean += Math.log(next[i]!) / M
-      for (let i = 0; i < M; i++) next[i]! /= Math.exp(logMean)
-    }
+    // Pin the geometric mean to 1. Without a prior the scale is free; with one, the common level is
+    // identified only by the few virtual battles and would creep for thousands of iterations while
+    // the differences (all the anchored ratings use) have long converged.
+    let logMean = 0
+    for (let i = 0; i < M; i++) logMean += Math.log(next[i]!) / M
+    for (let i = 0; i < M; i++) next[i]! /= Math.exp(logMean)
     for (let i = 0; i < M; i++) {
       change = Math.max(change, Math.abs(Math.log(next[i]! / strength[i]!)))
       strength[i] = next[i]!

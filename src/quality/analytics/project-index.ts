@@ -28,10 +28,10 @@ export interface ProjectIndex {
   data: ProjectData
   /** Labelers by index: the given ones, then any id seen only in judgments (named "labeler <id>"). */
   labelers: QualityLabeler[]
-  itemIndexById: Map<number, number>
-  labelerIndexById: Map<number, number>
+  itemIndexById: IdLookup
+  labelerIndexById: IdLookup
   itemKind: Uint8Array
-  /** Responses of item i are respIds[respStart[i] .. respStart[i+1]). */
+  /** Responses of item i are respIds[respStart[i] .. respStart[i+1]): the keys of `responseLengths` (else of `responseModels`). */
   respStart: Int32Array
   respIds: string[]
   respLength: Float64Array
@@ -66,6 +66,9 @@ export interface ProjectIndex {
   /** Judgments of item i are byItem[byItemStart[i] .. byItemStart[i+1]). */
   byItemStart: Int32Array
   byItem: Int32Array
+  /** All judgments ascending by id (time of recording), and each judgment's place in that order. */
+  byId: Int32Array
+  jRank: Int32Array
   /** Judgments of labeler l, ascending by judgment id. */
   byLabelerStart: Int32Array
   byLabeler: Int32Array
@@ -73,7 +76,10 @@ export interface ProjectIndex {
   respFlawMarks: Int32Array
   respSafetyMarks: Int32Array
   itemFlagged: Int32Array
-  /** Judgments left out: unknown item, or an answer that does not fit the item (counted, never thrown). */
+  /**
+   * Judgments left out of every item-level figure (jItem = −1): unknown item, or an answer that does
+   * not fit the item. Counted, never thrown; they still count towards their labeler's volume.
+   */
   skipped: number
   readingCharsPerSecond: number
 }
@@ -91,10 +97,45 @@ export interface IndexOptions {
  */
 export const DEFAULT_READING_CHARS_PER_SECOND = 50
 
-/** Response ids of an item: the keys of `responseLengths`, else of `responseModels`. */
-export function responseIdsOf(item: QualityItem): string[] {
-  const ids = Object.keys(item.responseLengths)
-  return ids.length > 0 ? ids : Object.keys(item.responseModels)
+/**
+ * Id → index lookup. Database ids are dense integers, so a flat array beats a Map (hashing 200,000
+ * keys a million times was a tenth of the whole analysis); sparse or odd ids fall back to a Map.
+ */
+export class IdLookup {
+  private readonly dense: Int32Array | null
+  private readonly map = new Map<number, number>()
+
+  constructor(ids: readonly number[]) {
+    let max = -1
+    let integers = true
+    for (const id of ids) {
+      if (!Number.isInteger(id) || id < 0) integers = false
+      else if (id > max) max = id
+    }
+    this.dense = integers && max < 4 * ids.length + 1024 ? new Int32Array(max + 1).fill(-1) : null
+    ids.forEach((id, index) => this.set(id, index))
+  }
+
+  /** The dense table (index by id, −1 for none), or null when ids are sparse; for hot loops. */
+  get table(): Int32Array | null {
+    return this.dense
+  }
+
+  /** Index of an id, or undefined. */
+  get(id: number): number | undefined {
+    if (this.dense !== null) {
+      const index = id >= 0 && id < this.dense.length ? this.dense[id]! : -1
+      if (index >= 0) return index
+      if (Number.isInteger(id) && id >= 0 && id < this.dense.length) return undefined
+    }
+    return this.map.get(id)
+  }
+
+  /** Records an id's index (ids beyond the dense range go to the Map). */
+  set(id: number, index: number): void {
+    if (this.dense !== null && Number.isInteger(id) && id >= 0 && id < this.dense.length) this.dense[id] = index
+    else this.map.set(id, index)
+  }
 }
 
 /** Encodes a project once; every analysis function takes the result. */
@@ -102,7 +143,7 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
   const cps = options.readingCharsPerSecond ?? DEFAULT_READING_CHARS_PER_SECOND
   const { items, judgments } = data
   const itemCount = items.length
-  const itemIndexById = new Map<number, number>()
+  const itemIndexById = new IdLookup(items.map((item) => item.id))
   const itemKind = new Uint8Array(itemCount)
   const respStart = new Int32Array(itemCount + 1)
   const respIds: string[] = []
@@ -111,19 +152,21 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
   let slots = 2
   for (let i = 0; i < itemCount; i++) {
     const item = items[i]!
-    itemIndexById.set(item.id, i)
     itemKind[i] = kindCode(item.kind)
     respStart[i] = respIds.length
     let chars = item.promptLength
-    const ids = responseIdsOf(item)
-    for (const id of ids) {
-      const length = item.responseLengths[id] ?? 0
+    // for…in rather than Object.keys: no array per item (200,000 items at the benchmark's size).
+    const lengthsOf = item.responseLengths
+    for (const id in lengthsOf) {
+      const length = lengthsOf[id] ?? 0
       respIds.push(id)
       lengths.push(length)
       chars += length
     }
+    if (respIds.length === respStart[i]) for (const id in item.responseModels) respIds.push(id), lengths.push(0)
     itemChars[i] = chars
-    if (itemKind[i] === KIND_PAIRWISE && ids.length > slots) slots = ids.length
+    const count = respIds.length - respStart[i]!
+    if (itemKind[i] === KIND_PAIRWISE && count > slots) slots = count
   }
   respStart[itemCount] = respIds.length
   const respLength = Float64Array.from(lengths)
@@ -139,8 +182,7 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
   }
 
   const labelers: QualityLabeler[] = [...data.labelers]
-  const labelerIndexById = new Map<number, number>()
-  labelers.forEach((labeler, index) => labelerIndexById.set(labeler.id, index))
+  const labelerIndexById = new IdLookup(labelers.map((labeler) => labeler.id))
 
   const n = judgments.length
   const jItem = new Int32Array(n)
@@ -161,28 +203,50 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
   let sortedById = true
   let previousId = -Infinity
 
+  const itemTable = itemIndexById.table
+  const labelerTable = labelerIndexById.table
   for (let j = 0; j < n; j++) {
     const judgment = judgments[j]!
     if (judgment.id < previousId) sortedById = false
     previousId = judgment.id
-    let labeler = labelerIndexById.get(judgment.labelerId)
+    const labelerId = judgment.labelerId
+    let labeler = labelerTable === null ? undefined : labelerTable[labelerId]
+    if (labeler === undefined || labeler < 0) labeler = labelerIndexById.get(labelerId)
     if (labeler === undefined) {
       labeler = labelers.length
       labelers.push({ id: judgment.labelerId, name: `labeler ${judgment.labelerId}` })
       labelerIndexById.set(judgment.labelerId, labeler)
     }
     jLabeler[j] = labeler
-    const item = itemIndexById.get(judgment.itemId)
+    const itemId = judgment.itemId
+    let item = itemTable === null ? undefined : itemTable[itemId]
+    if (item === undefined || item < 0) item = itemIndexById.get(itemId)
     if (item === undefined) {
       jItem[j] = -1
       skipped++
       continue
     }
-    jItem[j] = item
     const kind = kindCode(judgment.kind)
-    jKind[j] = kind
     const start = respStart[item]!
     const end = respStart[item + 1]!
+    let cat = -1
+    if (kind === KIND_PAIRWISE) cat = judgment.choice === null ? -1 : categoryOf(judgment.choice, respIds, start, end, tieCat, bothBadCat)
+    const rating = judgment.rating
+    const fits =
+      kind === KIND_PAIRWISE
+        ? cat >= 0
+        : kind === KIND_LIKERT
+          ? rating !== null && rating >= 1 && rating <= 7
+          : kind === KIND_RANKING
+            ? judgment.ranking !== null && judgment.ranking.length > 0
+            : true
+    if (!fits) {
+      jItem[j] = -1
+      skipped++
+      continue
+    }
+    jItem[j] = item
+    jKind[j] = kind
     if (judgment.flagged) {
       jFlagged[j] = 1
       itemFlagged[item]!++
@@ -193,12 +257,6 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
       jTooFast[j] = duration < (itemChars[item]! / cps) * 1000 ? 1 : 0
     }
     if (kind === KIND_PAIRWISE) {
-      const cat = judgment.choice === null ? -1 : categoryOf(judgment.choice, respIds, start, end, tieCat, bothBadCat)
-      if (cat < 0) {
-        skipped++
-        jKind[j] = KIND_OTHER
-        continue
-      }
       jCat[j] = cat
       if (cat < slots) {
         let position = judgment.choicePosition ?? -1
@@ -211,17 +269,7 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
         }
       }
     } else if (kind === KIND_LIKERT) {
-      const rating = judgment.rating
-      if (rating === null || !(rating >= 1 && rating <= 7)) {
-        skipped++
-        jKind[j] = KIND_OTHER
-        continue
-      }
-      jRating[j] = Math.round(rating)
-    } else if (kind === KIND_RANKING && (judgment.ranking === null || judgment.ranking.length === 0)) {
-      skipped++
-      jKind[j] = KIND_OTHER
-      continue
+      jRating[j] = Math.round(rating!)
     }
     const flaws = judgment.flaws
     if (flaws !== null) {
@@ -234,7 +282,7 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
           if (kinds.includes('safety_issue')) respSafetyMarks[r]!++
         }
       }
-      if (isNearMiss(judgment, kind, respIds.slice(start, end))) jNearMiss[j] = 1
+      if (isNearMiss(judgment, kind, respIds, start, end)) jNearMiss[j] = 1
     }
   }
 
@@ -250,13 +298,11 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
 
   // A stable counting sort by labeler keeps id order when the input already is in id order (the
   // store returns it so); otherwise sort once by id first.
-  let order: ArrayLike<number> | null = null
-  if (!sortedById) {
-    const sorted = new Int32Array(n)
-    for (let j = 0; j < n; j++) sorted[j] = j
-    sorted.sort((a, b) => judgments[a]!.id - judgments[b]!.id)
-    order = sorted
-  }
+  const byId = new Int32Array(n)
+  for (let j = 0; j < n; j++) byId[j] = j
+  if (!sortedById) byId.sort((a, b) => judgments[a]!.id - judgments[b]!.id)
+  const jRank = new Int32Array(n)
+  for (let r = 0; r < n; r++) jRank[byId[r]!] = r
   const labelerCount = labelers.length
   const byLabelerStart = new Int32Array(labelerCount + 1)
   for (let j = 0; j < n; j++) byLabelerStart[jLabeler[j]! + 1]!++
@@ -264,7 +310,7 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
   const byLabeler = new Int32Array(n)
   const labelerFill = byLabelerStart.slice(0, labelerCount)
   for (let r = 0; r < n; r++) {
-    const j = order === null ? r : order[r]!
+    const j = byId[r]!
     byLabeler[labelerFill[jLabeler[j]!]!++] = j
   }
 
@@ -296,6 +342,8 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
     jFlagged,
     byItemStart,
     byItem,
+    byId,
+    jRank,
     byLabelerStart,
     byLabeler,
     respFlawMarks,
@@ -323,9 +371,10 @@ export function categoryLabel(index: ProjectIndex, item: number, cat: number): s
 
 // Same rule as the bot's safety floor: a response the labeler marked with a critical flaw was
 // preferred to, tied with, or ranked above one they did not mark.
-function isNearMiss(judgment: QualityJudgment, kind: number, responses: readonly string[]): boolean {
+function isNearMiss(judgment: QualityJudgment, kind: number, respIds: readonly string[], start: number, end: number): boolean {
   const flaws = judgment.flaws
   if (flaws === null) return false
+  const responses = respIds.slice(start, end)
   const flawed = (id: string): boolean => (flaws[id]?.length ?? 0) > 0
   const clean = responses.filter((id) => !flawed(id))
   if (clean.length === 0 || clean.length === responses.length) return false

@@ -38,6 +38,12 @@ export interface SimulationOptions {
   labelers: SimLabeler[]
   /** Judgments per item (default 5), by distinct labelers. */
   redundancy?: number
+  /**
+   * 'random' (default): labelers drawn by weight, so workloads vary like real volunteers'.
+   * 'balanced': the least-loaded labelers (by weight) with a little jitter, like a bot that spreads
+   * tasks evenly; workloads are then nearly exact (costs O(labelers) per item).
+   */
+  assignment?: 'random' | 'balanced'
   /** Shares of item kinds (default pairwise 0.7, likert 0.2, ranking 0.1). */
   kinds?: { pairwise: number; likert: number; ranking: number }
   models?: SimModel[]
@@ -197,7 +203,12 @@ export function simulate(options: SimulationOptions): Simulation {
       responseLengths[ids[r]!] = lengths[r]!
     }
     const promptLength = Math.round(150 + 400 * rng())
-    const gold = rng() < goldShare ? { ...itemTruth.winner !== undefined && { winner: itemTruth.winner }, ...itemTruth.ranking && { ranking: itemTruth.ranking }, ...itemTruth.rating !== undefined && { rating: itemTruth.rating } } : null
+    let gold: QualityItem['gold'] = null
+    if (rng() < goldShare) {
+      if (itemTruth.winner !== undefined) gold = { winner: itemTruth.winner }
+      else if (itemTruth.ranking !== undefined) gold = { ranking: itemTruth.ranking }
+      else if (itemTruth.rating !== undefined) gold = { rating: itemTruth.rating }
+    }
     items.push({
       id,
       externalId: `ext-${id}`,
@@ -212,12 +223,15 @@ export function simulate(options: SimulationOptions): Simulation {
     const chars = promptLength + lengths.reduce((s, x) => s + x, 0)
     const orders = kind === 'pairwise' ? [ids, [ids[1]!, ids[0]!]] : [ids]
 
-    // Distinct labelers, by weight (rejection: redundancy is small beside the team).
-    for (let k = 0; k < redundancy; k++) {
-      let pick: number
-      do pick = weightedIndex(cumulative, weightSum, rng)
-      while (chosen.subarray(0, k).includes(pick))
-      chosen[k] = pick
+    if (options.assignment === 'balanced') pickLeastLoaded(states, options.labelers, chosen, rng)
+    else {
+      // Distinct labelers, by weight (rejection: redundancy is small beside the team).
+      for (let k = 0; k < redundancy; k++) {
+        let pick: number
+        do pick = weightedIndex(cumulative, weightSum, rng)
+        while (chosen.subarray(0, k).includes(pick))
+        chosen[k] = pick
+      }
     }
     for (let k = 0; k < redundancy; k++) {
       const l = chosen[k]!
@@ -336,6 +350,15 @@ function duration(state: LabelerState, mode: Mode, chars: number, rng: Rng): num
   const deciding = 3 + 20 * rng()
   const seconds = reading + deciding
   return Math.round(1000 * (mode === 'careless_now' ? seconds / 4 : seconds))
+}
+
+function pickLeastLoaded(states: LabelerState[], specs: SimLabeler[], chosen: Int32Array, rng: Rng): void {
+  const load = states.map((state, l) => {
+    const weight = specs[l]!.weight ?? 1
+    return { l, key: (state.done + 2 * rng()) / weight }
+  })
+  load.sort((a, b) => a.key - b.key)
+  for (let k = 0; k < chosen.length; k++) chosen[k] = load[k]!.l
 }
 
 function weightedIndex(cumulative: number[], total: number, rng: Rng): number {

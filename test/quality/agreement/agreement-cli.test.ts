@@ -1,11 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { agreementCommand, type AgreementCommandOptions } from '../../../src/cli/agreement'
+import { fleissKappa } from '../../../src/quality/agreement/fleiss-kappa'
+import { krippendorffAlpha } from '../../../src/quality/agreement/krippendorff-alpha'
+import { reliabilityDataFromTriples } from '../../../src/quality/agreement/reliability-data'
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
+const scratch = mkdtempSync(join(tmpdir(), 'arbiter-agreement-'))
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 async function run(options: Partial<AgreementCommandOptions> & { input: string }) {
   let stdout = ''
@@ -73,6 +78,61 @@ describe('arbiter agreement — kappas', () => {
   })
 })
 
+describe('arbiter agreement — parsing', () => {
+  it('GIVEN numbers written differently, padded fields and a unit with only missing values THEN they are read as meant', async () => {
+    const file = join(scratch, 'numbers.csv')
+    writeFileSync(file, 'u1,a,3\nu1,b, 3.0 \nu2 ,a,1\nu2,b,2\nu3,a,\n')
+    const result = await run({ input: file, level: 'interval', json: true })
+    expect(result.stderr).toBe('')
+    // u1 agrees (3 = 3.0), u2 differs by one: interval alpha over values 3, 3, 1, 2.
+    const expected = krippendorffAlpha({ unitCount: 2, units: Int32Array.of(0, 0, 1, 1), codes: Int32Array.of(2, 2, 0, 1), values: [1, 2, 3] }, 'interval')
+    expect(result.json()).toEqual({
+      krippendorffAlpha: expected.ok ? expected.value.alpha : 'missing',
+      // u3 has no value at all, so it does not break Fleiss' equal-ratings rule: P̄ = 0.5, P̄e = 0.375.
+      fleissKappa: expect.closeTo(0.2, 12),
+      cohenKappa: expect.any(Number),
+      units: 3,
+      raters: 2,
+      pairable: 4,
+    })
+  })
+
+  it('GIVEN a spreadsheet export with a byte-order mark before the header THEN the header is still recognised', async () => {
+    const file = join(scratch, 'bom.csv')
+    writeFileSync(file, '\ufeffunit,rater,value\nu1,a,1\nu1,b,1\nu2,a,2\nu2,b,2\n')
+    const result = await run({ input: file, level: 'ordinal', json: true })
+    expect(result.stderr).toBe('')
+    expect(result.json()).toMatchObject({ krippendorffAlpha: 1, units: 2, raters: 2 })
+  })
+
+  it('GIVEN a file larger than one read chunk THEN rows split across chunks are read whole', async () => {
+    const file = join(scratch, 'large.csv')
+    const triples: Array<{ unit: string; rater: string; value: string }> = []
+    let state = 7
+    for (let u = 0; u < 30_000; u++) {
+      for (let r = 0; r < 3; r++) {
+        state = (state * 1103515245 + 12345) % 2147483648
+        triples.push({ unit: `unit-with-a-long-name-${u}`, rater: `rater-${r}`, value: `label-${state % 3 === 0 ? 'x' : u % 4}` })
+      }
+    }
+    writeFileSync(file, 'unit,rater,value\n' + triples.map((t) => `${t.unit},${t.rater},${t.value}`).join('\n'))
+    const result = await run({ input: file, json: true })
+    expect(result.stderr).toBe('')
+    const built = reliabilityDataFromTriples(triples)
+    if (!built.ok) throw new Error(built.reason)
+    const alpha = krippendorffAlpha(built.value, 'nominal')
+    const fleiss = fleissKappa(built.value)
+    expect(result.json()).toEqual({
+      krippendorffAlpha: alpha.ok ? alpha.value.alpha : 'missing',
+      fleissKappa: fleiss.ok ? fleiss.value.kappa : 'missing',
+      cohenKappa: null,
+      units: 30_000,
+      raters: 3,
+      pairable: 90_000,
+    })
+  })
+})
+
 describe('arbiter agreement — bad input', () => {
   it('GIVEN a CSV with bad rows THEN each is reported by line, exit code 1 and nothing computed', async () => {
     const result = await run({ input: 'bad-rows.csv', level: 'interval', json: true })
@@ -111,8 +171,7 @@ describe('arbiter agreement — bad input', () => {
   })
 
   it('GIVEN quoted CSV fields and CRLF line ends THEN they parse', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'arbiter-agreement-'))
-    const file = join(dir, 'quoted.csv')
+    const file = join(scratch, 'quoted.csv')
     writeFileSync(file, 'unit,rater,value\r\n"u, 1",ann,"say ""yes"""\r\n"u, 1",bob,"say ""yes"""\r\nu2,ann,no\r\nu2,bob,"no"\r\n')
     const result = await run({ input: file, json: true })
     expect(result.stderr).toBe('')
@@ -120,16 +179,14 @@ describe('arbiter agreement — bad input', () => {
   })
 
   it('GIVEN a file without a known extension THEN the format is sniffed from the first line', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'arbiter-agreement-'))
-    const file = join(dir, 'ratings.txt')
+    const file = join(scratch, 'ratings.txt')
     writeFileSync(file, '{"unit":1,"rater":"a","value":"x"}\n{"unit":1,"rater":"b","value":"x"}\n')
     const result = await run({ input: file, json: true })
     expect(result.json()).toEqual({ krippendorffAlpha: null, fleissKappa: null, cohenKappa: null, units: 1, raters: 2, pairable: 2 })
   })
 
   it('GIVEN an empty file THEN counts are zero and no statistic applies', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'arbiter-agreement-'))
-    const file = join(dir, 'empty.csv')
+    const file = join(scratch, 'empty.csv')
     writeFileSync(file, '')
     const result = await run({ input: file })
     expect(result.code).toBe(0)

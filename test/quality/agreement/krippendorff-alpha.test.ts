@@ -18,13 +18,13 @@ const observers = {
 }
 const paperUnits = observers.A.map((__, u) => [observers.A[u], observers.B[u], observers.C[u], observers.D[u]])
 
-function data(units: ReadonlyArray<ReadonlyArray<Category | null>>): ReliabilityData {
+function data(units: ReadonlyArray<ReadonlyArray<Category | null | undefined>>): ReliabilityData {
   const built = reliabilityDataFromUnits(units)
   if (!built.ok) throw new Error(built.reason)
   return built.value
 }
 
-function alpha(units: ReadonlyArray<ReadonlyArray<Category | null>>, level: AlphaLevel): number {
+function alpha(units: ReadonlyArray<ReadonlyArray<Category | null | undefined>>, level: AlphaLevel): number {
   const result = krippendorffAlpha(data(units), level)
   if (!result.ok) throw new Error(result.reason)
   return result.value.alpha

@@ -42,6 +42,21 @@ export const configSchema = z.object({
   DISCORD_API_URL: optionalString,
   /** Name or id of the Discord role that makes a member a lead. */
   DISCORD_LEAD_ROLE: z.string().optional().default('Arbiter Lead'),
+  /** Time zone of the jobs' schedules (a project's calibration schedule has its own). */
+  JOB_TIMEZONE: z.string().optional().default('UTC'),
+  /** Overrides of job schedules: "drift-check=0 * * * *;lead-digest=0 9 * * 1-5". */
+  JOB_SCHEDULES: z.string().optional().default(''),
+  /** Disputed items posted per project per calibration run. */
+  CALIBRATION_ITEMS_PER_RUN: z.coerce.number().int().positive().default(3),
+  /** Hours before an unresolved calibration thread is reminded, then escalated to the lead channel. */
+  CALIBRATION_REMIND_HOURS: z.coerce.number().positive().default(24),
+  CALIBRATION_ESCALATE_HOURS: z.coerce.number().positive().default(48),
+  /** Hours before a labeler still drifting is pinged again. */
+  DRIFT_COOLDOWN_HOURS: z.coerce.number().positive().default(72),
+  /** Minutes before expiry a labeler holding a task gets one reminder. */
+  CLAIM_REMINDER_MINUTES: z.coerce.number().positive().default(5),
+  /** Days of inactivity after which a labeler no longer gets rubric refreshers. */
+  ACTIVE_LABELER_DAYS: z.coerce.number().int().positive().default(14),
 })
 
 /** Arbiter's parsed configuration. */

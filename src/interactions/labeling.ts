@@ -18,6 +18,7 @@ import { feedbackCard } from '../views/feedback'
 import { labelerFor, type Actor } from './actor'
 import type { Draft } from './draft'
 import type { Outcome } from './outcome'
+import { CalibrationInteractions } from './calibration'
 
 /** Handles the labeling flow for one platform (its modal limits differ). */
 export class LabelingInteractions {
@@ -65,6 +66,7 @@ export class LabelingInteractions {
 
   /** A click or a select on one of our messages. `selected` carries select values. */
   async action(actor: Actor, action: Action, selected: string[] = []): Promise<Outcome> {
+    if (action.a === 'cal_vote' || action.a === 'cal_resolve' || action.a === 'drift_ack' || action.a === 'rubric') return new CalibrationInteractions(this.ctx).action(actor, action, selected)
     const labeler = await labelerFor(this.ctx, actor)
     try {
       if (action.a === 'start' || action.a === 'next') {
@@ -120,6 +122,7 @@ export class LabelingInteractions {
 
   /** A submitted modal. */
   async submit(actor: Actor, ref: ModalRef, values: FormValues): Promise<Outcome> {
+    if (ref.m === 'cal_resolve') return new CalibrationInteractions(this.ctx).submit(actor, ref, values)
     const labeler = await labelerFor(this.ctx, actor)
     try {
       const task = await this.taskFor(ref.as, labeler.id)

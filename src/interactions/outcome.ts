@@ -15,6 +15,10 @@ export interface Outcome {
   notice?: string
   /** Keep the submitted modal open and show these errors by field id. */
   fieldErrors?: Record<string, string>
+  /** Private messages to other people on the same platform, by platform user id (e.g. a lead's verdict to dissenters). */
+  direct?: { userId: string; card: Card }[]
+  /** A reply in the thread under the message the interaction came from (calibration discussions). */
+  threadReply?: Card
   /** A file to send privately (exports, "read in full"). */
   file?: { name: string; content: string; comment: string }
 }

@@ -143,6 +143,12 @@ export class AssignmentRepository {
     return rows.map(toDto)
   }
 
+  /** Assignments that expired since a moment (the labeler is told once). */
+  async expiredSince(since: Date): Promise<AssignmentDto[]> {
+    const rows = await this.prisma.assignment.findMany({ where: { status: 'expired', expiresAt: { gte: since } }, orderBy: { id: 'asc' }, take: 500 })
+    return rows.map(toDto)
+  }
+
   async markReminded(id: number, now: Date): Promise<boolean> {
     const result = await this.prisma.assignment.updateMany({ where: { id, remindedAt: null }, data: { remindedAt: now } })
     return result.count === 1

@@ -145,6 +145,11 @@ export class ItemRepository {
     return itemPage(this.prisma, projectId, afterId, limit)
   }
 
+  /** A lead's settled verdict becomes the item's gold answer too, so it calibrates future labelers. */
+  async settle(id: number, verdict: Gold): Promise<void> {
+    await this.prisma.item.update({ where: { id }, data: { verdict: toJson(verdict), gold: toJson(verdict), isGold: true } })
+  }
+
   async setVerdict(id: number, verdict: Gold | null): Promise<void> {
     await this.prisma.item.update({ where: { id }, data: { verdict: toJson(verdict) } })
   }

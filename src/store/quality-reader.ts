@@ -65,8 +65,11 @@ function toJudgment(row: JudgmentRow): QualityJudgment {
 }
 
 /** Reads one project's quality data; `since` keeps judgments recorded from then on. */
-export async function readQualityData(url: string, projectId: number, options: { since?: Date } = {}): Promise<QualityData> {
-  return providerOf(url) === 'sqlite' ? readSqlite(url, projectId, options.since) : readPostgres(url, projectId, options.since)
+export async function readQualityData(url: string, projectId: number, options: { since?: Date; until?: Date } = {}): Promise<QualityData> {
+  const data = providerOf(url) === 'sqlite' ? readSqlite(url, projectId, options.since) : await readPostgres(url, projectId, options.since)
+  // An upper bound is rare (digest comparisons), so it is applied here rather than in both queries.
+  if (options.until) data.judgments = data.judgments.filter((j) => j.createdAt < options.until!.getTime())
+  return data
 }
 
 function readSqlite(url: string, projectId: number, since?: Date): QualityData {

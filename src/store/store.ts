@@ -7,6 +7,8 @@ import { LabelerRepository } from './labeler-repository'
 import { NotificationRepository } from './notification-repository'
 import { ProjectRepository } from './project-repository'
 import { InboundEventRepository } from './inbound-event-repository'
+import { CalibrationRepository } from './calibration-repository'
+import { JobRepository } from './job-repository'
 
 /** All repositories, built once by the composition root. */
 export interface Store {
@@ -18,6 +20,8 @@ export interface Store {
   judgments: JudgmentRepository
   notifications: NotificationRepository
   inbox: InboundEventRepository
+  calibration: CalibrationRepository
+  jobs: JobRepository
 }
 
 export function createStore(database: Database): Store {
@@ -31,5 +35,7 @@ export function createStore(database: Database): Store {
     judgments: new JudgmentRepository(database),
     notifications: new NotificationRepository(prisma),
     inbox: new InboundEventRepository(prisma),
+    calibration: new CalibrationRepository(prisma),
+    jobs: new JobRepository(prisma),
   }
 }

@@ -24,6 +24,14 @@ export const actionSchema = z.discriminatedUnion('a', [
   z.object({ a: z.literal('next'), p: id }),
   z.object({ a: z.literal('start'), p: id.optional() }),
   z.object({ a: z.literal('stop') }),
+  /** Calibration: a labeler commits a fresh verdict privately before seeing the others' (blind first). */
+  z.object({ a: z.literal('cal_vote'), t: id, v: z.string().min(1).max(32) }),
+  /** Calibration: a lead settles the verdict (opens a note modal). */
+  z.object({ a: z.literal('cal_resolve'), t: id, v: z.string().min(1).max(32) }),
+  /** A drift ping acknowledged by its labeler. */
+  z.object({ a: z.literal('drift_ack'), p: id }),
+  /** Shows the rubric (the guide's essentials) privately. */
+  z.object({ a: z.literal('rubric') }),
 ])
 /** Something a labeler clicked or chose. */
 export type Action = z.infer<typeof actionSchema>
@@ -34,6 +42,7 @@ export const modalRefSchema = z.discriminatedUnion('m', [
   z.object({ m: z.literal('flag'), as: id }),
   z.object({ m: z.literal('form'), as: id, f: z.enum(['dimensions', 'sft_write', 'sft_details', 'sft_review']), s: z.number().int().min(0).max(9) }),
   z.object({ m: z.literal('read_full'), as: id }),
+  z.object({ m: z.literal('cal_resolve'), t: id, v: z.string().min(1).max(32) }),
 ])
 /** Which form a submitted modal was. */
 export type ModalRef = z.infer<typeof modalRefSchema>

@@ -18,6 +18,12 @@ export type Block =
   | { type: 'fields'; fields: { label: string; value: string }[] }
   | { type: 'divider' }
   | { type: 'actions'; controls: Control[] }
+  /**
+   * A deliberate ping of these platform users (e.g. asking the labelers of a disputed item into
+   * its calibration thread), followed by plain text. The only block that may mention anyone:
+   * adapters render exactly these user ids as mentions and allow nothing else to ping.
+   */
+  | { type: 'mentions'; userIds: string[]; text: string }
 
 export interface Option {
   label: string

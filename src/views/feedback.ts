@@ -39,5 +39,15 @@ export function feedbackCard(notification: NotificationDto): Card {
       ],
     }
   }
+  if (notification.kind === 'calibration_verdict') {
+    const note = typeof p.note === 'string' && p.note ? `\nLead’s note: ${p.note}` : ''
+    return {
+      summary: 'A calibration item you judged was settled',
+      blocks: [
+        { type: 'header', text: 'A calibration item you judged was settled' },
+        { type: 'section', segments: [{ kind: 'text', text: `In ${String(p.projectName)}, the team settled on ${String(p.verdict)}; you had said ${String(p.yours)}.${note}` }] },
+      ],
+    }
+  }
   return { summary: notification.kind, blocks: [{ type: 'section', segments: [{ kind: 'text', text: JSON.stringify(p) }] }] }
 }

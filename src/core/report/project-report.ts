@@ -25,6 +25,7 @@ export interface ProjectReport {
   }
   labelers: {
     labeler: string
+    labelerId: number
     judgments: number
     agreement: number | null
     goldAccuracy: number | null
@@ -71,13 +72,13 @@ const bias = (t: { flagged: boolean; status: string; value: number | null; p?: n
 })
 
 /** Builds the report of a project (everything, or judgments since a date). */
-export async function projectReport(ctx: CoreContext, options: { projectName: string; since?: Date; bootstrapRounds?: number }): Promise<ProjectReport> {
+export async function projectReport(ctx: CoreContext, options: { projectName: string; since?: Date; until?: Date; bootstrapRounds?: number; leaderboard?: boolean }): Promise<ProjectReport> {
   const project = await findProject(ctx, options.projectName)
-  const data = await readQualityData(ctx.store.database.url, project.id, { since: options.since })
+  const data = await readQualityData(ctx.store.database.url, project.id, { since: options.since, until: options.until })
   const analysis = analyzeProject(data, {
     redundancy: (item) => data.targets.get(item.id) ?? project.redundancy,
     includeConsensus: false,
-    leaderboard: { bootstrapRounds: options.bootstrapRounds ?? 200, seed: 1 },
+    leaderboard: options.leaderboard === false ? false : { bootstrapRounds: options.bootstrapRounds ?? 200, seed: 1 },
   })
   const alpha = overallAlpha(data.judgments)
   return {
@@ -88,6 +89,7 @@ export async function projectReport(ctx: CoreContext, options: { projectName: st
     agreement: { krippendorffAlpha: alpha.alpha, pairableUnits: alpha.pairableUnits, team: analysis.agreement.team, gold: analysis.agreement.teamGold },
     labelers: analysis.labelers.map((l) => ({
       labeler: l.labeler.name,
+      labelerId: l.labeler.id,
       judgments: l.judgments,
       agreement: l.agreement.evidence.rate,
       goldAccuracy: l.goldAccuracy.rate,

@@ -1,0 +1,121 @@
+// Calibration from chat: blind votes, a lead settling the verdict, drift acknowledgements.
+import type { CoreContext } from '../core/context'
+import { ArbiterError, isArbiterError } from '../core/errors'
+import { isLead } from '../core/labelers'
+import type { ItemDto } from '../store/item-repository'
+import type { JudgmentDto } from '../store/judgment-repository'
+import type { CalibrationThreadDto } from '../store/calibration-repository'
+import type { Action, ModalRef } from '../views/action-codec'
+import type { FormValues } from '../views/card'
+import { breakdownCard, calibrationResolvedCard, rubricCard, verdictAsGold, verdictChoices, verdictLabel, verdictNoticeCard } from '../views/calibration-cards'
+import { labelerFor, type Actor } from './actor'
+import type { Outcome } from './outcome'
+
+/** A judgment's verdict in calibration terms (pairwise choice, best of a ranking, Likert point). */
+export function calibrationVerdict(judgment: Pick<JudgmentDto, 'kind' | 'choice' | 'ranking' | 'rating'>): string | null {
+  if (judgment.kind === 'pairwise') return judgment.choice
+  if (judgment.kind === 'ranking') return judgment.ranking?.[0] ?? null
+  if (judgment.kind === 'likert') return judgment.rating === null ? null : String(judgment.rating)
+  return null
+}
+
+/** Who said what on an item: original judgments, named or anonymized as the project says. */
+export async function verdictRows(ctx: CoreContext, thread: CalibrationThreadDto, item: ItemDto): Promise<{ labelerId: number; who: string; verdict: string; rationale: string | null }[]> {
+  const project = await ctx.store.projects.findById(thread.projectId)
+  const judgments = await ctx.store.judgments.forItem(item.id)
+  const rows: { labelerId: number; who: string; verdict: string; rationale: string | null }[] = []
+  for (const [n, j] of judgments.entries()) {
+    const verdict = calibrationVerdict(j)
+    if (verdict === null) continue
+    const who = project?.anonymizeCalibration ? `Labeler ${n + 1}` : (await ctx.store.labelers.findById(j.labelerId))?.displayName ?? `Labeler ${n + 1}`
+    rows.push({ labelerId: j.labelerId, who, verdict, rationale: j.rationale })
+  }
+  return rows
+}
+
+export class CalibrationInteractions {
+  constructor(private readonly ctx: CoreContext) {}
+
+  async action(actor: Actor, action: Extract<Action, { a: 'cal_vote' | 'cal_resolve' | 'drift_ack' | 'rubric' }>, selected: string[]): Promise<Outcome> {
+    try {
+      if (action.a === 'rubric') return { post: [{ card: rubricCard() }] }
+      const labeler = await labelerFor(this.ctx, actor)
+      if (action.a === 'drift_ack') {
+        await this.ctx.store.calibration.acknowledgeDrift(action.p, labeler.id, this.ctx.now())
+        return { notice: 'Thanks — noted. Re-reading the rubric and bringing hard cases to calibration is the best way back.' }
+      }
+      const { thread, item } = await this.threadFor(action.t)
+      const value = action.v === 'select' ? selected[0] : action.v
+      if (!value || !verdictChoices(item).some((c) => c.value === value)) throw new ArbiterError('INVALID_INPUT', 'Choose one of the verdicts offered.')
+      if (action.a === 'cal_resolve') {
+        if (!isLead(labeler)) throw new ArbiterError('NOT_ALLOWED', 'Only leads can settle a calibration item; commit your own verdict with the buttons above.')
+        if (thread.status !== 'open') return { notice: 'This item was settled already.' }
+        const ref: ModalRef = { m: 'cal_resolve', t: thread.id, v: value }
+        return { modal: { ref, title: 'Settle the verdict', submitLabel: 'Settle', intro: `Verdict: ${verdictLabel(item, value)}. It becomes the item's gold answer, and labelers who judged differently are told privately.`, fields: [{ kind: 'text', id: 'note', label: 'Note for the team (why)', multiline: true, required: false, maxLength: 1_000 }] } }
+      }
+      const fresh = await this.ctx.store.calibration.vote(thread.id, labeler.id, value)
+      const rows = await verdictRows(this.ctx, thread, item)
+      const votes = await this.ctx.store.calibration.votes(thread.id)
+      const reveal = breakdownCard(fresh ? `Your fresh verdict: ${verdictLabel(item, value)}. What the others said:` : 'You had committed your verdict already. What the others said:', item, rows)
+      const allIn = thread.labelerIds.length > 0 && thread.labelerIds.every((id) => votes.some((v) => v.labelerId === id))
+      const everyone = fresh && allIn ? breakdownCard('Everyone involved has committed a fresh verdict. The original verdicts:', item, rows) : undefined
+      return { post: [{ card: reveal }], ...(everyone ? { threadReply: everyone } : {}) }
+    } catch (error) {
+      if (isArbiterError(error)) return { notice: error.message }
+      throw error
+    }
+  }
+
+  async submit(actor: Actor, ref: Extract<ModalRef, { m: 'cal_resolve' }>, values: FormValues): Promise<Outcome> {
+    try {
+      const lead = await labelerFor(this.ctx, actor)
+      const note = typeof values.note === 'string' && values.note.trim() ? values.note.trim() : null
+      return await resolveCalibration(this.ctx, { lead, threadId: ref.t, verdict: ref.v, note, platform: actor.identity.platform })
+    } catch (error) {
+      if (isArbiterError(error)) return { notice: error.message }
+      throw error
+    }
+  }
+
+  private async threadFor(threadId: number): Promise<{ thread: CalibrationThreadDto; item: ItemDto }> {
+    const thread = await this.ctx.store.calibration.findById(threadId)
+    if (!thread) throw new ArbiterError('ITEM_NOT_FOUND', 'That calibration thread no longer exists.')
+    const item = await this.ctx.store.items.findById(thread.itemId)
+    if (!item) throw new ArbiterError('ITEM_NOT_FOUND')
+    return { thread, item }
+  }
+}
+
+/**
+ * A lead settles a calibration item: the verdict becomes the item's gold answer (it now
+ * calibrates future labelers), the thread is marked resolved, and each labeler whose verdict
+ * differed learns the verdict and the lead's note privately.
+ */
+export async function resolveCalibration(
+  ctx: CoreContext,
+  args: { lead: Awaited<ReturnType<typeof labelerFor>>; threadId: number; verdict: string; note: string | null; platform: string },
+): Promise<Outcome> {
+  if (!isLead(args.lead)) throw new ArbiterError('NOT_ALLOWED', 'Only leads can settle a calibration item.')
+  const thread = await ctx.store.calibration.findById(args.threadId)
+  if (!thread) throw new ArbiterError('ITEM_NOT_FOUND', 'That calibration thread no longer exists.')
+  const item = (await ctx.store.items.findById(thread.itemId))!
+  const project = (await ctx.store.projects.findById(thread.projectId))!
+  const gold = verdictAsGold(item, args.verdict)
+  const now = ctx.now()
+  if (!(await ctx.store.calibration.resolve(thread.id, { verdict: gold as Record<string, unknown>, note: args.note, by: args.lead.id, now }))) return { notice: 'This item was settled already.' }
+  await ctx.store.items.settle(item.id, gold)
+  const direct: { userId: string; card: ReturnType<typeof verdictNoticeCard> }[] = []
+  for (const row of await verdictRows(ctx, thread, item)) {
+    if (row.verdict === args.verdict) continue
+    const labeler = await ctx.store.labelers.findById(row.labelerId)
+    if (!labeler) continue
+    const card = verdictNoticeCard({ projectName: project.name, item, verdict: args.verdict, yours: row.verdict, note: args.note })
+    if (labeler.platform === args.platform) direct.push({ userId: labeler.platformUserId, card })
+    else await ctx.store.notifications.add(labeler.id, 'calibration_verdict', { projectName: project.name, itemId: item.id, verdict: verdictLabel(item, args.verdict), yours: verdictLabel(item, row.verdict), note: args.note })
+  }
+  return {
+    update: calibrationResolvedCard({ projectName: project.name, item, verdict: args.verdict, note: args.note, leadName: args.lead.displayName }),
+    direct,
+    notice: `Settled: ${verdictLabel(item, args.verdict)}. ${direct.length} labeler${direct.length === 1 ? '' : 's'} who judged differently will be told privately.`,
+  }
+}

@@ -1,0 +1,96 @@
+// Runs the quality engine's drift test and tells each drifting labeler — privately, kindly, with
+// the evidence — and the leads, once per drift event: again only after a recovery or a cool-down.
+import type { Card } from '../views/card'
+import { projectReport } from '../core/report/project-report'
+import type { JobEnv } from './job-env'
+import type { DriftResult } from '../quality/analytics'
+import { calibrationVerdict } from '../interactions/calibration'
+import { verdictLabel } from '../views/calibration-cards'
+
+type Drift = { flagged: boolean; drop: number | null; window: unknown; before: unknown; after: unknown; evidence: unknown }
+
+const pct = (v: unknown) => (typeof v === 'number' ? `${Math.round(v * 100)}%` : '–')
+
+function share(value: unknown): number | null {
+  if (value && typeof value === 'object' && 'rate' in value) return (value as { rate: number | null }).rate
+  return typeof value === 'number' ? value : null
+}
+
+/** The private note to a drifting labeler. */
+export function driftPingCard(args: { projectId: number; projectName: string; drift: Drift; disagreements: { item: string; consensus: string; rationale: string | null }[]; movedBiases: string[] }): Card {
+  const before = share((args.drift.before as { agreement?: unknown } | null)?.agreement)
+  const after = share((args.drift.after as { agreement?: unknown } | null)?.agreement)
+  const window = args.drift.window as { size?: number } | null
+  const lines = [
+    `Over your last ${window?.size ?? 'few dozen'} judgments in ${args.projectName}, your agreement with the rest of the team went from ${pct(before)} to ${pct(after)}.`,
+    ...(args.movedBiases.length > 0 ? [`What moved: ${args.movedBiases.join('; ')}.`] : []),
+    ...(args.disagreements.length > 0 ? ['Items where you differed from the others:', ...args.disagreements.map((d) => `• ${d.item}: the team said ${d.consensus}${d.rationale ? ` — “${d.rationale}”` : ''}`)] : []),
+    'Everyone drifts now and then. A quick re-read of the rubric usually brings it back.',
+  ]
+  return {
+    summary: 'A friendly calibration check',
+    blocks: [
+      { type: 'header', text: 'A friendly calibration check' },
+      { type: 'section', segments: [{ kind: 'text', text: lines.join('\n') }] },
+      { type: 'note', text: 'Only you and the leads see this.' },
+      {
+        type: 'actions',
+        controls: [
+          { type: 'button', action: { a: 'rubric' }, label: 'Re-read the rubric', style: 'primary' },
+          { type: 'button', action: { a: 'drift_ack', p: args.projectId }, label: 'Got it' },
+        ],
+      },
+    ],
+  }
+}
+
+export async function driftCheck(env: JobEnv): Promise<string> {
+  const { ctx } = env
+  const now = ctx.now()
+  let pinged = 0
+  let recovered = 0
+  for (const project of (await ctx.store.projects.list()).filter((p) => p.active)) {
+    const report = await projectReport(ctx, { projectName: project.name, leaderboard: false })
+    for (const row of report.labelers) {
+      const state = await ctx.store.calibration.driftState(project.id, row.labelerId)
+      if (!row.drift.flagged) {
+        if (state?.status === 'drifting') {
+          await ctx.store.calibration.setDriftState(project.id, row.labelerId, { status: 'ok', now })
+          recovered++
+        }
+        continue
+      }
+      const coolDownOver = state?.lastPingAt ? now.getTime() - state.lastPingAt.getTime() >= env.settings.driftCooldownHours * 3_600_000 : true
+      if (state?.status === 'drifting' && !coolDownOver) continue
+      const labeler = await ctx.store.labelers.findById(row.labelerId)
+      const port = labeler ? env.ports.get(labeler.platform) : undefined
+      await ctx.store.calibration.setDriftState(project.id, row.labelerId, { status: 'drifting', lastPingAt: now, evidence: row.drift, now })
+      const evidence = row.drift.evidence as DriftResult
+      const disagreements = []
+      for (const d of (evidence.disagreements ?? []).slice(0, 3)) {
+        const judgments = await ctx.store.judgments.forItem(d.itemId)
+        const item = await ctx.store.items.findById(d.itemId)
+        const withRationale = judgments.find((j) => j.labelerId !== row.labelerId && j.rationale && calibrationVerdict(j) === d.othersVerdict)
+        disagreements.push({ item: d.externalId ?? String(d.itemId), consensus: item ? verdictLabel(item, d.othersVerdict) : d.othersVerdict, rationale: withRationale?.rationale ?? null })
+      }
+      const movedBiases = (evidence.biasShifts ?? []).filter((b) => b.moved).map((b) => `${b.measure} ${b.bias === 'speed' ? `${b.before ?? '–'} → ${b.after ?? '–'}` : `${pct(b.before)} → ${pct(b.after)}`}`)
+      if (labeler && port) {
+        await port.sendDirect(labeler.platformUserId, driftPingCard({ projectId: project.id, projectName: project.name, drift: row.drift, disagreements, movedBiases }))
+      }
+      const leadPlatform = labeler?.platform === 'discord' ? 'discord' : 'slack'
+      const leadChannel = leadPlatform === 'slack' ? project.slackLeadChannel : project.discordLeadChannel
+      const leadPort = env.ports.get(leadPlatform)
+      if (leadChannel && leadPort) {
+        await leadPort.postToChannel(leadChannel, {
+          summary: `Drift: ${row.labeler}`,
+          blocks: [
+            { type: 'header', text: `Drift · ${project.name} · ${row.labeler}` },
+            { type: 'section', segments: [{ kind: 'text', text: `Agreement dropped by ${pct(row.drift.drop)} over their recent window (p = ${row.drift.p?.toPrecision(2) ?? '–'}, after false-discovery control). ${movedBiases.length ? `Moved: ${movedBiases.join('; ')}.` : ''} They were pinged privately.` }] },
+          ],
+        })
+      }
+      pinged++
+    }
+  }
+  return `pinged ${pinged} drifting labeler${pinged === 1 ? '' : 's'}, ${recovered} recovered`
+}

@@ -1,0 +1,45 @@
+// The guide: "Periodically re-read your rubrics and calibration examples." Each active labeler
+// gets a short refresher — the rubric and one settled calibration example — at most once per period.
+import type { JobEnv } from './job-env'
+import { rubricCard, verdictLabel } from '../views/calibration-cards'
+import type { Card } from '../views/card'
+
+export async function rubricRefresher(env: JobEnv, scheduledFor: Date | null): Promise<string> {
+  const { ctx } = env
+  const now = ctx.now()
+  const period = (scheduledFor ?? now).toISOString().slice(0, 10)
+  const activeSince = new Date(now.getTime() - env.settings.activeLabelerDays * 86_400_000)
+  const recent = await ctx.store.database.prisma.judgment.groupBy({ by: ['labelerId', 'projectId'], where: { createdAt: { gte: activeSince }, assignmentId: { not: null } } })
+  const projectsOf = new Map<number, number[]>()
+  for (const row of recent) projectsOf.set(row.labelerId, [...(projectsOf.get(row.labelerId) ?? []), row.projectId])
+  let sent = 0
+  for (const [labelerId, projectIds] of projectsOf) {
+    const labeler = await ctx.store.labelers.findById(labelerId)
+    const port = labeler ? env.ports.get(labeler.platform) : undefined
+    if (!labeler || !port) continue
+    if (!(await ctx.store.calibration.once(`rubric:${labelerId}:${period}`))) continue
+    const card: Card = rubricCard()
+    const example = await settledExample(env, projectIds)
+    if (example) card.blocks.push({ type: 'divider' }, { type: 'header', text: 'A settled calibration example' }, ...example)
+    await port.sendDirect(labeler.platformUserId, card)
+    sent++
+  }
+  return `sent ${sent} refresher${sent === 1 ? '' : 's'} for ${period}`
+}
+
+async function settledExample(env: JobEnv, projectIds: number[]): Promise<Card['blocks'] | null> {
+  for (const projectId of projectIds) {
+    const resolved = (await env.ctx.store.calibration.forProject(projectId)).filter((t) => t.status === 'resolved').at(-1)
+    if (!resolved) continue
+    const item = await env.ctx.store.items.findById(resolved.itemId)
+    if (!item) continue
+    const verdict = resolved.verdict as { winner?: string; ranking?: string[]; rating?: number } | null
+    const value = verdict?.winner ?? verdict?.ranking?.[0] ?? (verdict?.rating !== undefined ? String(verdict.rating) : null)
+    const prompt = item.messages.filter((m) => m.role === 'user').at(-1)?.content ?? ''
+    return [
+      { type: 'section', title: 'Prompt', segments: [{ kind: 'text', text: prompt.slice(0, 1_500) }] },
+      { type: 'fields', fields: [{ label: 'Settled verdict', value: value ? verdictLabel(item, value) : '–' }, ...(resolved.note ? [{ label: 'Why', value: resolved.note }] : [])] },
+    ]
+  }
+  return null
+}

@@ -1,0 +1,117 @@
+// Runs jobs on schedule, once per scheduled moment even with several instances on one database:
+// a lease row per job (one conditional UPDATE takes it) plus a re-check after taking it. A run
+// missed while every instance was down is made up once at start; a job never overlaps itself.
+import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
+import cron from 'node-cron'
+import { JOBS, type JobDefinition, type JobScope } from './definitions'
+import type { JobEnv } from './job-env'
+import { dueRun, previousRun, scheduleProblem } from './schedule'
+
+// Long enough for any run; a crashed holder's lease simply lapses.
+const LEASE_MS = 10 * 60_000
+
+/** What one scheduled or manual run did. */
+export interface RunRecord {
+  key: string
+  scheduledFor: Date | null
+  outcome: 'ok' | 'failed' | 'skipped'
+  message: string
+}
+
+export class JobRunner {
+  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
+  private task: { stop: () => void } | null = null
+  private ticking = false
+
+  constructor(
+    private readonly env: JobEnv,
+    private readonly jobs: JobDefinition[] = JOBS,
+  ) {}
+
+  /** Runs whatever is due at `now`; the clock is the caller's, so tests never sleep. */
+  async tick(now: Date): Promise<RunRecord[]> {
+    const records: RunRecord[] = []
+    for (const job of this.jobs) {
+      for (const scope of await job.scopes(this.env)) {
+        const problem = scheduleProblem(scope.cron, scope.timeZone)
+        if (problem) {
+          this.env.log.warn({ job: scope.key, problem }, 'job schedule is not usable')
+          continue
+        }
+        const record = await this.runIfDue(job, scope, now)
+        if (record) records.push(record)
+      }
+    }
+    return records
+  }
+
+  private async runIfDue(job: JobDefinition, scope: JobScope, now: Date): Promise<RunRecord | null> {
+    const { jobs } = this.env.ctx.store
+    const state = await jobs.get(scope.key)
+    if (!state?.lastScheduledFor) {
+      // A job seen for the first time starts from now: nothing was missed before it existed.
+      await jobs.initialize(scope.key, previousRun(scope.cron, scope.timeZone, now))
+      return null
+    }
+    if (!dueRun(scope.cron, scope.timeZone, now, state.lastScheduledFor)) return null
+    if (!(await jobs.acquire(scope.key, this.holder, now, new Date(now.getTime() + LEASE_MS)))) return null
+    // Another instance may have finished this very run between our read and our lease.
+    const fresh = await jobs.get(scope.key)
+    const scheduledFor = dueRun(scope.cron, scope.timeZone, now, fresh?.lastScheduledFor ?? null)
+    if (!scheduledFor) {
+      await jobs.finish(scope.key, this.holder, { scheduledFor: null, at: fresh?.lastRunAt ?? now, outcome: (fresh?.lastOutcome as 'ok' | 'failed') ?? 'ok', message: fresh?.lastMessage ?? '' })
+      return null
+    }
+    return this.execute(job, scope, scheduledFor, now)
+  }
+
+  private async execute(job: JobDefinition, scope: JobScope | null, scheduledFor: Date | null, now: Date): Promise<RunRecord> {
+    const key = scope?.key ?? job.name
+    const started = Date.now()
+    try {
+      const message = await job.run(this.env, scope, scheduledFor)
+      await this.env.ctx.store.jobs.finish(key, this.holder, { scheduledFor, at: now, outcome: 'ok', message })
+      this.env.log.info({ job: key, scheduledFor, ms: Date.now() - started }, message)
+      return { key, scheduledFor, outcome: 'ok', message }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      // A failed run still serves its scheduled moment: it is logged and retried next time, not in a loop.
+      await this.env.ctx.store.jobs.finish(key, this.holder, { scheduledFor, at: now, outcome: 'failed', message })
+      this.env.log.error({ job: key, scheduledFor, err: error }, 'job failed')
+      return { key, scheduledFor, outcome: 'failed', message }
+    }
+  }
+
+  /** Runs a job now, whatever its schedule (arbiter jobs run NAME). Still one at a time. */
+  async runNow(name: string, now: Date): Promise<RunRecord> {
+    const job = this.jobs.find((j) => j.name === name)
+    if (!job) throw new Error(`No job named ${name}. Jobs: ${this.jobs.map((j) => j.name).join(', ')}`)
+    if (!(await this.env.ctx.store.jobs.acquire(name, this.holder, now, new Date(now.getTime() + LEASE_MS)))) {
+      return { key: name, scheduledFor: null, outcome: 'skipped', message: 'another instance is running it right now' }
+    }
+    return this.execute(job, null, null, now)
+  }
+
+  /** Ticks every minute with node-cron, and once at start to make up a missed run. */
+  start(): void {
+    const tick = async () => {
+      if (this.ticking) return
+      this.ticking = true
+      try {
+        await this.tick(new Date())
+      } catch (error) {
+        this.env.log.error({ err: error }, 'job tick failed')
+      } finally {
+        this.ticking = false
+      }
+    }
+    void tick()
+    this.task = cron.schedule('* * * * *', tick)
+  }
+
+  stop(): void {
+    this.task?.stop()
+    this.task = null
+  }
+}

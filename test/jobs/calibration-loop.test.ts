@@ -1,0 +1,146 @@
+// The calibration loop, told as a team lives it: disputed items reach the calibration channel
+// at the scheduled time, labelers commit blind verdicts, a lead settles one, dissenters hear
+// privately, reminders and escalation fire, and nothing is ever posted twice — on both databases.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import pino from 'pino'
+import { PROVIDERS } from '../support/databases'
+import { testCore, type TestCore } from '../support/core'
+import { RecordingPort } from '../support/recording-port'
+import { createProject } from '../../src/core/projects'
+import { ChatPorts } from '../../src/interactions/chat-port'
+import { JobRunner } from '../../src/jobs/runner'
+import type { JobEnv } from '../../src/jobs/job-env'
+import { LabelingInteractions } from '../../src/interactions/labeling'
+import type { Actor } from '../../src/interactions/actor'
+import type { NewJudgment } from '../../src/store/judgment-repository'
+import type { Card, Control } from '../../src/views/card'
+
+const HOUR = 3_600_000
+
+function env(t: TestCore, port: RecordingPort): JobEnv {
+  const ports = new ChatPorts()
+  ports.register(port)
+  return {
+    ctx: t.ctx,
+    ports,
+    log: pino({ level: 'silent' }),
+    settings: { timeZone: 'UTC', schedules: {}, calibrationItemsPerRun: 2, calibrationRemindHours: 24, calibrationEscalateHours: 48, driftCooldownHours: 72, claimReminderMinutes: 5, activeLabelerDays: 14 },
+  }
+}
+
+function actor(userId: string, name: string): Actor {
+  return { identity: { platform: 'slack', workspaceId: 'T1', platformUserId: userId }, displayName: name }
+}
+
+function controls(card: Card): Control[] {
+  return card.blocks.flatMap((b) => (b.type === 'actions' ? b.controls : []))
+}
+
+describe.each(PROVIDERS)('the calibration loop on %s', (provider) => {
+  let t: TestCore
+  let port: RecordingPort
+  beforeEach(async () => {
+    t = await testCore(provider)
+    port = new RecordingPort('slack')
+    // Monday 2 November 2026, 08:00 UTC = 09:00 in Paris.
+    t.clock.current = new Date('2026-11-02T08:00:00Z')
+    const project = await createProject(t.ctx, {
+      name: 'helpful',
+      settings: { redundancy: 2, maxExtraOverlap: 0, calibrationCron: '0 10 * * 1-5', calibrationTimezone: 'Europe/Paris', slackCalibrationChannel: 'C_CAL', slackLeadChannel: 'C_LEADS' },
+    })
+    // Three items whose two labelers split 1–1, and one they agree on.
+    await t.store.items.insertMany(
+      project.id,
+      ['s1', 's2', 's3', 'agreed'].map((id) => ({
+        externalId: id,
+        type: 'pairwise' as const,
+        messages: [{ role: 'user' as const, content: `Question ${id}` }],
+        responses: [
+          { id: 'a', model: 'm1', text: 'Answer A' },
+          { id: 'b', model: 'm2', text: 'Answer B' },
+        ],
+        target: 2,
+      })),
+    )
+    const ana = await t.labeler('ana')
+    const bo = await t.labeler('bo')
+    const rows: NewJudgment[] = []
+    for (const item of await t.store.items.page(project.id, 0, 10)) {
+      for (const [labelerId, choice] of [[ana, 'a'], [bo, item.externalId === 'agreed' ? 'a' : 'b']] as const) {
+        rows.push({ assignmentId: null, projectId: project.id, itemId: item.id, labelerId, kind: 'pairwise', choice, choicePosition: 0, ranking: null, rating: null, ratings: null, sft: null, flaws: null, flagged: false, flagReason: null, rationale: `${choice} is right`, durationMs: 30_000, displayOrder: ['a', 'b'], reviewStatus: null })
+      }
+    }
+    await t.store.judgments.insertImported(rows)
+  })
+  afterEach(async () => t.cleanup())
+
+  it('posts disputed items at the scheduled time, two per run, never the same item twice', async () => {
+    const runner = new JobRunner(env(t, port))
+    await runner.tick(t.clock.now()) // 09:00 Paris: first sight of the schedule, nothing due
+    expect(port.of('channel', 'C_CAL')).toHaveLength(0)
+    t.clock.current = new Date('2026-11-02T09:00:00Z') // 10:00 Paris
+    const records = await runner.tick(t.clock.now())
+    expect(records.find((r) => r.key === 'calibration-threads:helpful')?.outcome).toBe('ok')
+    expect(port.of('channel', 'C_CAL')).toHaveLength(2)
+    const invite = port.of('thread')[0]!.card!.blocks[0]!
+    expect(invite).toMatchObject({ type: 'mentions', userIds: ['U_ana', 'U_bo'] })
+    await runner.tick(new Date('2026-11-02T09:30:00Z'))
+    expect(port.of('channel', 'C_CAL')).toHaveLength(2)
+    await runner.tick(new Date('2026-11-03T09:00:00Z'))
+    const items = port.of('channel', 'C_CAL').map((p) => p.card!.blocks[0])
+    expect(items).toHaveLength(3) // the third disputed item, and never "agreed"
+    expect(new Set(items.map((b) => JSON.stringify(b))).size).toBe(3)
+  })
+
+  it('runs blind first, lets only a lead settle, stores gold and tells the dissenter', async () => {
+    const runner = new JobRunner(env(t, port))
+    const first = await runner.runNow('calibration-threads', t.clock.now())
+    expect(first.outcome).toBe('ok')
+    const parent = port.of('channel', 'C_CAL')[0]!.card!
+    const vote = controls(parent).find((c) => c.type === 'button' && c.label === 'A is better')!
+    const session = new LabelingInteractions(t.ctx, { maxFields: 20, maxTextInput: 3000 })
+    const reveal = await session.action(actor('U_bo', 'bo'), vote.action)
+    expect(reveal.post?.[0]?.card.blocks[1]).toMatchObject({ type: 'section' })
+    expect(JSON.stringify(reveal.post)).toContain('ana: A is better')
+    expect(reveal.threadReply).toBeUndefined()
+    const second = await session.action(actor('U_ana', 'ana'), vote.action)
+    expect(second.threadReply?.summary).toMatch(/Everyone involved/)
+
+    const resolve = controls(parent).find((c) => c.type === 'select' && c.placeholder.startsWith('Lead'))!
+    const refused = await session.action(actor('U_bo', 'bo'), resolve.action, ['a'])
+    expect(refused.notice).toMatch(/Only leads/)
+    const modal = await session.action(actor('UADMIN', 'Lead'), resolve.action, ['a'])
+    expect(modal.modal?.ref).toMatchObject({ m: 'cal_resolve', v: 'a' })
+    const settled = await session.submit(actor('UADMIN', 'Lead'), modal.modal!.ref, { note: 'A answers the question; B dodges it.' })
+    expect(settled.update?.summary).toBe('Settled: A is better')
+    expect(settled.direct?.map((d) => d.userId)).toEqual(['U_bo'])
+    expect(JSON.stringify(settled.direct)).toContain('B dodges it')
+    const thread = (await t.store.calibration.open()).length
+    expect(thread).toBe(1) // one of the two posted threads is left
+    const item = (await t.store.items.findByExternalId((await t.store.projects.findByName('helpful'))!.id, 's1'))!
+    expect([item.gold, item.isGold]).toEqual([{ winner: 'a' }, true])
+    const again = await session.submit(actor('UADMIN', 'Lead'), modal.modal!.ref, { note: '' })
+    expect(again.notice).toMatch(/settled already/)
+  })
+
+  it('reminds the thread after a day and escalates to the leads after two; a deleted thread returns its item', async () => {
+    const runner = new JobRunner(env(t, port))
+    await runner.runNow('calibration-threads', t.clock.now())
+    const parents = port.of('channel', 'C_CAL')
+    t.clock.advance(25 * HOUR)
+    await runner.runNow('calibration-reminders', t.clock.now())
+    expect(port.of('thread').filter((p) => p.card?.summary === 'Calibration reminder')).toHaveLength(2)
+    t.clock.advance(24 * HOUR)
+    await runner.runNow('calibration-reminders', t.clock.now())
+    expect(port.of('channel', 'C_LEADS')).toHaveLength(2)
+    await runner.runNow('calibration-reminders', t.clock.now())
+    expect(port.of('channel', 'C_LEADS')).toHaveLength(2) // once only
+
+    port.deleted.add(parents[0]!.ref.messageId)
+    const noticed = await runner.runNow('calibration-reminders', t.clock.now())
+    expect(noticed.message).toMatch(/found 1 deleted thread/)
+    await runner.runNow('calibration-threads', t.clock.now())
+    const reposted = port.of('channel', 'C_CAL').slice(2).map((p) => p.card!.blocks[0])
+    expect(reposted).toContainEqual(parents[0]!.card!.blocks[0])
+  })
+})

@@ -2,6 +2,8 @@
 // at the scheduled time, labelers commit blind verdicts, a lead settles one, dissenters hear
 // privately, reminders and escalation fire, and nothing is ever posted twice — on both databases.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import pino from 'pino'
 import { PROVIDERS } from '../support/databases'
 import { testCore, type TestCore } from '../support/core'
@@ -91,6 +93,19 @@ describe.each(PROVIDERS)('the calibration loop on %s', (provider) => {
     expect(items).toHaveLength(3) // the third disputed item, and never "agreed"
     expect(new Set(items.map((b) => JSON.stringify(b))).size).toBe(3)
   })
+
+  it('two bot processes on one database with the same schedule post each thread exactly once', async () => {
+    await new JobRunner(env(t, port)).tick(t.clock.now()) // both will find the schedule already known
+    const run = promisify(execFile)
+    const at = '2026-11-02T09:00:00Z'
+    const outputs = await Promise.all([1, 2, 3].map(() => run(process.execPath, ['--import', 'tsx', 'test/support/job-worker.ts', t.url, at], { cwd: process.cwd() })))
+    const posts = outputs.flatMap((o) => JSON.parse(o.stdout.trim()) as unknown[])
+    expect(posts).toHaveLength(2)
+    expect(new Set(posts.map((p) => JSON.stringify(p))).size).toBe(2)
+    expect((await t.store.calibration.forProject((await t.store.projects.findByName('helpful'))!.id)).length).toBe(2)
+    const states = await t.store.jobs.all()
+    expect(states.find((s) => s.name === 'calibration-threads:helpful')).toMatchObject({ lastOutcome: 'ok', leaseHolder: null })
+  }, 60_000)
 
   it('runs blind first, lets only a lead settle, stores gold and tells the dissenter', async () => {
     const runner = new JobRunner(env(t, port))

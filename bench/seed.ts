@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3'
 import pg from 'pg'
 import { applyMigrations } from '../src/store/migrate'
 import { seededRandom } from '../src/core/random'
+import { sqliteDateTime } from '../src/store/quality-reader'
 
 export interface SeedOptions {
   url: string
@@ -64,7 +65,7 @@ export async function seed(options: SeedOptions): Promise<{ items: number }> {
       const j = db.prepare(`INSERT INTO "Judgment" (${judgmentCols}) VALUES (?,?,?,?,?,?,?,?,?,?)`)
       for (let k = 0; k < options.judgments; k++) {
         const r = judgmentRow(k)
-        r[9] = (r[9] as Date).getTime() // Prisma stores SQLite DateTime as epoch milliseconds
+        r[9] = sqliteDateTime(r[9] as Date) // the text form Prisma's SQLite adapter writes
         j.run(...r)
       }
     })()

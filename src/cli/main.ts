@@ -100,6 +100,14 @@ program
   .option('--skip-invalid', 'import the good lines even when some are bad', false)
   .action((file: string, options: { project: string; skipInvalid: boolean }) => run(async () => (await import('./import-judgments-command')).importJudgmentsCommand(file, options)))
 
+const jobs = program.command('jobs').description('scheduled jobs: calibration threads, reminders, drift pings, digests')
+jobs.command('list').description('each job, its schedule, next and last run').action(() => run(async () => (await import('./jobs-command')).jobsList()))
+jobs
+  .command('run')
+  .description('run a job now: calibration-threads, calibration-reminders, drift-check, lead-digest, claim-reminders, rubric-refresher')
+  .argument('<name>')
+  .action((name: string) => run(async () => (await import('./jobs-command')).jobsRun(name)))
+
 const project = program.command('project').description('manage labeling projects')
 projectOptions(project.command('create').description('create a project').argument('<name>')).action((name: string, flags) =>
   run(async () => (await import('./project-command')).projectCreate(name, flags)),
@@ -143,6 +151,13 @@ program
       (await import('./agreement')).agreementCommand({ input: options.input, level: options.level, json: options.json }, process.stdout, process.stderr),
     ),
   )
+
+const discord = program.command('discord').description('Discord setup')
+discord
+  .command('register')
+  .description('register the /label commands and the "Send to labeling" menu (globally, or in one guild at once)')
+  .option('--guild <id>', 'register in this guild only (appears immediately)')
+  .action((options: { guild?: string }) => run(async () => (await import('./discord-command')).discordRegister(options)))
 
 program.parseAsync(process.argv).catch(async (error: unknown) => {
   const { isArbiterError } = await import('../core/errors')

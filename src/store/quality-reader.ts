@@ -38,7 +38,15 @@ function toItem(row: ItemRow): QualityItem {
   }
 }
 
-/** SQLite DateTime: Prisma writes epoch milliseconds; SQL defaults write "YYYY-MM-DD HH:MM:SS" (UTC). */
+/**
+ * How Prisma's SQLite adapter writes a DateTime ("2026-11-02T09:00:00.000+00:00"): text that
+ * sorts in time order, so raw comparisons must use the same form.
+ */
+export function sqliteDateTime(date: Date): string {
+  return date.toISOString().replace('Z', '+00:00')
+}
+
+/** SQLite DateTime as epoch ms: Prisma writes ISO text; SQL defaults write "YYYY-MM-DD HH:MM:SS" (UTC); numbers are ms. */
 function epochMs(value: number | string | Date): number {
   if (typeof value === 'number') return value
   if (value instanceof Date) return value.getTime()
@@ -83,9 +91,8 @@ function readSqlite(url: string, projectId: number, since?: Date): QualityData {
     }
     const labelers = (db.prepare('SELECT "id", "displayName" FROM "Labeler"').raw().all() as [number, string][]).map(([id, name]) => ({ id, name }))
     const judgments: QualityJudgment[] = []
-    // Prisma stores SQLite DateTime as epoch milliseconds; compare against the same.
     const filter = since ? ' AND "createdAt" >= ?' : ''
-    const args: unknown[] = since ? [projectId, since.getTime()] : [projectId]
+    const args: unknown[] = since ? [projectId, sqliteDateTime(since)] : [projectId]
     for (const row of db.prepare(`SELECT ${JUDGMENT_COLUMNS}, "createdAt" FROM "Judgment" WHERE "projectId" = ? AND "kind" <> 'sft_review'${filter} ORDER BY "id"`).raw().iterate(...args) as Iterable<JudgmentRow>) {
       judgments.push(toJudgment(row))
     }

@@ -9,6 +9,7 @@ import { ProjectRepository } from './project-repository'
 import { InboundEventRepository } from './inbound-event-repository'
 import { CalibrationRepository } from './calibration-repository'
 import { JobRepository } from './job-repository'
+import { BulkReader } from './bulk-reader'
 
 /** All repositories, built once by the composition root. */
 export interface Store {
@@ -22,6 +23,8 @@ export interface Store {
   inbox: InboundEventRepository
   calibration: CalibrationRepository
   jobs: JobRepository
+  /** Fast streaming reads for export. */
+  bulk: BulkReader
 }
 
 export function createStore(database: Database): Store {
@@ -37,5 +40,6 @@ export function createStore(database: Database): Store {
     inbox: new InboundEventRepository(prisma),
     calibration: new CalibrationRepository(prisma),
     jobs: new JobRepository(prisma),
+    bulk: new BulkReader(database),
   }
 }

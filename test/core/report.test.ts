@@ -60,6 +60,17 @@ describe.each(PROVIDERS)('arbiter report on %s', (provider) => {
     for (const row of report.leaderboard) expect(row.ciLow).toBeLessThanOrEqual(row.rating)
   })
 
+  it('reports only judgments since a date when asked', async () => {
+    const all = report.summary.judgments
+    const middle = await projectReport(t.ctx, { projectName: 'audit', since: new Date('2026-01-01T00:00:00Z'), leaderboard: false })
+    expect(all).toBeGreaterThan(5_000)
+    const times = (await t.store.database.prisma.judgment.findMany({ select: { createdAt: true }, orderBy: { id: 'asc' } })).map((j) => j.createdAt.getTime())
+    const cut = new Date(times[Math.floor(times.length / 2)]!)
+    const half = await projectReport(t.ctx, { projectName: 'audit', since: cut, leaderboard: false })
+    expect(middle.summary.judgments).toBeLessThanOrEqual(all)
+    expect(half.summary.judgments).toBe(times.filter((ms) => ms >= cut.getTime()).length)
+  })
+
   it('prints readable tables for a terminal', () => {
     const text = renderReport(report)
     expect(text).toMatch(/Labelers\nlabeler\s+judgments/)

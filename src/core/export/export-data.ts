@@ -63,12 +63,8 @@ export async function exportData(ctx: CoreContext, options: ExportOptions, write
   const labelers = new Map((await ctx.store.labelers.list()).map((l) => [l.id, { name: l.displayName, platform: l.platform }]))
   const kinds = KINDS_FOR_FORMAT[options.format]
   let rows = 0
-  let afterId = 0
-  for (;;) {
-    const items = await ctx.store.items.page(project.id, afterId, PAGE)
-    if (items.length === 0) break
-    afterId = items.at(-1)!.id
-    const judgments = await ctx.store.judgments.forItemRange(project.id, items[0]!.id, afterId, { since: options.since, until: options.until, kinds })
+  for await (const page of ctx.store.bulk.pages(project.id, { since: options.since, until: options.until, kinds }, PAGE)) {
+    const { items, judgments } = page
     const byItem = new Map<number, JudgmentDto[]>()
     for (const j of judgments) {
       const list = byItem.get(j.itemId)

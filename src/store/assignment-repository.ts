@@ -7,6 +7,7 @@
 // key makes a labeler's double request fail instead of double-assigning.
 import type { Database, Db } from './database'
 import { writeTransaction } from './transaction'
+import { OPEN_AFTER, positional } from './sql'
 import { fromJson, isUniqueViolation, toJson } from './json'
 
 /** An assignment as the core sees it. */
@@ -67,8 +68,8 @@ export class AssignmentRepository {
       where: {
         projectId: query.projectId,
         isGold: query.gold,
-        // Gold items are shown to everyone who has not seen them; others only up to their target.
-        ...(query.gold ? {} : { claimed: { lt: this.prisma.item.fields.target } }),
+        // Gold items are shown to everyone who has not seen them; others only while open (claimed < target).
+        ...(query.gold ? {} : { open: true }),
         assignments: { none: { labelerId: query.labelerId } },
         AND: [
           { OR: [{ authorLabelerId: null }, { authorLabelerId: { not: query.labelerId } }] },
@@ -86,11 +87,11 @@ export class AssignmentRepository {
   async claim(args: { projectId: number; itemId: number; labelerId: number; displayOrder: string[]; gold: boolean; now: Date; expiresAt: Date }): Promise<AssignmentDto | null> {
     try {
       return await writeTransaction(this.database, async (tx) => {
-        const claimed = await tx.item.updateMany({
-          where: { id: args.itemId, ...(args.gold ? {} : { claimed: { lt: this.prisma.item.fields.target } }) },
-          data: { claimed: { increment: 1 } },
-        })
-        if (claimed.count === 0) return null
+        const claimed = await tx.$executeRawUnsafe(
+          positional(this.database.provider, `UPDATE "Item" SET "claimed" = "claimed" + 1, ${OPEN_AFTER('"claimed" + 1')} WHERE "id" = ?${args.gold ? '' : ' AND "claimed" < "target"'}`),
+          args.itemId,
+        )
+        if (claimed === 0) return null
         const row = await tx.assignment.create({
           data: {
             projectId: args.projectId,
@@ -115,7 +116,7 @@ export class AssignmentRepository {
       const closed = await tx.assignment.updateMany({ where: { id, status: 'active' }, data: { status } })
       if (closed.count === 0) return false
       const row = await tx.assignment.findUniqueOrThrow({ where: { id }, select: { itemId: true } })
-      await tx.item.update({ where: { id: row.itemId }, data: { claimed: { decrement: 1 } } })
+      await tx.$executeRawUnsafe(positional(this.database.provider, `UPDATE "Item" SET "claimed" = "claimed" - 1, ${OPEN_AFTER('"claimed" - 1')} WHERE "id" = ?`), row.itemId)
       return true
     })
   }

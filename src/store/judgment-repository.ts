@@ -1,6 +1,7 @@
 // Judgments: recorded exactly once per assignment, stored in columns the quality metrics query.
 import type { Database, Db } from './database'
 import { writeTransaction } from './transaction'
+import { OPEN_AFTER, positional } from './sql'
 import { fromJson, isUniqueViolation, toJson } from './json'
 import type { FlawKind, ItemKind } from '../core/task-types'
 
@@ -110,7 +111,7 @@ export class JudgmentRepository {
         if (!item.isGold && item.judged >= item.target) {
           const all = (await tx.judgment.findMany({ where: { itemId: args.judgment.itemId }, orderBy: { id: 'asc' } })).map(judgmentFromRow)
           target = args.nextTarget(item, all)
-          if (target !== item.target) await tx.item.update({ where: { id: args.judgment.itemId }, data: { target } })
+          if (target !== item.target) await tx.$executeRawUnsafe(positional(this.database.provider, `UPDATE "Item" SET "target" = ?, ${OPEN_AFTER('"claimed"', '?')} WHERE "id" = ?`), target, target, args.judgment.itemId)
         }
         return { status: 'recorded' as const, judgment: judgmentFromRow(row), item: { judged: item.judged, target } }
       })
@@ -129,7 +130,9 @@ export class JudgmentRepository {
       await tx.judgment.createMany({ data: judgments.map(toRow) })
       const perItem = new Map<number, number>()
       for (const j of judgments) perItem.set(j.itemId, (perItem.get(j.itemId) ?? 0) + 1)
-      for (const [itemId, count] of perItem) await tx.item.update({ where: { id: itemId }, data: { judged: { increment: count }, claimed: { increment: count } } })
+      for (const [itemId, count] of perItem) {
+        await tx.$executeRawUnsafe(positional(this.database.provider, `UPDATE "Item" SET "judged" = "judged" + ?, "claimed" = "claimed" + ?, ${OPEN_AFTER('"claimed" + ?')} WHERE "id" = ?`), count, count, count, itemId)
+      }
     })
     return judgments.length
   }

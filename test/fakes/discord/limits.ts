@@ -37,6 +37,8 @@ export const DISCORD_LIMITS = {
   textInputValue: 4000,
   textInputMaxLength: 4000,
   textInputPlaceholder: 100,
+  /** Options of a radio or checkbox group (modal labels only). */
+  choiceGroupOptions: 10,
   attachmentsPerMessage: 10,
   allowedMentionIds: 100,
   commandName: 32,
@@ -241,6 +243,40 @@ function validateSelect(ctx: ComponentContext, path: (string | number)[], select
   })
 }
 
+/** Radio group (21), checkbox group (22) and checkbox (23), which live only in modal labels. */
+function validateChoiceGroup(ctx: ComponentContext, path: (string | number)[], group: Json): void {
+  const { errors } = ctx
+  const L = DISCORD_LIMITS
+  checkCustomId(ctx, path, group)
+  if (group.type === 23) return
+  const options = asArray(group.options)
+  if (!options) {
+    errors.add([...path, 'options'], 'BASE_TYPE_REQUIRED', 'This field is required')
+    return
+  }
+  arrayLength(errors, [...path, 'options'], options, group.type === 21 ? 2 : 1, L.choiceGroupOptions)
+  const min = asNumber(group.min_values)
+  const max = asNumber(group.max_values)
+  if (min !== undefined && (min < 0 || min > L.choiceGroupOptions)) {
+    errors.add([...path, 'min_values'], 'NUMBER_TYPE_MAX', `int value should be between 0 and ${L.choiceGroupOptions}.`)
+  }
+  if (max !== undefined && (max < 1 || max > options.length)) {
+    errors.add([...path, 'max_values'], 'NUMBER_TYPE_MAX', `int value should be between 1 and ${options.length}.`)
+  }
+  const values = new Set<string>()
+  options.forEach((raw, i) => {
+    const option = asObject(raw) ?? {}
+    const at = [...path, 'options', i]
+    if (required(errors, [...at, 'label'], option.label)) maxLength(errors, [...at, 'label'], option.label, L.selectOptionLabel)
+    if (required(errors, [...at, 'value'], option.value)) maxLength(errors, [...at, 'value'], option.value, L.selectOptionValue)
+    maxLength(errors, [...at, 'description'], option.description, L.selectOptionDescription)
+    if (typeof option.value === 'string') {
+      if (values.has(option.value)) errors.add([...at, 'value'], 'COMPONENT_OPTION_VALUE_DUPLICATED', 'Option values must be unique')
+      values.add(option.value)
+    }
+  })
+}
+
 function validateTextInput(ctx: ComponentContext, path: (string | number)[], input: Json, inLabel: boolean): void {
   const { errors } = ctx
   const L = DISCORD_LIMITS
@@ -349,6 +385,7 @@ function validateComponent(ctx: ComponentContext, path: (string | number)[], raw
       if (inner.type === 4) validateTextInput(ctx, [...path, 'component'], inner, true)
       else if (SELECT_TYPES.has(asNumber(inner.type) ?? 0)) validateSelect(ctx, [...path, 'component'], inner)
       else if (inner.type === 19) checkCustomId(ctx, [...path, 'component'], inner)
+      else if (inner.type === 21 || inner.type === 22 || inner.type === 23) validateChoiceGroup(ctx, [...path, 'component'], inner)
       else errors.add([...path, 'component', 'type'], 'COMPONENT_TYPE_INVALID', 'Invalid component type in a label')
       return
     }

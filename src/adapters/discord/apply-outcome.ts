@@ -1,0 +1,203 @@
+// Applies a neutral Outcome in Discord's terms. Two sinks: a live interaction (update the task
+// message, ephemeral follow-ups, a modal when it is still the first response) and a DM (for
+// events replayed from the inbox, whose interaction token died with the old process).
+import {
+  MessageFlags,
+  type BaseMessageOptions,
+  type ButtonInteraction,
+  type Client,
+  type InteractionEditReplyOptions,
+  type ModalSubmitInteraction,
+  type RepliableInteraction,
+  type StringSelectMenuInteraction,
+} from 'discord.js'
+import type { CoreContext } from '../../core/context'
+import type { Outcome } from '../../interactions/outcome'
+import type { Action, ModalRef } from '../../views/action-codec'
+import type { Modal } from '../../views/card'
+import { button, notePage, renderCard, type DiscordPage } from './render-card'
+import { renderModal } from './render-modal'
+
+/** Where an outcome goes. */
+export interface OutcomeSink {
+  /** Replace the message the interaction came from. */
+  update(page: DiscordPage): Promise<void>
+  /** A new private message. */
+  send(page: DiscordPage): Promise<void>
+  /** Opens the modal; false when that is no longer possible (already acknowledged, or a DM). */
+  modal(modal: Modal): Promise<boolean>
+  /** Acknowledges whatever was not answered yet. */
+  finish(): Promise<void>
+}
+
+const NO_MENTIONS = { parse: [] as [] }
+
+/** Network failures worth one more try; discord.js retries 429s, 5xx and resets itself, not these. */
+function isTransient(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; cause?: { code?: string } }
+  return ['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT'].includes(e?.code ?? e?.cause?.code ?? '') || /other side closed/.test(e?.message ?? '')
+}
+
+/**
+ * Runs an outbound call, retrying transient network errors twice. A retried acknowledgement
+ * that Discord had in fact received comes back as 40060 "already acknowledged": that is success.
+ */
+async function outbound<T>(call: () => Promise<T>, attempt = 0): Promise<T | undefined> {
+  try {
+    return await call()
+  } catch (error) {
+    if (attempt > 0 && (error as { code?: number }).code === 40060) return undefined
+    if (attempt < 2 && isTransient(error)) return outbound(call, attempt + 1)
+    throw error
+  }
+}
+
+function createOptions(page: DiscordPage): BaseMessageOptions {
+  return {
+    ...(page.content !== undefined ? { content: page.content } : {}),
+    embeds: page.embeds,
+    components: page.components,
+    ...(page.files ? { files: page.files.map((f) => ({ attachment: f.data, name: f.name })) } : {}),
+    allowedMentions: NO_MENTIONS,
+  }
+}
+
+/** An edit replaces everything, so content, embeds and rows are always sent (empty clears). */
+function editOptions(page: DiscordPage): InteractionEditReplyOptions {
+  return { ...createOptions(page), content: page.content ?? '' }
+}
+
+type Updatable = ButtonInteraction | StringSelectMenuInteraction | ModalSubmitInteraction
+
+/** A live interaction. Component clicks may still open a modal until they are acknowledged. */
+export class InteractionSink implements OutcomeSink {
+  // A deferred reply shows "thinking…" until its first message replaces it.
+  private placeholder = false
+
+  constructor(
+    private readonly interaction: RepliableInteraction,
+    /** True for clicks and for modals submitted from a message: "update" edits that message. */
+    private readonly updatable: boolean,
+  ) {}
+
+  get acknowledged(): boolean {
+    return this.interaction.deferred || this.interaction.replied
+  }
+
+  async defer(): Promise<void> {
+    if (this.acknowledged) return
+    if (this.updatable) await outbound(() => (this.interaction as Updatable).deferUpdate())
+    else {
+      await outbound(() => this.interaction.deferReply({ flags: MessageFlags.Ephemeral }))
+      this.placeholder = true
+    }
+  }
+
+  async update(page: DiscordPage): Promise<void> {
+    if (!this.updatable) return this.send(page)
+    if (!this.acknowledged) await outbound(() => (this.interaction as ButtonInteraction).update({ ...editOptions(page), withResponse: false }))
+    else await outbound(() => this.interaction.editReply(editOptions(page)))
+  }
+
+  async send(page: DiscordPage): Promise<void> {
+    if (!this.acknowledged) await outbound(() => this.interaction.reply({ ...createOptions(page), flags: MessageFlags.Ephemeral }))
+    else if (this.placeholder) {
+      this.placeholder = false
+      await outbound(() => this.interaction.editReply(editOptions(page)))
+    } else await outbound(() => this.interaction.followUp({ ...createOptions(page), flags: MessageFlags.Ephemeral }))
+  }
+
+  async modal(modal: Modal): Promise<boolean> {
+    const target = this.interaction
+    if (this.acknowledged || target.isModalSubmit()) return false
+    await outbound(() => target.showModal(renderModal(modal) as never))
+    return true
+  }
+
+  async finish(): Promise<void> {
+    if (!this.acknowledged) await this.defer()
+    if (this.placeholder) await this.send(notePage('Done.'))
+  }
+}
+
+/** A direct message to the user (replayed events). Modals cannot be opened there. */
+export class DirectMessageSink implements OutcomeSink {
+  constructor(
+    private readonly client: Client,
+    private readonly userId: string,
+  ) {}
+
+  async update(page: DiscordPage): Promise<void> {
+    await this.send(page)
+  }
+
+  async send(page: DiscordPage): Promise<void> {
+    await outbound(() => this.client.users.send(this.userId, createOptions(page)))
+  }
+
+  async modal(): Promise<boolean> {
+    return false
+  }
+
+  async finish(): Promise<void> {}
+}
+
+/** The click that opens the same form again (Discord closes a modal on submit, even on errors). */
+export function reopenAction(ref: ModalRef): Action | null {
+  switch (ref.m) {
+    case 'rationale':
+      return ref.v !== undefined ? { a: 'verdict', as: ref.as, v: ref.v } : { a: 'rationale', as: ref.as }
+    case 'flag':
+      return { a: 'flag', as: ref.as }
+    case 'form':
+      return { a: 'form', as: ref.as, f: ref.f, s: ref.s }
+    default:
+      return null
+  }
+}
+
+function reopenButtons(ref: ModalRef, label: string) {
+  const action = reopenAction(ref)
+  return action ? [button(action, label, 'primary')] : []
+}
+
+/**
+ * Applies an outcome: modal first (it must be the first response), then the update of the task
+ * message, then private notes, cards and files. Notifications are marked delivered once posted.
+ */
+export async function applyOutcome(sink: OutcomeSink, outcome: Outcome, ctx: CoreContext, options: { submitted?: ModalRef; replaceWithPost?: boolean } = {}): Promise<void> {
+  const { submitted } = options
+  // "Next task": the finished card turns into the next task in place (one edit instead of a
+  // pointer plus a new ephemeral message), when that task fits one message.
+  const only = outcome.post?.length === 1 ? outcome.post[0] : undefined
+  if (options.replaceWithPost && outcome.update && only && only.notificationId === undefined) {
+    const pages = renderCard(only.card)
+    if (pages.length === 1) outcome = { ...outcome, update: only.card, post: [] }
+  }
+  if (outcome.modal) {
+    if (await sink.modal(outcome.modal)) return
+    await sink.send(notePage(`${outcome.modal.title}: this step needs a form. Press the button to open it.`, reopenButtons(outcome.modal.ref, 'Open the form')))
+  }
+  if (outcome.update) {
+    const pages = renderCard(outcome.update)
+    if (pages.length === 1) await sink.update(pages[0]!)
+    else {
+      // One message cannot hold it: the old message points below and every page follows in order.
+      await sink.update(notePage(`${outcome.update.summary} (continued below)`))
+      for (const page of pages) await sink.send(page)
+    }
+  }
+  if (outcome.fieldErrors) {
+    const errors = Object.values(outcome.fieldErrors).map((e) => `• ${e}`).join('\n')
+    await sink.send(notePage(`Please fix the form:\n${errors}\nWhat you typed is kept.`, submitted ? reopenButtons(submitted, 'Open the form again') : []))
+  }
+  if (outcome.notice) await sink.send(notePage(outcome.notice))
+  for (const post of outcome.post ?? []) {
+    for (const page of renderCard(post.card)) await sink.send(page)
+    if (post.notificationId !== undefined) await ctx.store.notifications.markDelivered(post.notificationId, ctx.now())
+  }
+  if (outcome.file) {
+    await sink.send({ ...notePage(outcome.file.comment), files: [{ name: outcome.file.name, data: Buffer.from(outcome.file.content, 'utf8') }] })
+  }
+  await sink.finish()
+}

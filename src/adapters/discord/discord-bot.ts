@@ -1,0 +1,208 @@
+// The Discord adapter: a discord.js Client wired to the neutral labeling layer.
+//
+// Transport only. For each interaction: parse it into a neutral event, write it to the inbox
+// (before Discord is acknowledged: a crash after that point replays it at the next start; a
+// duplicate delivery is dropped by the inbox's unique key), acknowledge within Discord's 3 s,
+// run the neutral layer, render the Outcome, mark the event processed.
+//
+// Acknowledging: slash commands are deferred at once (an ephemeral "thinking…" reply). Clicks
+// and modal submits are decided first, because only an unacknowledged click can still open a
+// modal (a verdict may need a rationale form): if the neutral layer answers within
+// BUDGET.componentDecisionMs the answer is the acknowledgement (update, modal or reply);
+// otherwise the click is deferred and a form it asks for is offered behind a button.
+//
+// Tasks arrive as ephemeral messages in the channel where /label was used (docs/discord.md,
+// "How tasks arrive"): only the labeler sees them, and no DM permission or DM intent is needed.
+import { Client, Events, GatewayIntentBits, type ClientOptions, type Interaction, type RepliableInteraction } from 'discord.js'
+import type { AppDeps, RunningAdapter } from '../../main'
+import { LabelingInteractions } from '../../interactions/labeling'
+import type { Outcome } from '../../interactions/outcome'
+import { applyOutcome, DirectMessageSink, InteractionSink } from './apply-outcome'
+import { inboxPayloadSchema, parseInteraction, type InboxPayload } from './discord-events'
+import { BUDGET } from './discord-limits'
+import { DISCORD_MODAL_LIMITS } from './render-modal'
+import { notePage } from './render-card'
+import { fetchText, runEvent, type Download } from './run-event'
+
+export const PLATFORM = 'discord'
+
+/** Test and tuning hooks; production uses the defaults. */
+export interface DiscordBotOverrides {
+  clientOptions?: Partial<ClientOptions>
+  /** How long a click may be decided before it is deferred (ms); 0 defers at once. */
+  decisionMs?: number
+  /** How long the inbox write may take before the interaction is acknowledged anyway (ms). */
+  ackGuardMs?: number
+  /** Replay only inbox events at least this old (ms), so another instance's in-flight work is left alone. */
+  replayMinAgeMs?: number
+  download?: Download
+}
+
+/** A Discord bot that is built but not yet logged in. */
+export interface DiscordBot {
+  client: Client
+  /** Logs in, waits for READY, then replays unhandled inbox events. */
+  start(token?: string): Promise<void>
+  stop(): Promise<void>
+  /** Resolves when every interaction received so far is fully handled (tests, shutdown). */
+  idle(): Promise<void>
+  /** Handles unprocessed inbox events; returns how many were handled. */
+  replay(): Promise<number>
+}
+
+const GENERIC_FAILURE = 'Something went wrong on our side; nothing you did was lost. Please try again in a moment.'
+
+export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides = {}): DiscordBot {
+  const { config, ctx, logger } = deps
+  const log = logger.child({ adapter: PLATFORM })
+  const session = new LabelingInteractions(ctx, DISCORD_MODAL_LIMITS)
+  const download = overrides.download ?? fetchText
+  const client = new Client({
+    // Interactions arrive whatever the intents; Guilds gives the role cache for the lead check.
+    // No DirectMessages intent: the bot sends DMs (replays) but never reads them.
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [] },
+    ...(config.DISCORD_API_URL ? { rest: { api: config.DISCORD_API_URL } } : {}),
+    ...overrides.clientOptions,
+  })
+  const inflight = new Set<Promise<void>>()
+  const track = (work: Promise<void>) => {
+    inflight.add(work)
+    void work.finally(() => inflight.delete(work))
+  }
+
+  async function handle(interaction: Interaction): Promise<void> {
+    const received = Date.now()
+    if (!interaction.isRepliable()) return
+    const parsed = parseInteraction(interaction, config.DISCORD_LEAD_ROLE)
+    if (!parsed) return
+    if ('refuse' in parsed) {
+      await new InteractionSink(interaction, false).send(notePage(parsed.refuse))
+      return
+    }
+    const event = parsed.payload.event
+    const updatable = event.kind === 'action' || (event.kind === 'submit' && event.fromMessage)
+    const sink = new InteractionSink(interaction as RepliableInteraction, updatable)
+    // The inbox write comes before the acknowledgement; only if the database is so slow that
+    // Discord's 3 s would pass do we acknowledge first (the event is still stored before any work).
+    const accepting = ctx.store.inbox.accept(PLATFORM, interaction.id, parsed.payload)
+    const guardMs = overrides.ackGuardMs ?? BUDGET.ackGuardMs
+    if ((await within(accepting, guardMs - (Date.now() - received))) === LATE) {
+      log.warn({ interaction: interaction.id }, 'inbox write slow: acknowledging first')
+      await sink.defer().catch(() => undefined)
+    }
+    const row = await accepting
+    if (!row) {
+      log.info({ interaction: interaction.id }, 'duplicate interaction ignored')
+      return
+    }
+    let outcome: Outcome
+    try {
+      const decide = mayOpenModal(parsed.payload)
+      if (!decide) await sink.defer()
+      const work = runEvent(ctx, session, parsed.payload, download)
+      if (decide) {
+        // Only an unacknowledged click can open a modal: wait for the answer up to the budget.
+        const budget = (overrides.decisionMs ?? BUDGET.componentDecisionMs) - (Date.now() - received)
+        if ((await within(work, budget)) === LATE) await sink.defer()
+      }
+      outcome = await work
+      await ctx.store.inbox.markProcessed(row.id, ctx.now())
+    } catch (error) {
+      log.error({ err: error, interaction: interaction.id, event: event.kind }, 'interaction failed')
+      await ctx.store.inbox.markFailed(row.id, error instanceof Error ? error.message : String(error)).catch(() => undefined)
+      await sink.send(notePage(GENERIC_FAILURE)).catch(() => undefined)
+      return
+    }
+    // The work is recorded; showing it is best effort (discord.js already retries 429s and 5xx).
+    const rendering = { ...(event.kind === 'submit' ? { submitted: event.ref } : {}), replaceWithPost: event.kind === 'action' && event.action.a === 'next' }
+    await applyOutcome(sink, outcome, ctx, rendering).catch((error: unknown) =>
+      log.warn({ err: error, interaction: interaction.id }, 'rendering the outcome failed'),
+    )
+  }
+
+  async function replay(): Promise<number> {
+    const minAge = overrides.replayMinAgeMs ?? 10_000
+    const pending = (await ctx.store.inbox.pending(PLATFORM)).filter((e) => Date.now() - e.receivedAt.getTime() >= minAge)
+    let handled = 0
+    for (const entry of pending) {
+      const parsed = inboxPayloadSchema.safeParse(entry.payload)
+      if (!parsed.success) {
+        await ctx.store.inbox.markFailed(entry.id, `unreadable payload: ${parsed.error.message}`)
+        continue
+      }
+      const payload: InboxPayload = parsed.data
+      try {
+        const outcome = await runEvent(ctx, session, payload, download)
+        await ctx.store.inbox.markProcessed(entry.id, ctx.now())
+        handled++
+        // The interaction token is dead: the user hears about it by DM (modals are skipped).
+        await applyOutcome(new DirectMessageSink(client, payload.userId), outcome, ctx).catch((error: unknown) =>
+          log.warn({ err: error, event: entry.id }, 'could not DM the outcome of a replayed interaction'),
+        )
+      } catch (error) {
+        log.error({ err: error, event: entry.id }, 'replaying an interaction failed')
+        await ctx.store.inbox.markFailed(entry.id, error instanceof Error ? error.message : String(error))
+      }
+    }
+    if (pending.length > 0) log.info({ replayed: handled, pending: pending.length }, 'replayed unhandled Discord interactions')
+    return handled
+  }
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    track(
+      handle(interaction).catch((error: unknown) => {
+        log.error({ err: error, interaction: interaction.id }, 'unexpected error handling an interaction')
+      }),
+    )
+  })
+  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'))
+  client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'gateway resumed'))
+
+  return {
+    client,
+    async start(token = config.DISCORD_TOKEN) {
+      if (!token) throw new Error('DISCORD_TOKEN is not set')
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()))
+      await client.login(token)
+      await ready
+      log.info({ user: client.user?.tag }, 'discord bot ready')
+      await replay()
+    },
+    async stop() {
+      await this.idle()
+      await client.destroy()
+    },
+    async idle() {
+      while (inflight.size > 0) await Promise.allSettled([...inflight])
+    },
+    replay,
+  }
+}
+
+const LATE = Symbol('late')
+
+/** The promise's value if it settles within `ms` (0 or less: at once), else LATE. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof LATE> {
+  if (ms <= 0) return LATE
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), ms)))
+  try {
+    return await Promise.race([promise, late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Clicks whose answer may be a modal (a verdict can need a rationale); everything else is deferred at once. */
+function mayOpenModal(payload: InboxPayload): boolean {
+  if (payload.event.kind !== 'action') return false
+  return ['verdict', 'submit_rank', 'sft_submit', 'rationale', 'flag', 'form', 'review'].includes(payload.event.action.a)
+}
+
+/** Starts the Discord adapter (main.ts). */
+export async function startDiscord(deps: AppDeps): Promise<RunningAdapter> {
+  const bot = createDiscordBot(deps)
+  await bot.start()
+  return { name: PLATFORM, stop: () => bot.stop() }
+}

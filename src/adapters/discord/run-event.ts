@@ -1,0 +1,92 @@
+// Runs one neutral event through the platform-neutral layer. No Discord objects here: the same
+// code handles a live interaction and a replayed one from the inbox.
+import type { CoreContext } from '../../core/context'
+import type { LabelingInteractions } from '../../interactions/labeling'
+import { leadCreateProject, leadExport, leadImport, leadProgress, leadSetRole, sendToLabeling } from '../../interactions/lead'
+import type { Outcome } from '../../interactions/outcome'
+import { statsCard } from '../../interactions/stats'
+import { DISCORD } from './discord-limits'
+import type { InboxPayload } from './discord-events'
+
+/** Downloads an uploaded file; the import reads it twice (validate, then insert). */
+export type Download = (url: string) => Promise<string>
+
+// Discord's own upload ceiling for boosted guilds; anything larger is not a labeling batch.
+const MAX_DOWNLOAD_BYTES = 500 * 1024 * 1024
+
+export const fetchText: Download = async (url) => {
+  const response = await fetch(url)
+  if (!response.ok) throw new Error(`Downloading the attachment failed: HTTP ${response.status}`)
+  const length = Number(response.headers.get('content-length') ?? '0')
+  if (length > MAX_DOWNLOAD_BYTES) throw new Error('The attachment is too large to import from Discord; use "arbiter import" on the server.')
+  return await response.text()
+}
+
+async function* lines(text: string): AsyncGenerator<string> {
+  let start = 0
+  while (start <= text.length) {
+    const end = text.indexOf('\n', start)
+    if (end === -1) {
+      if (start < text.length) yield text.slice(start)
+      return
+    }
+    yield text.slice(start, end)
+    start = end + 1
+  }
+}
+
+/** Handles an event and returns what to show. */
+export async function runEvent(ctx: CoreContext, session: LabelingInteractions, payload: InboxPayload, download: Download = fetchText): Promise<Outcome> {
+  const { actor, event } = payload
+  switch (event.kind) {
+    case 'action':
+      return await session.action(actor, event.action, event.values)
+    case 'submit': {
+      const outcome = await session.submit(actor, event.ref, event.values)
+      // Discord closes a modal on submit; keep what was typed so reopening the form shows it.
+      if (outcome.fieldErrors) await session.close(actor, event.ref, event.values)
+      return outcome
+    }
+    case 'send_to_labeling':
+      return await sendToLabeling(ctx, actor, { text: event.text, author: event.author, link: event.link })
+    case 'command': {
+      const o = event.options
+      switch (event.command) {
+        case 'start':
+          return await session.start(actor, o.project)
+        case 'stats':
+          return { post: [{ card: await statsCard(ctx, actor) }] }
+        case 'progress':
+          return await leadProgress(ctx, actor, o.project)
+        case 'project-create':
+          return await leadCreateProject(ctx, actor, o.name ?? '', o.types)
+        case 'role': {
+          if (!event.target) return { notice: 'Name the person whose role changes.' }
+          const identity = { ...actor.identity, platformUserId: event.target.userId }
+          return await leadSetRole(ctx, actor, { identity, displayName: event.target.displayName }, o.role ?? '')
+        }
+        case 'import': {
+          const file = event.attachment
+          if (!file) return { notice: 'Attach the JSONL file to import.' }
+          // Downloaded only once the lead check passed (open() runs inside leadImport), and once.
+          let text: Promise<string> | null = null
+          const open = () => {
+            text ??= download(file.url)
+            const pending = text
+            return (async function* () {
+              yield* lines(await pending)
+            })()
+          }
+          return await leadImport(ctx, actor, { projectName: o.project ?? '', format: o.format, open })
+        }
+        case 'export': {
+          const outcome = await leadExport(ctx, actor, { projectName: o.project ?? '', format: o.format })
+          if (outcome.file && Buffer.byteLength(outcome.file.content) > DISCORD.uploadBytes - 64 * 1024) {
+            return { notice: `That export is larger than Discord accepts as an upload (${Math.round(Buffer.byteLength(outcome.file.content) / 1024 / 1024)} MiB). Run "arbiter export --project ${o.project ?? ''}" on the server instead.` }
+          }
+          return outcome
+        }
+      }
+    }
+  }
+}

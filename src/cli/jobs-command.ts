@@ -5,7 +5,7 @@ import { withCore } from './context'
 import { JOBS, jobNamed } from '../jobs/definitions'
 import { JobRunner } from '../jobs/runner'
 import { nextRun } from '../jobs/schedule'
-import { parseScheduleOverrides, type JobEnv } from '../jobs/job-env'
+import { jobSettings, type JobEnv } from '../jobs/job-env'
 import { table } from './report-command'
 import type { Config } from '../config'
 import type { CoreContext } from '../core/context'
@@ -13,20 +13,6 @@ import type { CoreContext } from '../core/context'
 async function jobEnv(ctx: CoreContext, config: Config): Promise<JobEnv> {
   const { portsFromConfig } = await import('../adapters/chat-ports')
   return { ctx, ports: await portsFromConfig(config), log: pino({ level: config.LOG_LEVEL }, pino.destination(2)), settings: jobSettings(config) }
-}
-
-/** Job settings from configuration (shared with the bot's composition root). */
-export function jobSettings(config: Config): JobEnv['settings'] {
-  return {
-    timeZone: config.JOB_TIMEZONE,
-    schedules: parseScheduleOverrides(config.JOB_SCHEDULES),
-    calibrationItemsPerRun: config.CALIBRATION_ITEMS_PER_RUN,
-    calibrationRemindHours: config.CALIBRATION_REMIND_HOURS,
-    calibrationEscalateHours: config.CALIBRATION_ESCALATE_HOURS,
-    driftCooldownHours: config.DRIFT_COOLDOWN_HOURS,
-    claimReminderMinutes: config.CLAIM_REMINDER_MINUTES,
-    activeLabelerDays: config.ACTIVE_LABELER_DAYS,
-  }
 }
 
 export async function jobsList(): Promise<number> {

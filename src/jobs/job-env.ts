@@ -2,6 +2,7 @@
 import type { CoreContext } from '../core/context'
 import type { ChatPorts } from '../interactions/chat-port'
 import type { Logger } from '../logger'
+import type { Config } from '../config'
 
 /** Job settings, from configuration. */
 export interface JobSettings {
@@ -31,4 +32,18 @@ export function parseScheduleOverrides(text: string): Record<string, string> {
     if (at > 0) overrides[part.slice(0, at).trim()] = part.slice(at + 1).trim()
   }
   return overrides
+}
+
+/** Job settings from configuration (the bot and `arbiter jobs` share them). */
+export function jobSettings(config: Config): JobSettings {
+  return {
+    timeZone: config.JOB_TIMEZONE,
+    schedules: parseScheduleOverrides(config.JOB_SCHEDULES),
+    calibrationItemsPerRun: config.CALIBRATION_ITEMS_PER_RUN,
+    calibrationRemindHours: config.CALIBRATION_REMIND_HOURS,
+    calibrationEscalateHours: config.CALIBRATION_ESCALATE_HOURS,
+    driftCooldownHours: config.DRIFT_COOLDOWN_HOURS,
+    claimReminderMinutes: config.CLAIM_REMINDER_MINUTES,
+    activeLabelerDays: config.ACTIVE_LABELER_DAYS,
+  }
 }

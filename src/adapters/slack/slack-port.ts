@@ -1,0 +1,80 @@
+// The ChatPort of Slack for scheduled jobs (calibration threads, digests, drift pings): the Web
+// API client only, no Socket Mode connection, so `arbiter jobs run` can use it from the CLI.
+// Cards render exactly as in the labeling flow (render.ts), where a `mentions` block is the one
+// deliberate ping. Posting in a channel needs the bot to be a member of it (invite @Arbiter).
+import { webApi } from '@slack/bolt'
+import type { Config } from '../../config'
+import type { ChatPort, MessageRef } from '../../interactions/chat-port'
+import type { Card } from '../../views/card'
+import { fitText, renderMessage } from './render'
+
+export class SlackChatPort implements ChatPort {
+  readonly platform = 'slack' as const
+  private readonly dms = new Map<string, string>()
+
+  constructor(private readonly client: webApi.WebClient) {}
+
+  /** A port from configuration, or null when Slack is not configured. */
+  static fromConfig(config: Config, options: webApi.WebClientOptions = {}): SlackChatPort | null {
+    if (!config.SLACK_BOT_TOKEN) return null
+    return new SlackChatPort(new webApi.WebClient(config.SLACK_BOT_TOKEN, { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), ...options }))
+  }
+
+  async postToChannel(channelId: string, card: Card): Promise<MessageRef> {
+    const message = renderMessage(card)
+    const posted = await this.client.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks as never })
+    return { channelId: posted.channel ?? channelId, messageId: String(posted.ts) }
+  }
+
+  async postInThread(parent: MessageRef, card: Card, _threadName?: string): Promise<MessageRef> {
+    const message = renderMessage(card)
+    const threadTs = parent.threadId ?? parent.messageId
+    const posted = await this.client.chat.postMessage({ channel: parent.channelId, thread_ts: threadTs, text: message.text, blocks: message.blocks as never })
+    return { channelId: parent.channelId, messageId: String(posted.ts), threadId: threadTs }
+  }
+
+  async updateMessage(ref: MessageRef, card: Card): Promise<void> {
+    const message = renderMessage(card)
+    await this.client.chat.update({ channel: ref.channelId, ts: ref.messageId, text: message.text, blocks: message.blocks as never })
+  }
+
+  async messageExists(ref: MessageRef): Promise<boolean> {
+    // chat.getPermalink needs no extra scope (conversations.history would need channels:history)
+    // and answers message_not_found for a deleted message.
+    try {
+      await this.client.chat.getPermalink({ channel: ref.channelId, message_ts: ref.messageId })
+      return true
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error
+      if (code === 'message_not_found' || code === 'channel_not_found' || code === 'thread_not_found') return false
+      throw error
+    }
+  }
+
+  async sendDirect(userId: string, card: Card): Promise<MessageRef> {
+    let channel = this.dms.get(userId)
+    if (!channel) {
+      channel = (await this.client.conversations.open({ users: userId })).channel?.id
+      if (!channel) throw new Error(`conversations.open gave no channel for ${userId}`)
+      this.dms.set(userId, channel)
+    }
+    return this.postToChannel(channel, card)
+  }
+
+  async uploadFile(channelId: string, file: { name: string; content: Uint8Array | string; comment: string; threadId?: string }): Promise<void> {
+    await this.client.filesUploadV2({
+      channel_id: channelId,
+      ...(file.threadId ? { thread_ts: file.threadId } : {}),
+      filename: file.name,
+      file: typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : Buffer.from(file.content),
+      initial_comment: fitText(file.comment, 3_000),
+    } as webApi.FilesUploadV2Arguments)
+  }
+}
+
+/** A Slack port from configuration (SLACK_BOT_TOKEN, SLACK_API_URL); throws when Slack is not configured. */
+export function createSlackPort(config: Config, options: webApi.WebClientOptions = {}): SlackChatPort {
+  const port = SlackChatPort.fromConfig(config, options)
+  if (!port) throw new Error('SLACK_BOT_TOKEN is not set')
+  return port
+}

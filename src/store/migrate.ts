@@ -70,6 +70,11 @@ function migrateSqlite(url: string, log: (message: string) => void, upTo?: strin
     // WAL lets readers and one writer work at once across processes; it persists in the file.
     db.pragma('journal_mode = WAL')
     db.exec('CREATE TABLE IF NOT EXISTS "_arbiter_migrations" ("name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "appliedAt" TEXT NOT NULL)')
+    // Prisma redefines a SQLite table to change it (create new, copy, DROP old, rename). With
+    // foreign keys enforced, that DROP would cascade-delete every assignment and judgment of the
+    // old table. The pragma only works outside a transaction, so it is set before BEGIN, and the
+    // keys are checked before the migration commits.
+    db.pragma('foreign_keys = OFF')
     // IMMEDIATE takes the write lock before reading the history, so two starting processes cannot both apply.
     db.exec('BEGIN IMMEDIATE')
     try {
@@ -80,6 +85,8 @@ function migrateSqlite(url: string, log: (message: string) => void, upTo?: strin
         db.prepare('INSERT INTO "_arbiter_migrations" VALUES (?, ?, ?)').run(migration.name, migration.checksum, new Date().toISOString())
         log(`applied migration ${migration.name}`)
       }
+      const broken = db.pragma('foreign_key_check') as unknown[]
+      if (broken.length > 0) throw new Error(`Migration left ${broken.length} rows with broken references; nothing was applied.`)
       db.exec('COMMIT')
       return { applied: pending.map((m) => m.name), alreadyApplied: rows.length }
     } catch (error) {

@@ -44,7 +44,10 @@ describe.each(PROVIDERS)('migrations on %s', (provider) => {
     const first = listMigrations(provider)[0]!.name
     await applyMigrations(fresh.url, () => {}, { upTo: first })
     await sql(provider, fresh.url, `INSERT INTO "Project" ("name", "taskTypes", "dimensions") VALUES ('legacy', '["pairwise"]', '["accuracy"]')`)
-    await sql(provider, fresh.url, `INSERT INTO "Item" ("projectId", "externalId", "type", "messages", "responses", "target") SELECT "id", 'old-1', 'pairwise', '[]', '[]', 3 FROM "Project"`)
+    await sql(provider, fresh.url, `INSERT INTO "Item" ("projectId", "externalId", "type", "messages", "responses", "target", "claimed", "judged") SELECT "id", 'old-1', 'pairwise', '[]', '[]', 3, 1, 1 FROM "Project"`)
+    await sql(provider, fresh.url, `INSERT INTO "Labeler" ("platform", "workspaceId", "platformUserId", "displayName") VALUES ('slack', 'T1', 'U1', 'ana')`)
+    await sql(provider, fresh.url, `INSERT INTO "Assignment" ("projectId", "itemId", "labelerId", "displayOrder", "status", "expiresAt") SELECT "projectId", "id", 1, '["b","a"]', 'answered', CURRENT_TIMESTAMP FROM "Item"`)
+    await sql(provider, fresh.url, `INSERT INTO "Judgment" ("assignmentId", "projectId", "itemId", "labelerId", "kind", "choice", "displayOrder") SELECT "id", "projectId", "itemId", 1, 'pairwise', 'a', '["b","a"]' FROM "Assignment"`)
 
     const report = await applyMigrations(fresh.url)
     expect(report.applied).toEqual(listMigrations(provider).slice(1).map((m) => m.name))
@@ -53,7 +56,12 @@ describe.each(PROVIDERS)('migrations on %s', (provider) => {
       const store = createStore(database)
       const project = await store.projects.findByName('legacy')
       expect(project?.taskTypes).toEqual(['pairwise'])
-      expect(await store.items.findByExternalId(project!.id, 'old-1')).not.toBeNull()
+      const item = await store.items.findByExternalId(project!.id, 'old-1')
+      expect(item).toMatchObject({ claimed: 1, judged: 1 })
+      // Later migrations redefine tables on SQLite; the rows that reference them must survive.
+      expect(await database.prisma.assignment.count()).toBe(1)
+      expect(await store.judgments.forItem(item!.id)).toHaveLength(1)
+      expect((await database.prisma.item.findFirstOrThrow()).open).toBe(true) // backfilled: 1 claimed < 3
       expect(await database.prisma.jobState.count()).toBe(0) // a table the later migration added
     } finally {
       await database.close()

@@ -25,6 +25,19 @@ export interface Task {
 // for the same item, and a lost race just moves on to the next candidate.
 const CANDIDATE_WINDOW = 16
 
+// Returning expired tasks to the pool is a sweep over all assignments; once every few seconds
+// per process is enough (the claim-reminders job sweeps every minute too), and it keeps the
+// hot path of every "next task" click short.
+const SWEEP_EVERY_MS = 5_000
+const lastSweep = new WeakMap<object, number>()
+
+async function sweepExpired(ctx: CoreContext, now: Date): Promise<void> {
+  const last = lastSweep.get(ctx.store)
+  if (last !== undefined && Math.abs(now.getTime() - last) < SWEEP_EVERY_MS) return
+  lastSweep.set(ctx.store, now.getTime())
+  await ctx.store.assignments.expireOverdue(now)
+}
+
 export async function nextTask(ctx: CoreContext, options: { projectId: number; labelerId: number }): Promise<Task> {
   const { store } = ctx
   const now = ctx.now()
@@ -34,7 +47,7 @@ export async function nextTask(ctx: CoreContext, options: { projectId: number; l
   const labeler = await store.labelers.findById(options.labelerId)
   if (!labeler) throw new ArbiterError('LABELER_NOT_FOUND')
 
-  await store.assignments.expireOverdue(now)
+  await sweepExpired(ctx, now)
   const held = await store.assignments.activeFor(labeler.id, project.id, now)
   if (held) return { assignment: held, item: (await store.items.findById(held.itemId))!, project, resumed: true }
 

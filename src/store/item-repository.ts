@@ -1,5 +1,6 @@
 // Items: conversations with candidate responses, and their counters for the assignment rules.
 import type { Database, Db } from './database'
+import { TtlCache } from './ttl-cache'
 import { fromJson, toJson } from './json'
 import type { Gold, ItemKind, Message, StoredResponse } from '../core/task-types'
 
@@ -85,6 +86,10 @@ function toRow(projectId: number, item: NewItem) {
 const INSERT_COLUMNS = ['projectId', 'externalId', 'type', 'messages', 'responses', 'domain', 'difficulty', 'tags', 'source', 'sourceLink', 'gold', 'isGold', 'reference', 'target', 'reviewOfJudgmentId', 'authorLabelerId'] as const
 
 export class ItemRepository {
+  // An item's content never changes; its counters may be a few seconds old here, which nothing
+  // that reads through findById relies on (claims and counts are done in SQL).
+  private readonly byId = new TtlCache<number, ItemDto>(10_000, 20_000)
+
   constructor(private readonly database: Pick<Database, 'prisma' | 'provider'>) {}
 
   private get prisma(): Db {
@@ -127,8 +132,10 @@ export class ItemRepository {
   }
 
   async findById(id: number): Promise<ItemDto | null> {
+    const cached = this.byId.get(id)
+    if (cached) return cached
     const row = await this.prisma.item.findUnique({ where: { id } })
-    return row ? itemFromRow(row) : null
+    return row ? this.byId.set(id, itemFromRow(row)) : null
   }
 
   async findByExternalId(projectId: number, externalId: string): Promise<ItemDto | null> {
@@ -147,10 +154,12 @@ export class ItemRepository {
 
   /** A lead's settled verdict becomes the item's gold answer too, so it calibrates future labelers. */
   async settle(id: number, verdict: Gold): Promise<void> {
+    this.byId.delete(id)
     await this.prisma.item.update({ where: { id }, data: { verdict: toJson(verdict), gold: toJson(verdict), isGold: true } })
   }
 
   async setVerdict(id: number, verdict: Gold | null): Promise<void> {
+    this.byId.delete(id)
     await this.prisma.item.update({ where: { id }, data: { verdict: toJson(verdict) } })
   }
 

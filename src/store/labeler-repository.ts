@@ -1,5 +1,6 @@
 // Labelers, keyed by platform identity.
 import type { Db } from './database'
+import { TtlCache } from './ttl-cache'
 import { fromJson, toJson, isUniqueViolation } from './json'
 import type { LabelerRole } from '../core/task-types'
 
@@ -29,10 +30,21 @@ function toDto(row: Row): LabelerDto {
 }
 
 export class LabelerRepository {
+  // Every interaction starts by finding its labeler; roles changed by another instance apply within seconds.
+  private readonly byIdentity = new TtlCache<string, LabelerDto>(5_000)
+
   constructor(private readonly prisma: Db) {}
 
   /** The labeler with this identity, created on first contact (the display name is refreshed). */
   async ensure(identity: PlatformIdentity, displayName: string, roleIfNew: LabelerRole): Promise<LabelerDto> {
+    const cacheKey = `${identity.platform}\u0000${identity.workspaceId}\u0000${identity.platformUserId}`
+    const cached = this.byIdentity.get(cacheKey)
+    if (cached && cached.displayName === displayName) return cached
+    const labeler = await this.ensureUncached(identity, displayName, roleIfNew)
+    return this.byIdentity.set(cacheKey, labeler)
+  }
+
+  private async ensureUncached(identity: PlatformIdentity, displayName: string, roleIfNew: LabelerRole): Promise<LabelerDto> {
     const key = { platform_workspaceId_platformUserId: identity }
     const existing = await this.prisma.labeler.findUnique({ where: key })
     if (existing) {
@@ -64,10 +76,12 @@ export class LabelerRepository {
   }
 
   async setRole(id: number, role: LabelerRole): Promise<LabelerDto> {
+    this.byIdentity.deleteWhere((l) => l.id === id)
     return toDto(await this.prisma.labeler.update({ where: { id }, data: { role } }))
   }
 
   async setSkills(id: number, skills: string[]): Promise<LabelerDto> {
+    this.byIdentity.deleteWhere((l) => l.id === id)
     return toDto(await this.prisma.labeler.update({ where: { id }, data: { skills: toJson(skills) } }))
   }
 }

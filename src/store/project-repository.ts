@@ -1,5 +1,6 @@
 // Projects: the labeling campaigns and their settings.
 import type { Db } from './database'
+import { TtlCache } from './ttl-cache'
 import { fromJson, toJson } from './json'
 import type { RationalePolicy, TaskType } from '../core/task-types'
 
@@ -54,6 +55,9 @@ function toRow(settings: ProjectSettings): Record<string, unknown> {
 }
 
 export class ProjectRepository {
+  // Settings are read on every click; a change by another instance shows within seconds.
+  private readonly byId = new TtlCache<number, ProjectDto>(5_000, 1_000)
+
   constructor(private readonly prisma: Db) {}
 
   async create(settings: ProjectSettings & { name: string; taskTypes: TaskType[]; dimensions: string[] }): Promise<ProjectDto> {
@@ -67,8 +71,10 @@ export class ProjectRepository {
   }
 
   async findById(id: number): Promise<ProjectDto | null> {
+    const cached = this.byId.get(id)
+    if (cached) return cached
     const row = await this.prisma.project.findUnique({ where: { id } })
-    return row ? toDto(row) : null
+    return row ? this.byId.set(id, toDto(row)) : null
   }
 
   async list(): Promise<ProjectDto[]> {
@@ -76,6 +82,6 @@ export class ProjectRepository {
   }
 
   async update(id: number, settings: ProjectSettings): Promise<ProjectDto> {
-    return toDto(await this.prisma.project.update({ where: { id }, data: toRow(settings) as never }))
+    return this.byId.set(id, toDto(await this.prisma.project.update({ where: { id }, data: toRow(settings) as never })))
   }
 }

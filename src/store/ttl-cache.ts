@@ -1,0 +1,40 @@
+// A small time-limited cache for rows that change rarely and are read on every interaction
+// (a project's settings, a labeler behind a platform id, an item's content). Each process keeps
+// its own; entries expire after a few seconds, so a change made by another instance is seen
+// shortly, and a change made through this process's repositories is seen at once.
+
+export class TtlCache<K, V> {
+  private readonly entries = new Map<K, { value: V; at: number }>()
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  get(key: K): V | undefined {
+    const entry = this.entries.get(key)
+    if (!entry) return undefined
+    if (Date.now() - entry.at > this.ttlMs) {
+      this.entries.delete(key)
+      return undefined
+    }
+    return entry.value
+  }
+
+  set(key: K, value: V): V {
+    // Oldest first out: a Map iterates in insertion order.
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as K)
+    this.entries.delete(key)
+    this.entries.set(key, { value, at: Date.now() })
+    return value
+  }
+
+  delete(key: K): void {
+    this.entries.delete(key)
+  }
+
+  /** Drops every entry whose value matches (e.g. all identities of one labeler). */
+  deleteWhere(match: (value: V) => boolean): void {
+    for (const [key, entry] of this.entries) if (match(entry.value)) this.entries.delete(key)
+  }
+}

@@ -3,11 +3,14 @@
 // 100,000 pairwise items; each labeler runs /label start, then verdict → "Next task" → … until
 // the judgments are spread over everyone. Prints interaction-response latency (time from
 // INTERACTION_CREATE to the bot's callback, as the fake measures it), p50/p99, judgments/s,
-// and checks nothing was lost or duplicated. Target: p99 < 100 ms.
+// and checks nothing was lost or duplicated. Target: p99 < 100 ms. Also by kind (start, verdict,
+// next), the time until the result is visible (a deferred click is acknowledged before it is
+// shown), and the machine's load average: on a shared machine figures compare only at similar load.
 // The fake Discord and the simulated labelers run in a child process (as Discord is another
 // machine), so their own work does not delay the bot being measured.
 //   --think-ms N   reading time per task (default 1000); 0 floods the bot (a throughput test)
 import { fork, type ChildProcess } from 'node:child_process'
+import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { APIMessage } from 'discord.js'
 import { FakeDiscord, type FakeInteraction } from '../test/fakes/fake-discord'
@@ -42,6 +45,10 @@ interface Report {
   interactions: number
   judgmentsClicked: number
   latencies: number[]
+  /** The same latencies by kind of interaction (/label start, verdict, next), to see which one makes the tail. */
+  byKind: Record<string, number[]>
+  /** From the click until its result is on screen (the task turned into "Recorded", the next task shown). */
+  visibleByKind: Record<string, number[]>
   refused: number
   mentionViolations: number
 }
@@ -68,6 +75,9 @@ async function discordSide(): Promise<void> {
   await go
 
   const latencies: number[] = []
+  const byKind: Record<string, number[]> = {}
+  const visibleByKind: Record<string, number[]> = {}
+  const visible = (kind: string, since: number) => (visibleByKind[kind] ??= []).push(Math.round(performance.now() - since))
   let interactions = 0
   let judgmentsClicked = 0
   const sendInteraction = async (interaction: FakeInteraction) => {
@@ -77,6 +87,8 @@ async function discordSide(): Promise<void> {
       throw new Error(`${kind}: ${String(error)}`)
     })
     latencies.push(ack.latencyMs)
+    const kind = interaction.type === 2 ? 'start' : /"a":"next"/.test(String(interaction.data.custom_id)) ? 'next' : 'verdict'
+    ;(byKind[kind] ??= []).push(ack.latencyMs)
     return ack
   }
   /** The newest message an interaction produced that carries a button with this label. */
@@ -102,21 +114,27 @@ async function discordSide(): Promise<void> {
     // People do not all start in the same millisecond.
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 2_000))
     const start = fake.slashCommand({ name: 'label start', user, options: { project: 'bench' } })
+    let since = performance.now()
     await sendInteraction(start)
     let task = await messageWith(start.id, 'Skip')
+    visible('start', since)
     for (let n = 0; n < quota; n++) {
       if (THINK_MS > 0) await think()
       const verdict = fake.buttonClick({ user, message: task.id, customId: idOf(task, VERDICTS[n % VERDICTS.length]!) })
+      since = performance.now()
       await sendInteraction(verdict)
       const recorded = await fake.waitFor(() => {
         const m = fake.message(task.id)
         return m && JSON.stringify(m.components ?? []).includes('"label":"Next task"') ? m : undefined
       }, { timeoutMs: 30_000 })
+      visible('verdict', since)
       judgmentsClicked++
       if (n + 1 === quota) break
       const next = fake.buttonClick({ user, message: recorded.id, customId: idOf(recorded, 'Next task') })
+      since = performance.now()
       await sendInteraction(next)
       task = await messageWith(next.id, 'Skip')
+      visible('next', since)
     }
   }
   const quota = Math.ceil(JUDGMENTS / LABELERS)
@@ -125,6 +143,8 @@ async function discordSide(): Promise<void> {
     interactions,
     judgmentsClicked,
     latencies,
+    byKind,
+    visibleByKind,
     refused: fake.requests.filter((r) => r.status >= 400).length,
     mentionViolations: fake.mentionViolations.length,
   }
@@ -166,6 +186,7 @@ async function botSide(): Promise<void> {
   const bot = createDiscordBot({ config, ctx, logger: createLogger(process.env.BENCH_LOG ?? 'silent') })
   await bot.start('t')
   const started = performance.now()
+  const loadStart = loadavg()[0]!
   const done = next<{ report: Report }>()
   child.send('go')
   const { report: r } = await done
@@ -181,7 +202,15 @@ async function botSide(): Promise<void> {
     prisma.judgment.groupBy({ by: ['itemId'], _count: { _all: true } }).then((g) => Math.max(0, ...g.map((x) => x._count._all))),
   ])
   const latencies = [...r.latencies].sort((a, b) => a - b)
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0
+  const pctOf = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
+  const pct = (p: number) => pctOf(latencies, p)
+  const summary = (lists: Record<string, number[]>) =>
+    Object.fromEntries(
+      Object.entries(lists).map(([kind, list]) => {
+        const sorted = [...list].sort((a, b) => a - b)
+        return [kind, { n: sorted.length, p50: pctOf(sorted, 50), p99: pctOf(sorted, 99) }]
+      }),
+    )
   const report = {
     provider,
     labelers: LABELERS,
@@ -192,6 +221,10 @@ async function botSide(): Promise<void> {
     seconds: Number(seconds.toFixed(1)),
     judgmentsPerSecond: Number((judgments / seconds).toFixed(1)),
     latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: latencies.at(-1) ?? 0 },
+    latencyByKindMs: summary(r.byKind),
+    visibleByKindMs: summary(r.visibleByKind),
+    /** The shared machine's 1-minute load average at the start and the end (figures are only comparable at similar load). */
+    loadAverage: { start: Number(loadStart.toFixed(2)), end: Number(loadavg()[0]!.toFixed(2)), cpus: cpus().length },
     checks: {
       judgmentsEqualClicks: judgments === r.judgmentsClicked,
       noItemJudgedTwice: maxPerItem <= 1 && distinctItems === judgments,

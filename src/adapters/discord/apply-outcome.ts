@@ -1,6 +1,8 @@
 // Applies a neutral Outcome in Discord's terms. Two sinks: a live interaction (update the task
 // message, ephemeral follow-ups, a modal when it is still the first response) and a DM (for
-// events replayed from the inbox, whose interaction token died with the old process).
+// events replayed from the inbox, whose interaction token died with the old process). What goes
+// to other places — DMs to other people, a reply in the thread of the source message — is not
+// the interaction's to send: it goes through REST (`Elsewhere`, the bot's DiscordChatPort).
 import {
   MessageFlags,
   type BaseMessageOptions,
@@ -14,7 +16,7 @@ import {
 import type { CoreContext } from '../../core/context'
 import type { Outcome } from '../../interactions/outcome'
 import type { Action, ModalRef } from '../../views/action-codec'
-import type { Modal } from '../../views/card'
+import type { Card, Modal } from '../../views/card'
 import { button, notePage, renderCard, type DiscordPage } from './render-card'
 import { renderModal } from './render-modal'
 
@@ -28,6 +30,15 @@ export interface OutcomeSink {
   modal(modal: Modal): Promise<boolean>
   /** Acknowledges whatever was not answered yet. */
   finish(): Promise<void>
+  /** True when the source message is seen by everyone in its channel (a calibration parent), not only by this user. */
+  readonly shared: boolean
+}
+
+/** Where an outcome's messages for other people go (REST, not the interaction). */
+export interface Elsewhere {
+  direct(userId: string, card: Card): Promise<void>
+  /** A reply in the thread under the source message; false when there is no such message (a replay without one). */
+  threadReply(card: Card): Promise<boolean>
 }
 
 const NO_MENTIONS = { parse: [] as [] }
@@ -58,7 +69,7 @@ function createOptions(page: DiscordPage): BaseMessageOptions {
     embeds: page.embeds,
     components: page.components,
     ...(page.files ? { files: page.files.map((f) => ({ attachment: f.data, name: f.name })) } : {}),
-    allowedMentions: NO_MENTIONS,
+    allowedMentions: page.allowedUsers?.length ? { parse: [], users: page.allowedUsers } : NO_MENTIONS,
   }
 }
 
@@ -82,6 +93,11 @@ export class InteractionSink implements OutcomeSink {
 
   get acknowledged(): boolean {
     return this.interaction.deferred || this.interaction.replied
+  }
+
+  get shared(): boolean {
+    const message = 'message' in this.interaction ? this.interaction.message : null
+    return this.updatable && !!message && !message.flags.has(MessageFlags.Ephemeral)
   }
 
   async defer(): Promise<void> {
@@ -140,6 +156,8 @@ export class DirectMessageSink implements OutcomeSink {
   }
 
   async finish(): Promise<void> {}
+
+  readonly shared = false
 }
 
 /** The click that opens the same form again (Discord closes a modal on submit, even on errors). */
@@ -151,6 +169,8 @@ export function reopenAction(ref: ModalRef): Action | null {
       return { a: 'flag', as: ref.as }
     case 'form':
       return { a: 'form', as: ref.as, f: ref.f, s: ref.s }
+    case 'cal_resolve':
+      return { a: 'cal_resolve', t: ref.t, v: ref.v }
     default:
       return null
   }
@@ -165,7 +185,7 @@ function reopenButtons(ref: ModalRef, label: string) {
  * Applies an outcome: modal first (it must be the first response), then the update of the task
  * message, then private notes, cards and files. Notifications are marked delivered once posted.
  */
-export async function applyOutcome(sink: OutcomeSink, outcome: Outcome, ctx: CoreContext, options: { submitted?: ModalRef; replaceWithPost?: boolean } = {}): Promise<void> {
+export async function applyOutcome(sink: OutcomeSink, outcome: Outcome, ctx: CoreContext, options: { submitted?: ModalRef; replaceWithPost?: boolean; elsewhere?: Elsewhere } = {}): Promise<void> {
   const { submitted } = options
   // "Next task": the finished card turns into the next task in place (one edit instead of a
   // pointer plus a new ephemeral message), when that task fits one message.
@@ -181,7 +201,12 @@ export async function applyOutcome(sink: OutcomeSink, outcome: Outcome, ctx: Cor
   if (outcome.update) {
     const pages = renderCard(outcome.update)
     if (pages.length === 1) await sink.update(pages[0]!)
-    else {
+    else if (sink.shared) {
+      // A message everyone sees (a calibration parent spread over messages): its last page, the
+      // one with the controls, becomes the first page of the new card — the header and verdict.
+      // The pages before it still show the item; nothing private goes to the channel.
+      await sink.update({ ...pages[0]!, components: [] })
+    } else {
       // One message cannot hold it: the old message points below and every page follows in order.
       await sink.update(notePage(`${outcome.update.summary} (continued below)`))
       for (const page of pages) await sink.send(page)
@@ -199,5 +224,29 @@ export async function applyOutcome(sink: OutcomeSink, outcome: Outcome, ctx: Cor
   if (outcome.file) {
     await sink.send({ ...notePage(outcome.file.comment), files: [{ name: outcome.file.name, data: Buffer.from(outcome.file.content, 'utf8') }] })
   }
+  if (outcome.direct?.length || outcome.threadReply) await sendElsewhere(sink, outcome, options.elsewhere)
   await sink.finish()
+}
+
+/**
+ * DMs to other people and the thread reply. One closed DM (Discord 50007) must not keep the
+ * others from hearing, so each is tried on its own; whoever acted learns privately who was missed.
+ */
+async function sendElsewhere(sink: OutcomeSink, outcome: Outcome, elsewhere: Elsewhere | undefined): Promise<void> {
+  let missed = 0
+  for (const { userId, card } of outcome.direct ?? []) {
+    try {
+      if (!elsewhere) throw new Error('no REST port')
+      await elsewhere.direct(userId, card)
+    } catch {
+      missed++
+    }
+  }
+  let threadFailed = false
+  if (outcome.threadReply) threadFailed = !(await (elsewhere?.threadReply(outcome.threadReply).catch(() => false) ?? false))
+  const notes = [
+    ...(missed > 0 ? [`Could not message ${missed} of them privately (their DMs may be closed); please tell them yourself.`] : []),
+    ...(threadFailed ? ['The summary could not be posted in the discussion thread.'] : []),
+  ]
+  if (notes.length > 0) await sink.send(notePage(notes.join(' ')))
 }

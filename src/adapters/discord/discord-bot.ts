@@ -13,11 +13,16 @@
 //
 // Tasks arrive as ephemeral messages in the channel where /label was used (docs/discord.md,
 // "How tasks arrive"): only the labeler sees them, and no DM permission or DM intent is needed.
+//
+// Calibration parents are channel messages everyone sees: a blind vote's reveal is an ephemeral
+// follow-up, a lead's resolution edits the parent for everyone, and what goes to other people
+// (DMs to dissenters, the thread summary) is sent through REST by the DiscordChatPort.
 import { Client, Events, GatewayIntentBits, type ClientOptions, type Interaction, type RepliableInteraction } from 'discord.js'
 import type { AppDeps, RunningAdapter } from '../../main'
 import { LabelingInteractions } from '../../interactions/labeling'
 import type { Outcome } from '../../interactions/outcome'
-import { applyOutcome, DirectMessageSink, InteractionSink } from './apply-outcome'
+import { applyOutcome, DirectMessageSink, InteractionSink, type Elsewhere } from './apply-outcome'
+import { DiscordChatPort } from './discord-port'
 import { inboxPayloadSchema, parseInteraction, type InboxPayload } from './discord-events'
 import { BUDGET } from './discord-limits'
 import { DISCORD_MODAL_LIMITS } from './render-modal'
@@ -65,6 +70,8 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
     ...(config.DISCORD_API_URL ? { rest: { api: config.DISCORD_API_URL } } : {}),
     ...overrides.clientOptions,
   })
+  // REST only, sharing the client's token and rate-limit buckets (set at login).
+  const port = new DiscordChatPort(client.rest)
   const inflight = new Set<Promise<void>>()
   const track = (work: Promise<void>) => {
     inflight.add(work)
@@ -80,6 +87,7 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
       await new InteractionSink(interaction, false).send(notePage(parsed.refuse))
       return
     }
+    if (!interaction.guildId) await asGuildLabeler(parsed.payload)
     const event = parsed.payload.event
     const updatable = event.kind === 'action' || (event.kind === 'submit' && event.fromMessage)
     const sink = new InteractionSink(interaction as RepliableInteraction, updatable)
@@ -115,10 +123,38 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
       return
     }
     // The work is recorded; showing it is best effort (discord.js already retries 429s and 5xx).
-    const rendering = { ...(event.kind === 'submit' ? { submitted: event.ref } : {}), replaceWithPost: event.kind === 'action' && event.action.a === 'next' }
+    const rendering = { ...(event.kind === 'submit' ? { submitted: event.ref } : {}), replaceWithPost: event.kind === 'action' && event.action.a === 'next', elsewhere: elsewhere(parsed.payload) }
     await applyOutcome(sink, outcome, ctx, rendering).catch((error: unknown) =>
       log.warn({ err: error, interaction: interaction.id }, 'rendering the outcome failed'),
     )
+  }
+
+  /**
+   * A click in a DM (a drift ping's "Got it", a reminder's "Next task") carries no guild, but the
+   * labeler it is about joined from a guild: Discord user ids are global, so the DM is theirs.
+   * Without this the click would create a second labeler in workspace "dm".
+   */
+  async function asGuildLabeler(payload: InboxPayload): Promise<void> {
+    const identity = payload.actor.identity
+    const known = (await ctx.store.labelers.findByHandle(identity.platformUserId)).find((l) => l.platform === PLATFORM && l.platformUserId === identity.platformUserId)
+    if (known) payload.actor.identity = { ...identity, workspaceId: known.workspaceId }
+  }
+
+  /** DMs to other people and the thread reply of one event's outcome. */
+  function elsewhere(payload: InboxPayload): Elsewhere {
+    return {
+      direct: async (userId, card) => void (await port.sendDirect(userId, card)),
+      threadReply: async (card) => {
+        // A calibration parent may span several messages: its thread hangs under the first one,
+        // the controls sit on the last, so the thread comes from the calibration record.
+        const t = calibrationThreadId(payload)
+        const thread = t !== null ? await ctx.store.calibration.findById(t) : null
+        const parent = thread?.messageId ? { channelId: thread.channelId, messageId: thread.messageId, ...(thread.threadId ? { threadId: thread.threadId } : {}) } : payload.source
+        if (!parent) return false
+        await port.postInThread(parent, card, 'Discussion')
+        return true
+      },
+    }
   }
 
   async function replay(): Promise<number> {
@@ -137,7 +173,7 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
         await ctx.store.inbox.markProcessed(entry.id, ctx.now())
         handled++
         // The interaction token is dead: the user hears about it by DM (modals are skipped).
-        await applyOutcome(new DirectMessageSink(client, payload.userId), outcome, ctx).catch((error: unknown) =>
+        await applyOutcome(new DirectMessageSink(client, payload.userId), outcome, ctx, { elsewhere: elsewhere(payload) }).catch((error: unknown) =>
           log.warn({ err: error, event: entry.id }, 'could not DM the outcome of a replayed interaction'),
         )
       } catch (error) {
@@ -194,10 +230,18 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof LA
   }
 }
 
-/** Clicks whose answer may be a modal (a verdict can need a rationale); everything else is deferred at once. */
+/** Clicks whose answer may be a modal (a verdict can need a rationale, a lead's resolution a note); everything else is deferred at once. */
 function mayOpenModal(payload: InboxPayload): boolean {
   if (payload.event.kind !== 'action') return false
-  return ['verdict', 'submit_rank', 'sft_submit', 'rationale', 'flag', 'form', 'review'].includes(payload.event.action.a)
+  return ['verdict', 'submit_rank', 'sft_submit', 'rationale', 'flag', 'form', 'review', 'cal_resolve'].includes(payload.event.action.a)
+}
+
+/** The calibration thread an event is about, if any. */
+function calibrationThreadId(payload: InboxPayload): number | null {
+  const { event } = payload
+  if (event.kind === 'action' && (event.action.a === 'cal_vote' || event.action.a === 'cal_resolve')) return event.action.t
+  if (event.kind === 'submit' && event.ref.m === 'cal_resolve') return event.ref.t
+  return null
 }
 
 /** Starts the Discord adapter (main.ts). */

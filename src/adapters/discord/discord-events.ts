@@ -33,6 +33,8 @@ export const inboxPayloadSchema = z.object({
   }),
   /** Where to DM the outcome of a replayed event (its interaction token is dead by then). */
   userId: z.string(),
+  /** The message a click or form came from: a thread reply goes under it, even on replay. */
+  source: z.object({ channelId: z.string(), messageId: z.string() }).optional(),
   event: eventSchema,
 })
 /** What the inbox stores for one interaction. */
@@ -71,7 +73,8 @@ const STALE = 'That control belongs to an older message that Arbiter no longer u
 
 /** Parses an interaction into an inbox payload. */
 export function parseInteraction(interaction: Interaction, leadRole: string): Parsed {
-  const base = () => ({ actor: actorOf(interaction, leadRole), userId: interaction.user.id })
+  const message = (interaction.isMessageComponent() || interaction.isModalSubmit()) && interaction.message ? interaction.message : null
+  const base = () => ({ actor: actorOf(interaction, leadRole), userId: interaction.user.id, ...(message ? { source: { channelId: message.channelId, messageId: message.id } } : {}) })
   if (interaction.isChatInputCommand()) {
     if (interaction.commandName !== LABEL_COMMAND) return null
     const command = z.enum(['start', 'stats', 'progress', 'project-create', 'role', 'import', 'export']).safeParse(interaction.options.getSubcommand(false))

@@ -18,6 +18,7 @@ export const DISCORD = {
   selectOptionText: 100,
   selectPlaceholder: 150,
   modalTitle: 45,
+  threadName: 100,
   modalComponents: 5,
   labelText: 45,
   labelDescription: 100,

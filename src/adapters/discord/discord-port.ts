@@ -1,14 +1,19 @@
 // Arbiter's jobs posting to Discord through REST only (no gateway), so `arbiter jobs run` works
-// from the command line too. Every message sets allowed_mentions: nobody is pinged except the
-// labelers a calibration thread deliberately asks to join.
-import { REST, Routes, type RESTPostAPIChannelMessageJSONBody } from 'discord.js'
+// from the command line too; the bot uses the same port for what an interaction sends to other
+// places (DMs to other people, replies in a calibration thread). Every message sets
+// allowed_mentions: nobody is pinged except the users a card's `mentions` block names.
+//
+// Threads: a thread started from a message shares that message's id (POST
+// /channels/{channel}/messages/{message}/threads), so a calibration parent's `threadId` equals its
+// `messageId` on Discord; that is an existing thread, not a request to open one.
+import { REST, RESTJSONErrorCodes, Routes, type RESTPostAPIChannelMessageJSONBody } from 'discord.js'
 import type { Config } from '../../config'
 import type { ChatPort, MessageRef } from '../../interactions/chat-port'
 import type { Card } from '../../views/card'
 import { escapeText } from './escape'
 import { renderCard, type DiscordPage } from './render-card'
+import { DISCORD } from './discord-limits'
 
-const SNOWFLAKE = /^\d{15,21}$/
 const NO_PINGS = { parse: [] as [] }
 
 interface Message {
@@ -16,20 +21,15 @@ interface Message {
   channel_id: string
 }
 
-/** Messages for a card; a `mentions` block becomes content that pings exactly those users. */
-export function discordPages(card: Card): { page: DiscordPage; allowedUsers: string[] }[] {
-  const mention = card.blocks.find((b) => b.type === 'mentions')
-  const pages = renderCard({ ...card, blocks: card.blocks.filter((b) => b.type !== 'mentions') })
-  if (!mention || mention.type !== 'mentions') return pages.map((page) => ({ page, allowedUsers: [] }))
-  const users = mention.userIds.filter((id) => SNOWFLAKE.test(id))
-  const content = `${users.map((id) => `<@${id}>`).join(' ')} ${escapeText(mention.text)}`.trim().slice(0, 2_000)
-  const [first, ...rest] = pages
-  const withMention = first && first.embeds.length + first.components.length > 0 ? { ...first, content } : { embeds: [], components: [], content }
-  return [{ page: withMention, allowedUsers: users }, ...rest.map((page) => ({ page, allowedUsers: [] }))]
+/** A page as a REST message body: pings exactly the page's allowed users, nobody else. */
+export function messageBody(page: DiscordPage): RESTPostAPIChannelMessageJSONBody {
+  const users = page.allowedUsers ?? []
+  return { ...(page.content ? { content: page.content } : {}), embeds: page.embeds, components: page.components, allowed_mentions: users.length > 0 ? { parse: [], users } : NO_PINGS }
 }
 
-function body(page: DiscordPage, allowedUsers: string[]): RESTPostAPIChannelMessageJSONBody {
-  return { ...(page.content ? { content: page.content } : {}), embeds: page.embeds, components: page.components, allowed_mentions: allowedUsers.length > 0 ? { parse: [], users: allowedUsers } : NO_PINGS }
+function errorCode(error: unknown): { status?: number; code?: number } {
+  const e = error as { status?: number; code?: number | string }
+  return { ...(e.status !== undefined ? { status: e.status } : {}), ...(typeof e.code === 'number' ? { code: e.code } : {}) }
 }
 
 export class DiscordChatPort implements ChatPort {
@@ -39,9 +39,9 @@ export class DiscordChatPort implements ChatPort {
 
   private async post(channelId: string, card: Card): Promise<Message> {
     let first: Message | null = null
-    for (const { page, allowedUsers } of discordPages(card)) {
+    for (const page of renderCard(card)) {
       const files = page.files?.map((f) => ({ name: f.name, data: f.data }))
-      const message = (await this.rest.post(Routes.channelMessages(channelId), { body: body(page, allowedUsers), ...(files ? { files } : {}) })) as Message
+      const message = (await this.rest.post(Routes.channelMessages(channelId), { body: messageBody(page), ...(files ? { files } : {}) })) as Message
       first ??= message
     }
     return first!
@@ -53,28 +53,36 @@ export class DiscordChatPort implements ChatPort {
   }
 
   async postInThread(parent: MessageRef, card: Card, threadName: string): Promise<MessageRef> {
-    let threadId = parent.threadId
-    if (!threadId || threadId === parent.messageId) {
-      const thread = (await this.rest.post(Routes.threads(parent.channelId, parent.messageId), { body: { name: threadName.slice(0, 100), auto_archive_duration: 10080 } })) as { id: string }
-      threadId = thread.id
-    }
+    const threadId = parent.threadId ?? (await this.openThread(parent, threadName))
     const message = await this.post(threadId, card)
     return { channelId: threadId, messageId: message.id, threadId }
   }
 
+  /** Opens the thread of a message; one that already exists (another instance, a retry) is reused. */
+  private async openThread(parent: MessageRef, name: string): Promise<string> {
+    try {
+      const thread = (await this.rest.post(Routes.threads(parent.channelId, parent.messageId), { body: { name: name.slice(0, DISCORD.threadName), auto_archive_duration: 10080 } })) as { id: string }
+      return thread.id
+    } catch (error) {
+      if (errorCode(error).code === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage) return parent.messageId
+      throw error
+    }
+  }
+
+  /** Edits a message in place. A card longer than one message keeps its first page only (edits cannot add messages). */
   async updateMessage(ref: MessageRef, card: Card): Promise<void> {
-    const [first] = discordPages(card)
-    if (first) await this.rest.patch(Routes.channelMessage(ref.channelId, ref.messageId), { body: body(first.page, first.allowedUsers) })
+    const [first] = renderCard(card)
+    if (first) await this.rest.patch(Routes.channelMessage(ref.channelId, ref.messageId), { body: { ...messageBody(first), content: first.content ?? '' } })
   }
 
   async messageExists(ref: MessageRef): Promise<boolean> {
     try {
       await this.rest.get(Routes.channelMessage(ref.channelId, ref.messageId))
-      if (ref.threadId && ref.threadId !== ref.messageId) await this.rest.get(Routes.channel(ref.threadId))
+      // Deleting a thread leaves its starter message, and the discussion is gone all the same.
+      if (ref.threadId) await this.rest.get(Routes.channel(ref.threadId))
       return true
     } catch (error) {
-      const status = (error as { status?: number }).status
-      if (status === 404) return false
+      if (errorCode(error).status === 404) return false
       throw error
     }
   }
@@ -84,9 +92,18 @@ export class DiscordChatPort implements ChatPort {
     return this.postToChannel(channel.id, card)
   }
 
-  async uploadFile(channelId: string, file: { name: string; content: Uint8Array | string; comment: string }): Promise<void> {
+  /**
+   * Posts a file to a channel. `threadId` (Slack's thread of a message, e.g. the digest's) becomes a
+   * reply to that message here, so the chart sits under its digest; if it is gone the file is
+   * posted plainly.
+   */
+  async uploadFile(channelId: string, file: { name: string; content: Uint8Array | string; comment: string; threadId?: string }): Promise<void> {
     await this.rest.post(Routes.channelMessages(channelId), {
-      body: { content: escapeText(file.comment).slice(0, 2_000), allowed_mentions: NO_PINGS },
+      body: {
+        content: escapeText(file.comment).slice(0, DISCORD.content),
+        allowed_mentions: NO_PINGS,
+        ...(file.threadId ? { message_reference: { message_id: file.threadId, fail_if_not_exists: false } } : {}),
+      },
       files: [{ name: file.name, data: typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : Buffer.from(file.content) }],
     })
   }

@@ -6,6 +6,11 @@
 // past five rows the earlier rows move to the page before (a ranking of four needs six rows).
 // A task too long for BUDGET.maxPages messages is shown as excerpts with the whole text attached
 // as a .md file, so nothing is ever cut silently.
+//
+// Pings: the `mentions` block is the only thing that may mention anyone. It becomes the first
+// page's content (`<@id> … text`) and the page lists exactly those ids in `allowedUsers`, which
+// senders turn into `allowed_mentions: {parse: [], users}`; every other text is escaped and
+// neutralized, so even a forgotten allowed_mentions could not make it ping.
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIComponentInMessageActionRow, type APIEmbed, type APIEmbedField, type APIStringSelectComponent } from 'discord.js'
 import { encodeRef, type Action } from '../../views/action-codec'
 import type { Block, Card, Control, Segment } from '../../views/card'
@@ -21,6 +26,8 @@ export interface DiscordPage {
   embeds: APIEmbed[]
   components: ActionRow[]
   files?: { name: string; data: Buffer }[]
+  /** The only users this page may ping (from a `mentions` block); none when absent. */
+  allowedUsers?: string[]
 }
 
 const COLOR = 0x5865f2
@@ -142,6 +149,8 @@ export function cardEmbeds(blocks: Block[]): APIEmbed[] {
         open = null
         break
       case 'actions':
+      case 'mentions':
+        // Controls become rows, mentions become content (renderCard), never embed text.
         break
     }
   }
@@ -264,6 +273,25 @@ function excerptCard(card: Card, fileName: string): Card {
   }
 }
 
+const SNOWFLAKE = /^\d{15,21}$/
+
+/** The content of a `mentions` block and the ids it may ping (only well-formed user ids). */
+export function mentionContent(card: Card): { content: string; users: string[] } | null {
+  const blocks = card.blocks.filter((b): b is Extract<Block, { type: 'mentions' }> => b.type === 'mentions')
+  if (blocks.length === 0) return null
+  const users: string[] = []
+  let tags = ''
+  // Ids first, whole ones only: a cut for length shortens the text, never half a mention.
+  for (const id of new Set(blocks.flatMap((b) => b.userIds).filter((id) => SNOWFLAKE.test(id)))) {
+    const next = tags === '' ? `<@${id}>` : `${tags} <@${id}>`
+    if (next.length > DISCORD.content - 50) break
+    tags = next
+    users.push(id)
+  }
+  const text = blocks.map((b) => escapeText(b.text)).filter(Boolean).join('\n')
+  return { content: truncate(`${tags} ${text}`.trim(), DISCORD.content), users }
+}
+
 /** Renders a card as one or more Discord messages. */
 export function renderCard(card: Card): DiscordPage[] {
   let texts = packEmbeds(cardEmbeds(card.blocks))
@@ -279,8 +307,10 @@ export function renderCard(card: Card): DiscordPage[] {
   if (texts.length > 1 && !files && as !== null && rows.length < DISCORD.rowsPerMessage) {
     rows.push({ type: ComponentType.ActionRow, components: [button({ a: 'read_full', as }, 'Read in full (.md)')] })
   }
+  const mention = mentionContent(card)
   const pages: DiscordPage[] = texts.map((embeds) => ({ embeds, components: [] }))
-  if (pages.length === 0) pages.push({ embeds: [], components: [], ...(rows.length === 0 ? { content: escapeText(truncate(card.summary || '…', DISCORD.content)) } : {}) })
+  if (pages.length === 0) pages.push({ embeds: [], components: [], ...(rows.length === 0 && !mention ? { content: escapeText(truncate(card.summary || '…', DISCORD.content)) } : {}) })
+  if (mention) Object.assign(pages[0]!, { content: mention.content, allowedUsers: mention.users })
   // Rows in chunks of five counted from the end, so the last message carries full rows of the
   // main controls; the first chunk joins the last text page, later chunks get their own page.
   const chunks: ActionRow[][] = []

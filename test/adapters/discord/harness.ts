@@ -14,6 +14,9 @@ import type { NewItem } from '../../../src/store/item-repository'
 export const APP = '1100000000000000001'
 export const GUILD = '900000000000000001'
 export const CHANNEL = '900000000000000010'
+/** Where calibration threads and lead messages go (channel messages everyone sees). */
+export const CAL_CHANNEL = '900000000000000011'
+export const LEAD_CHANNEL = '900000000000000012'
 export const LEAD_ROLE = '900000000000000100'
 export const ANA = { id: '200000000000000001', username: 'ana' }
 export const LEE = { id: '200000000000000002', username: 'lee' }
@@ -42,7 +45,11 @@ export class Harness {
         {
           id: GUILD,
           name: 'Labeling',
-          channels: [{ id: CHANNEL, name: 'labeling' }],
+          channels: [
+            { id: CHANNEL, name: 'labeling' },
+            { id: CAL_CHANNEL, name: 'calibration' },
+            { id: LEAD_CHANNEL, name: 'leads' },
+          ],
           roles: [{ id: LEAD_ROLE, name: 'Arbiter Lead' }],
           members: [{ user: ANA }, { user: LEE, roles: [LEAD_ROLE] }, { user: BOB }],
         },

@@ -107,3 +107,39 @@ describe('arbiter discord register', () => {
     expect(await discordRegister({}, { DATABASE_URL: 'file:./x.db' })).toBe(1)
   })
 })
+
+describe('the mentions block: the only thing that pings', () => {
+  const ids = ['200000000000000001', '200000000000000002']
+
+  it('becomes content that names exactly its users, with allowed_mentions limited to them; other text stays inert', () => {
+    const card: Card = {
+      summary: 'Calibration discussion',
+      blocks: [
+        { type: 'mentions', userIds: [...ids, 'U_not_a_snowflake', ids[0]!], text: 'join <@300000000000000001> @everyone **now**' },
+        { type: 'section', segments: [{ kind: 'text', text: '<@300000000000000002> @here' }] },
+      ],
+    }
+    const [page, ...rest] = renderCard(card)
+    expect(rest).toEqual([])
+    expect(page!.allowedUsers).toEqual(ids)
+    expect(page!.content).toMatch(/^<@200000000000000001> <@200000000000000002> join /)
+    // Only the two deliberate mentions are real mentions; the rest is neutralized text.
+    expect([...page!.content!.matchAll(/<@!?(\d+)>/g)].map((m) => m[1])).toEqual(ids)
+    expect(page!.content).not.toMatch(/@everyone|@here/)
+    expect(JSON.stringify(page!.embeds)).not.toMatch(/<@\d|@here/)
+  })
+
+  it('a card without it allows no one, and a mentions-only card is content alone', () => {
+    expect(renderCard({ summary: 's', blocks: [{ type: 'header', text: 'h' }] })[0]!.allowedUsers).toBeUndefined()
+    const [page] = renderCard({ summary: 'fallback text', blocks: [{ type: 'mentions', userIds: [ids[0]!], text: 'please look' }] })
+    expect(page).toMatchObject({ content: `<@${ids[0]}> please look`, embeds: [], components: [], allowedUsers: [ids[0]] })
+  })
+
+  it('hundreds of ids are cut whole, never half a mention', () => {
+    const many = Array.from({ length: 200 }, (_, i) => String(200000000000000000n + BigInt(i)))
+    const [page] = renderCard({ summary: 's', blocks: [{ type: 'mentions', userIds: many, text: 'x' }] })
+    expect(page!.content!.length).toBeLessThanOrEqual(2_000)
+    expect([...page!.content!.matchAll(/<@(\d+)>/g)].map((m) => m[1])).toEqual(page!.allowedUsers)
+    expect(page!.content).not.toMatch(/<@\d*$|<@\d+(?!>)\D/)
+  })
+})

@@ -1,6 +1,6 @@
 // A labeler holding a task close to its expiry gets one gentle reminder; at expiry the task
 // returns to the pool and the labeler is told — once, whichever instance notices.
-import type { JobEnv } from './job-env'
+import { sendQuietly, type JobEnv } from './job-env'
 import { messageCard } from '../views/task-card'
 
 export async function claimReminders(env: JobEnv): Promise<string> {
@@ -14,7 +14,7 @@ export async function claimReminders(env: JobEnv): Promise<string> {
     const port = labeler ? env.ports.get(labeler.platform) : undefined
     if (!labeler || !port || !(await ctx.store.assignments.markReminded(assignment.id, now))) continue
     const minutes = Math.max(1, Math.round((assignment.expiresAt.getTime() - now.getTime()) / 60_000))
-    await port.sendDirect(labeler.platformUserId, messageCard('Your task is waiting', `The task you hold (task ${assignment.id}) goes back to the pool in about ${minutes} minute${minutes === 1 ? '' : 's'}. No rush — if you cannot finish, it simply returns for someone else.`))
+    await sendQuietly(env, port, labeler.platformUserId, messageCard('Your task is waiting', `The task you hold (task ${assignment.id}) goes back to the pool in about ${minutes} minute${minutes === 1 ? '' : 's'}. No rush — if you cannot finish, it simply returns for someone else.`))
     reminded++
   }
   await ctx.store.assignments.expireOverdue(now)
@@ -22,7 +22,7 @@ export async function claimReminders(env: JobEnv): Promise<string> {
     const labeler = await ctx.store.labelers.findById(assignment.labelerId)
     const port = labeler ? env.ports.get(labeler.platform) : undefined
     if (!labeler || !port || !(await ctx.store.calibration.once(`expired:${assignment.id}`))) continue
-    await port.sendDirect(labeler.platformUserId, messageCard('A task went back to the pool', `Task ${assignment.id} expired before it was answered, so it went back to the pool. Nothing was recorded; type /label to continue.`, { projectId: assignment.projectId, label: 'Next task' }))
+    await sendQuietly(env, port, labeler.platformUserId, messageCard('A task went back to the pool', `Task ${assignment.id} expired before it was answered, so it went back to the pool. Nothing was recorded; type /label to continue.`, { projectId: assignment.projectId, label: 'Next task' }))
     expired++
   }
   return `reminded ${reminded}, told ${expired} about expired tasks`

@@ -2,7 +2,7 @@
 // the evidence — and the leads, once per drift event: again only after a recovery or a cool-down.
 import type { Card } from '../views/card'
 import { projectReport } from '../core/report/project-report'
-import type { JobEnv } from './job-env'
+import { sendQuietly, type JobEnv } from './job-env'
 import type { DriftResult } from '../quality/analytics'
 import { calibrationVerdict } from '../interactions/calibration'
 import { verdictLabel } from '../views/calibration-cards'
@@ -74,8 +74,10 @@ export async function driftCheck(env: JobEnv): Promise<string> {
         disagreements.push({ item: d.externalId ?? String(d.itemId), consensus: item ? verdictLabel(item, d.othersVerdict) : d.othersVerdict, rationale: withRationale?.rationale ?? null })
       }
       const movedBiases = (evidence.biasShifts ?? []).filter((b) => b.moved).map((b) => `${b.measure} ${b.bias === 'speed' ? `${b.before ?? '–'} → ${b.after ?? '–'}` : `${pct(b.before)} → ${pct(b.after)}`}`)
+      let delivered = false
       if (labeler && port) {
-        await port.sendDirect(labeler.platformUserId, driftPingCard({ projectId: project.id, projectName: project.name, drift: row.drift, disagreements, movedBiases }))
+        // One labeler with closed DMs must not stop the others' pings (nor the leads' notice).
+        delivered = await sendQuietly(env, port, labeler.platformUserId, driftPingCard({ projectId: project.id, projectName: project.name, drift: row.drift, disagreements, movedBiases }))
       }
       const leadPlatform = labeler?.platform === 'discord' ? 'discord' : 'slack'
       const leadChannel = leadPlatform === 'slack' ? project.slackLeadChannel : project.discordLeadChannel
@@ -85,7 +87,7 @@ export async function driftCheck(env: JobEnv): Promise<string> {
           summary: `Drift: ${row.labeler}`,
           blocks: [
             { type: 'header', text: `Drift · ${project.name} · ${row.labeler}` },
-            { type: 'section', segments: [{ kind: 'text', text: `Agreement dropped by ${pct(row.drift.drop)} over their recent window (p = ${row.drift.p?.toPrecision(2) ?? '–'}, after false-discovery control). ${movedBiases.length ? `Moved: ${movedBiases.join('; ')}.` : ''} They were pinged privately.` }] },
+            { type: 'section', segments: [{ kind: 'text', text: `Agreement dropped by ${pct(row.drift.drop)} over their recent window (p = ${row.drift.p?.toPrecision(2) ?? '–'}, after false-discovery control). ${movedBiases.length ? `Moved: ${movedBiases.join('; ')}.` : ''} ${delivered ? 'They were pinged privately.' : 'Their private message could not be delivered (closed DMs?): please reach out.'}` }] },
           ],
         })
       }

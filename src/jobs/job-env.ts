@@ -1,6 +1,7 @@
 // What every job handler receives.
 import type { CoreContext } from '../core/context'
-import type { ChatPorts } from '../interactions/chat-port'
+import type { ChatPort, ChatPorts } from '../interactions/chat-port'
+import type { Card } from '../views/card'
 import type { Logger } from '../logger'
 import type { Config } from '../config'
 
@@ -45,5 +46,16 @@ export function jobSettings(config: Config): JobSettings {
     driftCooldownHours: config.DRIFT_COOLDOWN_HOURS,
     claimReminderMinutes: config.CLAIM_REMINDER_MINUTES,
     activeLabelerDays: config.ACTIVE_LABELER_DAYS,
+  }
+}
+
+/** A private message that must not stop a job's other recipients when it fails (closed DMs…). */
+export async function sendQuietly(env: JobEnv, port: ChatPort, userId: string, card: Card): Promise<boolean> {
+  try {
+    await port.sendDirect(userId, card)
+    return true
+  } catch (error) {
+    env.log.warn({ err: error, userId, platform: port.platform }, 'private message could not be delivered')
+    return false
   }
 }

@@ -1,6 +1,6 @@
 // The guide: "Periodically re-read your rubrics and calibration examples." Each active labeler
 // gets a short refresher — the rubric and one settled calibration example — at most once per period.
-import type { JobEnv } from './job-env'
+import { sendQuietly, type JobEnv } from './job-env'
 import { rubricCard, verdictLabel } from '../views/calibration-cards'
 import type { Card } from '../views/card'
 
@@ -21,7 +21,7 @@ export async function rubricRefresher(env: JobEnv, scheduledFor: Date | null): P
     const card: Card = rubricCard()
     const example = await settledExample(env, projectIds)
     if (example) card.blocks.push({ type: 'divider' }, { type: 'header', text: 'A settled calibration example' }, ...example)
-    await port.sendDirect(labeler.platformUserId, card)
+    await sendQuietly(env, port, labeler.platformUserId, card)
     sent++
   }
   return `sent ${sent} refresher${sent === 1 ? '' : 's'} for ${period}`

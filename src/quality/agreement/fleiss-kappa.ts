@@ -1,7 +1,7 @@
 // Fleiss' kappa, Fleiss (1971) "Measuring nominal scale agreement among many raters": the mean
 // per-subject agreement P̄ against the agreement P̄e expected from the pooled category shares. It
 // assumes every subject got the same number of ratings; with missing ratings use Krippendorff's alpha.
-import { groupByUnit, type ReliabilityData } from './reliability-data'
+import { groupByUnit, type ReliabilityData, type UnitGroups } from './reliability-data'
 import { notApplicable, ok, type StatResult } from './result'
 
 /** Fleiss' kappa and the figures behind it. */
@@ -20,9 +20,9 @@ export interface FleissValue {
 /**
  * Fleiss' kappa over reliability data, values taken as categories. Units without any value are
  * skipped; the rest must all have the same number of values ('unequal ratings per unit' otherwise).
+ * `groups` is groupByUnit(data), for a caller that already has it.
  */
-export function fleissKappa(data: ReliabilityData): StatResult<FleissValue> {
-  const groups = groupByUnit(data)
+export function fleissKappa(data: ReliabilityData, groups: UnitGroups = groupByUnit(data)): StatResult<FleissValue> {
   const counts = new Int32Array(data.values.length)
   const totals = new Float64Array(data.values.length)
   let ratings = -1

@@ -6,7 +6,7 @@
 // form (counts for nominal, sums of x and x² for interval and ordinal), and its expected part is summed
 // over the marginals, so time is linear in the number of values for every level except ratio, whose
 // expected part costs O(distinct values²).
-import { groupByUnit, type ReliabilityData } from './reliability-data'
+import { groupByUnit, type ReliabilityData, type UnitGroups } from './reliability-data'
 import { notApplicable, ok, type StatResult } from './result'
 
 /** Level of measurement, which picks the difference function δ. */
@@ -29,39 +29,40 @@ export interface AlphaValue {
 /**
  * Krippendorff's alpha at the given level. Units with fewer than two values are not pairable and are
  * left out; 'no pairable values' when none is left, 'no variation' when every pairable value is equal.
+ * `groups` is groupByUnit(data), for a caller that already has it (it is the one pass over the values
+ * that every level needs).
  */
-export function krippendorffAlpha(data: ReliabilityData, level: AlphaLevel): StatResult<AlphaValue> {
-  const { unitCount, units, codes, values } = data
-  const valueCount = values.length
-  const perUnit = new Int32Array(unitCount)
-  for (let i = 0; i < units.length; i++) {
-    const u = units[i]!
-    perUnit[u] = perUnit[u]! + 1
-  }
-  const marginal = new Float64Array(valueCount)
+export function krippendorffAlpha(data: ReliabilityData, level: AlphaLevel, groups: UnitGroups = groupByUnit(data)): StatResult<AlphaValue> {
+  const { unitCount, values } = data
+  const { start, codes } = groups
+  const marginal = new Float64Array(values.length)
   let n = 0
-  for (let i = 0; i < units.length; i++) {
-    if (perUnit[units[i]!]! < 2) continue
-    const c = codes[i]!
-    marginal[c] = marginal[c]! + 1
-    n++
+  let pairableUnits = 0
+  for (let u = 0; u < unitCount; u++) {
+    const from = start[u]!
+    const to = start[u + 1]!
+    if (to - from < 2) continue
+    pairableUnits++
+    n += to - from
+    for (let i = from; i < to; i++) {
+      const c = codes[i]!
+      marginal[c] = marginal[c]! + 1
+    }
   }
   if (n === 0) return notApplicable('no pairable values')
-  let pairableUnits = 0
-  for (let u = 0; u < unitCount; u++) if (perUnit[u]! >= 2) pairableUnits++
 
   let observedSum: number
   let expectedSum: number
   if (level === 'nominal') {
-    ;({ observedSum, expectedSum } = nominalSums(data, perUnit, marginal, n))
+    ;({ observedSum, expectedSum } = nominalSums(groups, unitCount, values.length, marginal, n))
   } else {
     const scale = level === 'ordinal' ? ok(midRanks(marginal)) : numericScale(values, marginal)
     if (!scale.ok) return scale
     if (level === 'ratio') {
       if (scale.value.some((v, c) => v < 0 && marginal[c]! > 0)) return notApplicable('ratio needs non-negative values')
-      ;({ observedSum, expectedSum } = ratioSums(data, perUnit, marginal, scale.value))
+      ;({ observedSum, expectedSum } = ratioSums(groups, unitCount, values.length, marginal, scale.value))
     } else {
-      ;({ observedSum, expectedSum } = squaredSums(data, perUnit, marginal, scale.value, n))
+      ;({ observedSum, expectedSum } = squaredSums(groups, unitCount, marginal, scale.value, n))
     }
   }
   if (!(expectedSum > 0)) return notApplicable('no variation')
@@ -77,17 +78,16 @@ interface Sums {
   expectedSum: number
 }
 
-function nominalSums(data: ReliabilityData, perUnit: Int32Array, marginal: Float64Array, n: number): Sums {
-  const groups = groupByUnit(data)
-  const counts = new Int32Array(data.values.length)
+function nominalSums(groups: UnitGroups, unitCount: number, valueCount: number, marginal: Float64Array, n: number): Sums {
+  const counts = new Int32Array(valueCount)
   // Per unit, disagreeing ordered pairs = m(m-1) - Σ_c n_uc(n_uc - 1); Σ_c n_uc(n_uc - 1) grows by 2·k
   // whenever a count goes from k to k+1, so one pass over the unit's codes suffices.
   let observedSum = 0
-  for (let u = 0; u < data.unitCount; u++) {
-    const m = perUnit[u]!
-    if (m < 2) continue
+  for (let u = 0; u < unitCount; u++) {
     const from = groups.start[u]!
     const to = groups.start[u + 1]!
+    const m = to - from
+    if (m < 2) continue
     let agreeing = 0
     for (let i = from; i < to; i++) {
       const c = groups.codes[i]!
@@ -106,35 +106,25 @@ function nominalSums(data: ReliabilityData, perUnit: Int32Array, marginal: Float
 // δ = (x_c - x_k)² for interval data (x = value) and ordinal data (x = mid-rank; Krippendorff's 2011
 // ordinal metric (Σ_{g=c..k} n_g - (n_c + n_k)/2)² is exactly the squared difference of mid-ranks).
 // Σ over pairs of (x_i - x_j)² = 2 m Σx² - 2 (Σx)², so no pair is visited.
-function squaredSums(
-  data: ReliabilityData,
-  perUnit: Int32Array,
-  marginal: Float64Array,
-  x: Float64Array,
-  n: number,
-): Sums {
-  const { unitCount, units, codes } = data
-  // Shifting each unit by its first value leaves pair differences unchanged and keeps Σx² - (Σx)²/m
-  // free of cancellation when values are large and close together.
-  const shift = new Float64Array(unitCount).fill(Number.NaN)
-  const sum = new Float64Array(unitCount)
-  const sumSquares = new Float64Array(unitCount)
-  for (let i = 0; i < units.length; i++) {
-    const u = units[i]!
-    if (perUnit[u]! < 2) continue
-    const value = x[codes[i]!]!
-    let s = shift[u]!
-    if (Number.isNaN(s)) shift[u] = s = value
-    const v = value - s
-    sum[u] = sum[u]! + v
-    sumSquares[u] = sumSquares[u]! + v * v
-  }
+function squaredSums(groups: UnitGroups, unitCount: number, marginal: Float64Array, x: Float64Array, n: number): Sums {
+  const { start, codes } = groups
   let observedSum = 0
   for (let u = 0; u < unitCount; u++) {
-    const m = perUnit[u]!
+    const from = start[u]!
+    const to = start[u + 1]!
+    const m = to - from
     if (m < 2) continue
-    const s = sum[u]!
-    observedSum += (2 * m * sumSquares[u]! - 2 * s * s) / (m - 1)
+    // Shifting the unit by its first value leaves pair differences unchanged and keeps Σx² - (Σx)²/m
+    // free of cancellation when values are large and close together.
+    const shift = x[codes[from]!]!
+    let sum = 0
+    let sumSquares = 0
+    for (let i = from; i < to; i++) {
+      const v = x[codes[i]!]! - shift
+      sum += v
+      sumSquares += v * v
+    }
+    observedSum += (2 * m * sumSquares - 2 * sum * sum) / (m - 1)
   }
   let mean = 0
   for (let c = 0; c < marginal.length; c++) mean += marginal[c]! * x[c]!
@@ -155,16 +145,15 @@ function ratioDelta(c: number, k: number): number {
   return d * d
 }
 
-function ratioSums(data: ReliabilityData, perUnit: Int32Array, marginal: Float64Array, x: Float64Array): Sums {
-  const groups = groupByUnit(data)
-  const counts = new Int32Array(data.values.length)
-  const distinct = new Int32Array(data.values.length)
+function ratioSums(groups: UnitGroups, unitCount: number, valueCount: number, marginal: Float64Array, x: Float64Array): Sums {
+  const counts = new Int32Array(valueCount)
+  const distinct = new Int32Array(valueCount)
   let observedSum = 0
-  for (let u = 0; u < data.unitCount; u++) {
-    const m = perUnit[u]!
-    if (m < 2) continue
+  for (let u = 0; u < unitCount; u++) {
     const from = groups.start[u]!
     const to = groups.start[u + 1]!
+    const m = to - from
+    if (m < 2) continue
     let d = 0
     for (let i = from; i < to; i++) {
       const c = groups.codes[i]!

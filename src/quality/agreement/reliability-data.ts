@@ -47,27 +47,36 @@ export interface CodingOptions {
 /** Values by unit, grouped: `codes[start[u] … start[u+1])` are the codes of unit u. */
 export interface UnitGroups {
   start: Int32Array
+  /** Read only: when the data is already grouped by unit this is the data's own `codes` column. */
   codes: Int32Array
 }
 
-/** Groups the codes of `data` by unit with a counting sort (linear time, no comparisons). */
+/**
+ * Groups the codes of `data` by unit with a counting sort (linear time, no comparisons). Data whose
+ * units already come in ascending order, as files grouped by unit do, is used as it is, uncopied.
+ */
 export function groupByUnit(data: ReliabilityData): UnitGroups {
   const { unitCount, units, codes } = data
   const start = new Int32Array(unitCount + 1)
+  let previous = 0
+  let grouped = true
   for (let i = 0; i < units.length; i++) {
-    const u = units[i]! + 1
-    start[u] = start[u]! + 1
+    const unit = units[i]!
+    if (unit < previous) grouped = false
+    previous = unit
+    start[unit + 1] = start[unit + 1]! + 1
   }
   for (let u = 0; u < unitCount; u++) start[u + 1] = start[u + 1]! + start[u]!
+  if (grouped) return { start, codes }
   const cursor = start.slice(0, unitCount)
-  const grouped = new Int32Array(units.length)
+  const regrouped = new Int32Array(units.length)
   for (let i = 0; i < units.length; i++) {
     const u = units[i]!
     const at = cursor[u]!
-    grouped[at] = codes[i]!
+    regrouped[at] = codes[i]!
     cursor[u] = at + 1
   }
-  return { start, codes: grouped }
+  return { start, codes: regrouped }
 }
 
 /**

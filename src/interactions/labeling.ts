@@ -272,6 +272,24 @@ export class LabelingInteractions {
     task.assignment.draft = draft as Record<string, unknown>
   }
 
+  /**
+   * Whether handling this action may answer with a modal. Platforms can open a modal only as the
+   * very first answer to a click, so an adapter waits for the outcome of such clicks and
+   * acknowledges all others at once. A verdict opens one only when the project asks for a
+   * rationale this time; deciding that costs a lookup or two, far less than recording.
+   */
+  async mayOpenModal(actor: Actor, action: Action): Promise<boolean> {
+    if (['rationale', 'flag', 'form', 'review', 'cal_resolve'].includes(action.a)) return true
+    if (action.a !== 'verdict' && action.a !== 'submit_rank') return false
+    const labeler = await labelerFor(this.ctx, actor)
+    const task = await this.taskFor(action.as, labeler.id).catch(() => null)
+    if (!task || task.assignment.status !== 'active' || task.project.rationalePolicy === 'never') return false
+    const draft = task.assignment.draft as Draft
+    if (text(draft.form?.rationale as string | undefined)) return false
+    const verdict = action.a === 'verdict' ? action.v : draft.ranking?.[0]
+    return verdict === undefined ? false : this.needsRationale(task, verdict)
+  }
+
   /** Whether a verdict on this task would need a rationale now (adapters may open the modal at once). */
   async needsRationale(task: Task, verdict: string): Promise<boolean> {
     const earlier = (await this.ctx.store.judgments.forItem(task.item.id)).map(verdictOf).filter((v): v is string => v !== null)

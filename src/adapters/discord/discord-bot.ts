@@ -106,7 +106,7 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
     }
     let outcome: Outcome
     try {
-      const decide = mayOpenModal(parsed.payload)
+      const decide = mayOpenModal(parsed.payload) && event.kind === 'action' && (await session.mayOpenModal(parsed.payload.actor, event.action))
       if (!decide) await sink.defer()
       const work = runEvent(ctx, session, parsed.payload, download)
       if (decide) {
@@ -230,7 +230,7 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof LA
   }
 }
 
-/** Clicks whose answer may be a modal (a verdict can need a rationale, a lead's resolution a note); everything else is deferred at once. */
+/** Clicks whose answer may be a modal (the neutral layer then says whether this one will); everything else is deferred at once. */
 function mayOpenModal(payload: InboxPayload): boolean {
   if (payload.event.kind !== 'action') return false
   return ['verdict', 'submit_rank', 'sft_submit', 'rationale', 'flag', 'form', 'review', 'cal_resolve'].includes(payload.event.action.a)

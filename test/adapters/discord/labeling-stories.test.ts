@@ -60,7 +60,7 @@ describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
       expect(picked.ack.type).toBe(6)
     }
     const refused = await h.click(BOB, task, 'Submit ranking')
-    expect(refused.ack.type).toBe(4)
+    expect(refused.ack.type).toBe(6) // no form can follow: acknowledged at once, the note comes after
     expect(shownText(refused.messages)).toMatch(/is in two places/)
     await h.choose(BOB, task, '2nd', [ids[2]!])
     await h.click(BOB, task, 'Submit ranking')
@@ -80,7 +80,7 @@ describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
     const click = () => h.fake.buttonClick({ user: ANA, message: task.id, customId: idAt(task, 1, 4) })
     const [one, two] = await Promise.all([h.fake.sendInteraction(click()), h.fake.sendInteraction(click())])
     await h.bot.idle()
-    expect([one.type, two.type]).toEqual([7, 7])
+    expect([one.type, two.type]).toEqual([6, 6]) // acknowledged at once; the message is edited after
     const after = await judgments()
     expect(after.length - before).toBe(1)
     expect(after.at(-1)!.rating).toBe(5)
@@ -136,7 +136,7 @@ describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
     expect(options[1]!.label).toBe('A: safety issue')
     await h.choose(BOB, task, 'Mark critical flaws (optional)', [options[1]!.value])
     const refused = await h.click(BOB, task, 'A is better')
-    expect(refused.ack.type).toBe(4)
+    expect(refused.ack.type).toBe(6) // the project asks no rationale: acknowledged at once, the refusal follows privately
     expect(shownText(refused.messages)).toMatch(/critical flaw/)
     const flag = await h.click(BOB, task, 'Flag for review')
     expect(flag.ack.type).toBe(9)

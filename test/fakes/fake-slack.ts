@@ -417,9 +417,15 @@ export class FakeSlack {
     return structuredClone(this.ws.addUser(id, opts))
   }
 
-  /** Register a channel with a name (channels are otherwise created on first use). */
-  channel(id: string, name?: string): SlackJson {
-    return structuredClone(this.ws.ensureChannel(id, name))
+  /**
+   * Register a channel with a name (channels are otherwise created on first use, with the bot as
+   * a member). `botMember: false` is a channel nobody invited the bot to: posting there answers
+   * `not_in_channel`, as Slack does for an app without chat:write.public; set it true to invite.
+   */
+  channel(id: string, name?: string, opts: { botMember?: boolean } = {}): SlackJson {
+    const channel = this.ws.ensureChannel(id, name)
+    if (opts.botMember !== undefined && channel.is_im !== true) channel.is_member = opts.botMember
+    return structuredClone(channel)
   }
 
   /** The DM channel id the fake uses for a user (`D` + user id). */
@@ -435,6 +441,20 @@ export class FakeSlack {
   message(channel: string, ts: string): StoredMessage | undefined {
     const m = this.ws.findMessage(channel, ts)
     return m ? structuredClone(m) : undefined
+  }
+
+  /**
+   * A person (or an admin) deletes a message: afterwards chat.update, chat.getPermalink and
+   * conversations.replies answer message_not_found / thread_not_found for it. Its replies stay,
+   * orphaned. Returns false when there was no such message.
+   */
+  deleteMessage(channel: string, ts: string): boolean {
+    const list = this.ws.messages.get(channel)
+    const index = list?.findIndex((m) => m.ts === ts) ?? -1
+    if (!list || index < 0) return false
+    list.splice(index, 1)
+    this.notify()
+    return true
   }
 
   /** Newest message in a channel, or across all channels. */

@@ -8,6 +8,28 @@ import type { ChatPort, MessageRef } from '../../interactions/chat-port'
 import type { Card } from '../../views/card'
 import { fitText, renderMessage } from './render'
 
+/** The Web API's error code (`not_in_channel`, `message_not_found`…), if it is one. */
+function slackError(error: unknown): string | undefined {
+  return (error as { data?: { error?: string } }).data?.error
+}
+
+/**
+ * Posting in a channel needs the bot to be a member (the app has chat:write, not
+ * chat:write.public). Slack's bare `not_in_channel` says nothing to whoever reads the job log or
+ * `arbiter jobs run`, so it becomes an instruction.
+ */
+async function inChannel<T>(channelId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    const code = slackError(error)
+    if (code === 'not_in_channel' || code === 'channel_not_found') {
+      throw new Error(`Slack: Arbiter cannot post in channel ${channelId} (${code}). Invite it there (in the channel: /invite @Arbiter), or check the channel id in arbiter project set.`, { cause: error })
+    }
+    throw error
+  }
+}
+
 export class SlackChatPort implements ChatPort {
   readonly platform = 'slack' as const
   private readonly dms = new Map<string, string>()
@@ -22,14 +44,14 @@ export class SlackChatPort implements ChatPort {
 
   async postToChannel(channelId: string, card: Card): Promise<MessageRef> {
     const message = renderMessage(card)
-    const posted = await this.client.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks as never })
+    const posted = await inChannel(channelId, () => this.client.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks as never }))
     return { channelId: posted.channel ?? channelId, messageId: String(posted.ts) }
   }
 
   async postInThread(parent: MessageRef, card: Card, _threadName?: string): Promise<MessageRef> {
     const message = renderMessage(card)
     const threadTs = parent.threadId ?? parent.messageId
-    const posted = await this.client.chat.postMessage({ channel: parent.channelId, thread_ts: threadTs, text: message.text, blocks: message.blocks as never })
+    const posted = await inChannel(parent.channelId, () => this.client.chat.postMessage({ channel: parent.channelId, thread_ts: threadTs, text: message.text, blocks: message.blocks as never }))
     return { channelId: parent.channelId, messageId: String(posted.ts), threadId: threadTs }
   }
 
@@ -40,12 +62,14 @@ export class SlackChatPort implements ChatPort {
 
   async messageExists(ref: MessageRef): Promise<boolean> {
     // chat.getPermalink needs no extra scope (conversations.history would need channels:history)
-    // and answers message_not_found for a deleted message.
+    // and answers message_not_found for a deleted message. Caveat: on Slack, a parent deleted
+    // while it has replies (ours always has the invite) can leave a "This message was deleted."
+    // tombstone; telling that apart would take conversations.replies and channels:history.
     try {
       await this.client.chat.getPermalink({ channel: ref.channelId, message_ts: ref.messageId })
       return true
     } catch (error) {
-      const code = (error as { data?: { error?: string } }).data?.error
+      const code = slackError(error)
       if (code === 'message_not_found' || code === 'channel_not_found' || code === 'thread_not_found') return false
       throw error
     }
@@ -62,13 +86,13 @@ export class SlackChatPort implements ChatPort {
   }
 
   async uploadFile(channelId: string, file: { name: string; content: Uint8Array | string; comment: string; threadId?: string }): Promise<void> {
-    await this.client.filesUploadV2({
+    await inChannel(channelId, () => this.client.filesUploadV2({
       channel_id: channelId,
       ...(file.threadId ? { thread_ts: file.threadId } : {}),
       filename: file.name,
       file: typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : Buffer.from(file.content),
       initial_comment: fitText(file.comment, 3_000),
-    } as webApi.FilesUploadV2Arguments)
+    } as webApi.FilesUploadV2Arguments))
   }
 }
 

@@ -59,8 +59,20 @@ export async function slackHarness(provider: TestProvider = 'sqlite', overrides:
   const t = await testCore(provider)
   const fake = await FakeSlack.start({ users: [{ id: ANA, name: 'ana' }, { id: BEN, name: 'ben' }, { id: LEAD, name: 'lead' }] })
   const config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl })
+  // Listeners still running. The ack can leave before the inbox row is written (acceptBudgetMs), so
+  // "no unhandled row" alone lets a test read the fake before the work is done on a loaded machine.
+  let busy = 0
   const make = async (extra: SlackOverrides = {}) => {
     const app = createSlackApp({ config, ctx: t.ctx, logger: createLogger('silent') }, { clientOptions: { retryConfig }, logLevel: LogLevel.ERROR, sweepIntervalMs: 0, ...overrides, ...extra })
+    // Global middleware wraps every listener; each one acks from inside, so the count is up before the ack reaches the fake.
+    app.app.use(async ({ next }) => {
+      busy += 1
+      try {
+        await next()
+      } finally {
+        busy -= 1
+      }
+    })
     await app.start()
     return app
   }
@@ -80,7 +92,7 @@ export async function slackHarness(provider: TestProvider = 'sqlite', overrides:
     },
     async idle() {
       await expect
-        .poll(async () => t.store.database.prisma.inboundEvent.count({ where: { processedAt: null } }), { timeout: 5_000, interval: 10 })
+        .poll(async () => busy + (await t.store.database.prisma.inboundEvent.count({ where: { processedAt: null } })), { timeout: 5_000, interval: 10 })
         .toBe(0)
     },
     async label(user, text = '') {

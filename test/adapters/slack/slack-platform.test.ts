@@ -187,6 +187,17 @@ describe('Slack: hostile and long text, rate limits, crashes', () => {
     await h.idle()
     expect(h.fake.message(task.channel, task.ts)!.text).toMatch(/^Recorded/)
   })
+
+  it('a burst of commands at once: each is acked, none is lost or doubled', async () => {
+    await h.project({}, Array.from({ length: 30 }, (_, i) => pairItem(`q${i}`)))
+    const users = Array.from({ length: 20 }, (_, i) => `U0BURST${i}`)
+    const acks = await Promise.all(users.map((user) => h.fake.sendSlashCommand({ command: '/label', user_id: user, channel_id: h.fake.dmChannelOf(user) })))
+    expect(acks.every((a) => a.latencyMs < 3_000)).toBe(true)
+    await h.idle()
+    expect(await h.t.store.database.prisma.inboundEvent.count({ where: { processedAt: { not: null } } })).toBe(20)
+    expect(await h.t.store.database.prisma.assignment.count()).toBe(20)
+    for (const user of users) expect(labelsOf(h.last(user))).toContain('A is better')
+  })
 })
 
 describe('Slack HTTP mode', () => {

@@ -72,6 +72,11 @@ function inRange(message: StoredMessage, args: SlackJson): boolean {
   return true
 }
 
+/** Channels are joined on first use unless a test said the bot was never invited (`is_member: false`). */
+function botIsMember(ws: Workspace, channel: string): boolean {
+  return ws.channels.get(channel)?.is_member !== false
+}
+
 function modalView(view: StoredView): SlackJson {
   return structuredClone(view) as SlackJson
 }
@@ -93,6 +98,7 @@ const handlers: Record<string, Handler> = {
   'chat.postMessage': (ws, args) => {
     const channel = ws.resolveChannel(args.channel)
     if (channel === null) return fail('channel_not_found')
+    if (!botIsMember(ws, channel)) return fail('not_in_channel')
     const problem = checkMessageContent(args, true)
     if (problem) return problem
     const { text, warnings } = messageText(args)
@@ -344,6 +350,7 @@ const handlers: Record<string, Handler> = {
     if (channelArg !== undefined) {
       channel = ws.resolveChannel(channelArg)
       if (channel === null) return fail('channel_not_found')
+      if (!botIsMember(ws, channel)) return fail('not_in_channel')
     }
     for (const { record, title } of stored) if (title !== undefined) record.file.title = title
     if (channel !== null) {

@@ -36,8 +36,6 @@ export interface DiscordBotOverrides {
   clientOptions?: Partial<ClientOptions>
   /** How long a click may be decided before it is deferred (ms); 0 defers at once. */
   decisionMs?: number
-  /** How long the inbox write may take before the interaction is acknowledged anyway (ms). */
-  ackGuardMs?: number
   /** Replay only inbox events at least this old (ms), so another instance's in-flight work is left alone. */
   replayMinAgeMs?: number
   download?: Download
@@ -91,14 +89,10 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
     const event = parsed.payload.event
     const updatable = event.kind === 'action' || (event.kind === 'submit' && event.fromMessage)
     const sink = new InteractionSink(interaction as RepliableInteraction, updatable)
-    // The inbox write comes before the acknowledgement; only if the database is so slow that
-    // Discord's 3 s would pass do we acknowledge first (the event is still stored before any work).
+    // The inbox write comes before the acknowledgement, always: an acknowledged interaction must
+    // survive a crash (it is replayed at start). Were the database so slow that Discord's 3 s
+    // passed, the user would see Discord's error and try again, which records once.
     const accepting = ctx.store.inbox.accept(PLATFORM, interaction.id, parsed.payload)
-    const guardMs = overrides.ackGuardMs ?? BUDGET.ackGuardMs
-    if ((await within(accepting, guardMs - (Date.now() - received))) === LATE) {
-      log.warn({ interaction: interaction.id }, 'inbox write slow: acknowledging first')
-      await sink.defer().catch(() => undefined)
-    }
     const row = await accepting
     if (!row) {
       log.info({ interaction: interaction.id }, 'duplicate interaction ignored')

@@ -42,8 +42,6 @@ export const BUDGET = {
   maxPages: 8,
   /** How long a component click may take before we defer it (and lose the chance to open a modal). */
   componentDecisionMs: 1_500,
-  /** Past this, an interaction is acknowledged before its inbox write completes (Discord's 3 s come first). */
-  ackGuardMs: 2_000,
 } as const
 
 /** Length as Discord counts it (code points). */

@@ -22,12 +22,6 @@ export interface SlackOverrides {
   /** Merged into the Web API client options (e.g. a small retryConfig in tests). */
   clientOptions?: webApi.WebClientOptions
   logLevel?: LogLevel
-  /**
-   * How long a click's inbox write may hold its ack (default 20 ms). Normally the write takes a
-   * few milliseconds and lands first; under heavy load the ack goes out at 20 ms and the write
-   * finishes right after, so acks stay fast whatever the database does.
-   */
-  acceptBudgetMs?: number
   /** Total time a view submission may take before a plain ack (default 2,500 ms of Slack's 3 s). */
   submitBudgetMs?: number
   /** Unhandled inbox rows younger than this are left to their instance (default 30 s). */
@@ -85,7 +79,6 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
   const mode = overrides.mode ?? (config.SLACK_APP_TOKEN ? 'socket' : 'http')
   const clientOptions: webApi.WebClientOptions = { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), ...overrides.clientOptions }
   const logLevel = overrides.logLevel ?? LogLevel.WARN
-  const acceptBudgetMs = overrides.acceptBudgetMs ?? 20
   const submitBudgetMs = overrides.submitBudgetMs ?? 2_500
   const replayGraceMs = overrides.replayGraceMs ?? 30_000
   const sweepIntervalMs = overrides.sweepIntervalMs ?? 60_000
@@ -117,35 +110,23 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
     void work.finally(() => running.delete(work))
   }
 
-  // Inbox writes under way. Each one costs a few milliseconds of CPU before it reaches the
-  // database (the ORM builds every statement), and envelopes that arrive together are processed
-  // back to back without the budget's timer getting a turn: in bench/slack-labelers.ts the
-  // opening burst of fifty /label commands waited 90–165 ms for its acks despite the 20 ms budget.
-  let writing = 0
-
   /**
-   * Inbox first (within budget), then ack; resolves with the row, or null for a duplicate. When
-   * another write is already under way, ack first: this one would wait behind it anyway, and
-   * the window in which a crash could lose the acknowledged interaction stays a few milliseconds.
+   * Inbox first, then ack; resolves with the row, or null for a duplicate. The ack waits for the
+   * write, always: an acknowledged click must survive a crash (it is replayed at start). The
+   * write takes a few milliseconds; if the database were so slow that Slack's 3 s passed, the
+   * user would see Slack's error and click again, which records once (the assignment is the key).
    */
   async function intake(key: string, event: InboundEvent, ack: () => Promise<void>): Promise<InboundEventDto | null> {
-    const busy = writing > 0
-    writing += 1
-    const done = () => void (writing -= 1)
-    if (busy) {
-      const acked = async () => {
-        await ack()
-        return session.accept(key, event)
-      }
-      return acked().finally(done)
-    }
-    const accepting = session.accept(key, event).finally(done)
-    const early = await within(accepting, acceptBudgetMs).catch((error: unknown) => {
-      void ack()
+    let row: InboundEventDto | null
+    try {
+      row = await session.accept(key, event)
+    } catch (error) {
+      // Nothing was stored: say so through the ack's absence of work, and let the error handler reply.
+      await ack()
       throw error
-    })
+    }
     await ack()
-    return early === TIMEOUT ? await accepting : early
+    return row
   }
 
   /** Intake and handling of an interaction whose ack carries nothing. */
@@ -199,19 +180,12 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
     const event: InboundEvent = { kind: 'submit', origin, ref, values }
     const started = Date.now()
     const accepting = session.accept(`view:${view.id}:${view.hash}:${digest(view.state.values)}`, event)
-    // A submit needs the database for its answer anyway: give the write half the window.
-    const early = await within(accepting, submitBudgetMs / 2).catch(async (error: unknown) => {
+    // Stored before anything is acknowledged, like every interaction (see intake).
+    const row = await accepting.catch(async (error: unknown) => {
       await ack()
       throw error
     })
-    if (early === TIMEOUT) {
-      await ack()
-      const row = await accepting
-      if (row) await session.handle(row, event)
-      return
-    }
-    if (early === null) return void (await ack())
-    const row = early
+    if (row === null) return void (await ack())
     // A submit's answer may belong in the ack itself (field errors, the next modal), so the
     // neutral work runs inside the window; if it runs long we ack plainly and reply afterwards.
     session.inFlight.add(row.id)

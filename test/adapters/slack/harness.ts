@@ -59,8 +59,8 @@ export async function slackHarness(provider: TestProvider = 'sqlite', overrides:
   const t = await testCore(provider)
   const fake = await FakeSlack.start({ users: [{ id: ANA, name: 'ana' }, { id: BEN, name: 'ben' }, { id: LEAD, name: 'lead' }] })
   const config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl })
-  // Listeners still running. The ack can leave before the inbox row is written (acceptBudgetMs), so
-  // "no unhandled row" alone lets a test read the fake before the work is done on a loaded machine.
+  // Listeners still running. Work continues after the ack, so "no unhandled inbox row" alone
+  // could let a test read the fake before the listener has finished.
   let busy = 0
   const make = async (extra: SlackOverrides = {}) => {
     const app = createSlackApp({ config, ctx: t.ctx, logger: createLogger('silent') }, { clientOptions: { retryConfig }, logLevel: LogLevel.ERROR, sweepIntervalMs: 0, ...overrides, ...extra })

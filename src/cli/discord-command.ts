@@ -5,7 +5,7 @@ import { loadConfig } from '../config'
 export async function discordRegister(options: { guild?: string }, env: Record<string, string | undefined> = process.env): Promise<number> {
   const config = loadConfig(env)
   if (!config.DISCORD_TOKEN || !config.DISCORD_APPLICATION_ID) {
-    process.stderr.write('arbiter: set DISCORD_TOKEN and DISCORD_APPLICATION_ID first (docs/discord.md).\n')
+    process.stderr.write('arbiter: set DISCORD_TOKEN and DISCORD_APPLICATION_ID first (README, "Setting up Discord").\n')
     return 1
   }
   const { registerCommands } = await import('../adapters/discord/commands')

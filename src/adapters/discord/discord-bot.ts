@@ -11,7 +11,7 @@
 // BUDGET.componentDecisionMs the answer is the acknowledgement (update, modal or reply);
 // otherwise the click is deferred and a form it asks for is offered behind a button.
 //
-// Tasks arrive as ephemeral messages in the channel where /label was used (docs/discord.md,
+// Tasks arrive as ephemeral messages in the channel where /label was used (README, "Setting up Discord";
 // "How tasks arrive"): only the labeler sees them, and no DM permission or DM intent is needed.
 //
 // Calibration parents are channel messages everyone sees: a blind vote's reveal is an ephemeral

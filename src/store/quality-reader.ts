@@ -102,7 +102,9 @@ function readSqlite(url: string, projectId: number, since?: Date): QualityData {
   }
 }
 
-const PAGE = 100_000
+// Small pages: the driver holds a page of raw rows while it becomes engine input, and at 100,000
+// rows that transient pushed a million-judgment report past 1 GiB.
+const PAGE = 20_000
 
 async function readPostgres(url: string, projectId: number, since?: Date): Promise<QualityData> {
   const client = new pg.Client({ connectionString: url })

@@ -43,23 +43,27 @@ export async function main(env: Record<string, string | undefined> = process.env
   }
   const deps: AppDeps = { config, ctx, logger }
   const running: RunningAdapter[] = []
-  if (wantsSlack) running.push(await (await import('./adapters/slack/slack-app')).startSlack(deps))
-  if (wantsDiscord) running.push(await (await import('./adapters/discord/discord-bot')).startDiscord(deps))
-  // Scheduled jobs run in every instance; a lease per job in the database makes each run happen once.
-  const { portsFromConfig } = await import('./adapters/chat-ports')
-  const { JobRunner } = await import('./jobs/runner')
-  const { jobSettings } = await import('./jobs/job-env')
-  const jobs = new JobRunner({ ctx, ports: await portsFromConfig(config), log: logger.child({ part: 'jobs' }), settings: jobSettings(config) })
-  jobs.start()
-  logger.info({ adapters: running.map((r) => r.name), database: database.provider }, 'arbiter started')
+  let jobs: { stop(): void } | null = null
+  // Handlers first: a stop requested while adapters are still starting is a clean stop too.
   const shutdown = async () => {
-    jobs.stop()
+    logger.info('stopping')
+    jobs?.stop()
     for (const adapter of running) await adapter.stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'))
     await database.close()
     process.exit(0)
   }
   process.once('SIGINT', shutdown)
   process.once('SIGTERM', shutdown)
+  if (wantsSlack) running.push(await (await import('./adapters/slack/slack-app')).startSlack(deps))
+  if (wantsDiscord) running.push(await (await import('./adapters/discord/discord-bot')).startDiscord(deps))
+  // Scheduled jobs run in every instance; a lease per job in the database makes each run happen once.
+  const { portsFromConfig } = await import('./adapters/chat-ports')
+  const { JobRunner } = await import('./jobs/runner')
+  const { jobSettings } = await import('./jobs/job-env')
+  const runner = new JobRunner({ ctx, ports: await portsFromConfig(config), log: logger.child({ part: 'jobs' }), settings: jobSettings(config) })
+  runner.start()
+  jobs = runner
+  logger.info({ adapters: running.map((r) => r.name), database: database.provider }, 'arbiter started')
   return running
 }
 

@@ -18,3 +18,15 @@ export function verdictOf(judgment: { kind: string; choice: string | null; ranki
   if (judgment.kind === 'likert' && judgment.rating !== null) return judgment.rating <= 3 ? 'bad' : judgment.rating === 4 ? 'neutral' : 'good'
   return null
 }
+
+/**
+ * A judgment's verdict as a category on the item's own scale: the pairwise choice, the best of a
+ * ranking, the exact Likert point (unlike verdictOf, which groups Likert into sides). Used for
+ * Krippendorff's alpha over items and for calibration splits.
+ */
+export function verdictPoint(judgment: { kind: string; choice: string | null; ranking: string[] | null; rating: number | null }): string | null {
+  if (judgment.kind === 'pairwise') return judgment.choice
+  if (judgment.kind === 'ranking') return judgment.ranking?.[0] ?? null
+  if (judgment.kind === 'likert') return judgment.rating === null ? null : String(judgment.rating)
+  return null
+}

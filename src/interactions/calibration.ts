@@ -3,21 +3,13 @@ import type { CoreContext } from '../core/context'
 import { ArbiterError, isArbiterError } from '../core/errors'
 import { isLead } from '../core/labelers'
 import type { ItemDto } from '../store/item-repository'
-import type { JudgmentDto } from '../store/judgment-repository'
 import type { CalibrationThreadDto } from '../store/calibration-repository'
 import type { Action, ModalRef } from '../views/action-codec'
 import type { FormValues } from '../views/card'
 import { breakdownCard, calibrationResolvedCard, rubricCard, verdictAsGold, verdictChoices, verdictLabel, verdictNoticeCard } from '../views/calibration-cards'
 import { labelerFor, type Actor } from './actor'
 import type { Outcome } from './outcome'
-
-/** A judgment's verdict in calibration terms (pairwise choice, best of a ranking, Likert point). */
-export function calibrationVerdict(judgment: Pick<JudgmentDto, 'kind' | 'choice' | 'ranking' | 'rating'>): string | null {
-  if (judgment.kind === 'pairwise') return judgment.choice
-  if (judgment.kind === 'ranking') return judgment.ranking?.[0] ?? null
-  if (judgment.kind === 'likert') return judgment.rating === null ? null : String(judgment.rating)
-  return null
-}
+import { verdictPoint } from '../core/vote-split'
 
 /** Who said what on an item: original judgments, named or anonymized as the project says. */
 export async function verdictRows(ctx: CoreContext, thread: CalibrationThreadDto, item: ItemDto): Promise<{ labelerId: number; who: string; verdict: string; rationale: string | null }[]> {
@@ -25,7 +17,7 @@ export async function verdictRows(ctx: CoreContext, thread: CalibrationThreadDto
   const judgments = await ctx.store.judgments.forItem(item.id)
   const rows: { labelerId: number; who: string; verdict: string; rationale: string | null }[] = []
   for (const [n, j] of judgments.entries()) {
-    const verdict = calibrationVerdict(j)
+    const verdict = verdictPoint(j)
     if (verdict === null) continue
     const who = project?.anonymizeCalibration ? `Labeler ${n + 1}` : (await ctx.store.labelers.findById(j.labelerId))?.displayName ?? `Labeler ${n + 1}`
     rows.push({ labelerId: j.labelerId, who, verdict, rationale: j.rationale })

@@ -3,7 +3,7 @@
 import type { ProjectDto } from '../store/project-repository'
 import { projectReport } from '../core/report/project-report'
 import { calibrationParentCard, threadInviteCard } from '../views/calibration-cards'
-import { calibrationVerdict } from '../interactions/calibration'
+import { verdictPoint } from '../core/vote-split'
 import type { JobEnv } from './job-env'
 
 /** Calibration channels of a project, by platform. */
@@ -29,7 +29,7 @@ export async function postCalibrationThreads(env: JobEnv, project: ProjectDto): 
       if (discussed.has(dispute.itemId)) continue
       const item = await ctx.store.items.findById(dispute.itemId)
       if (!item || item.verdict) continue
-      const judgments = (await ctx.store.judgments.forItem(item.id)).filter((j) => calibrationVerdict(j) !== null)
+      const judgments = (await ctx.store.judgments.forItem(item.id)).filter((j) => verdictPoint(j) !== null)
       const labelerIds = [...new Set(judgments.map((j) => j.labelerId))]
       // The unique (project, item, platform) row is claimed before posting: two instances, or a
       // run overlapping a restart, can never post the same item twice.
@@ -37,7 +37,7 @@ export async function postCalibrationThreads(env: JobEnv, project: ProjectDto): 
       if (!thread) continue
       try {
         const split: Record<string, number> = {}
-        for (const j of judgments) split[calibrationVerdict(j)!] = (split[calibrationVerdict(j)!] ?? 0) + 1
+        for (const j of judgments) split[verdictPoint(j)!] = (split[verdictPoint(j)!] ?? 0) + 1
         const parent = await port.postToChannel(target.channelId, calibrationParentCard({ threadId: thread.id, projectName: project.name, item, split, reasons: dispute.reasons, labelerCount: labelerIds.length }))
         const userIds: string[] = []
         for (const id of labelerIds) {

@@ -4,7 +4,7 @@ import type { Card } from '../views/card'
 import { projectReport } from '../core/report/project-report'
 import { sendQuietly, type JobEnv } from './job-env'
 import type { DriftResult } from '../quality/analytics'
-import { calibrationVerdict } from '../interactions/calibration'
+import { verdictPoint } from '../core/vote-split'
 import { verdictLabel } from '../views/calibration-cards'
 
 type Drift = { flagged: boolean; drop: number | null; window: unknown; before: unknown; after: unknown; evidence: unknown }
@@ -70,7 +70,7 @@ export async function driftCheck(env: JobEnv): Promise<string> {
       for (const d of (evidence.disagreements ?? []).slice(0, 3)) {
         const judgments = await ctx.store.judgments.forItem(d.itemId)
         const item = await ctx.store.items.findById(d.itemId)
-        const withRationale = judgments.find((j) => j.labelerId !== row.labelerId && j.rationale && calibrationVerdict(j) === d.othersVerdict)
+        const withRationale = judgments.find((j) => j.labelerId !== row.labelerId && j.rationale && verdictPoint(j) === d.othersVerdict)
         disagreements.push({ item: d.externalId ?? String(d.itemId), consensus: item ? verdictLabel(item, d.othersVerdict) : d.othersVerdict, rationale: withRationale?.rationale ?? null })
       }
       const movedBiases = (evidence.biasShifts ?? []).filter((b) => b.moved).map((b) => `${b.measure} ${b.bias === 'speed' ? `${b.before ?? '–'} → ${b.after ?? '–'}` : `${pct(b.before)} → ${pct(b.after)}`}`)

@@ -8,7 +8,7 @@ import type { Database } from './database'
 import { sqlitePath } from './database'
 import { itemFromRow, type ItemDto } from './item-repository'
 import { judgmentFromRow, type JudgmentDto } from './judgment-repository'
-import { sqliteDateTime } from './quality-reader'
+import { epochMs, sqliteDateTime } from './quality-reader'
 import type { ItemKind } from '../core/task-types'
 
 /** Which judgments to read. */
@@ -27,10 +27,7 @@ export interface ItemPage {
 type Raw = Record<string, unknown>
 
 function toDate(value: unknown): Date {
-  if (value instanceof Date) return value
-  if (typeof value === 'number') return new Date(value)
-  const text = String(value)
-  return new Date(text.includes('T') ? text : `${text.replace(' ', 'T')}Z`)
+  return new Date(epochMs(value as number | string | Date))
 }
 
 function item(row: Raw): ItemDto {

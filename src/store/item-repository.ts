@@ -143,11 +143,6 @@ export class ItemRepository {
     return row ? itemFromRow(row) : null
   }
 
-  async findMany(ids: number[]): Promise<ItemDto[]> {
-    if (ids.length === 0) return []
-    return (await this.prisma.item.findMany({ where: { id: { in: ids } } })).map(itemFromRow)
-  }
-
   async page(projectId: number, afterId: number, limit: number): Promise<ItemDto[]> {
     return itemPage(this.prisma, projectId, afterId, limit)
   }
@@ -156,11 +151,6 @@ export class ItemRepository {
   async settle(id: number, verdict: Gold): Promise<void> {
     this.byId.delete(id)
     await this.prisma.item.update({ where: { id }, data: { verdict: toJson(verdict), gold: toJson(verdict), isGold: true } })
-  }
-
-  async setVerdict(id: number, verdict: Gold | null): Promise<void> {
-    this.byId.delete(id)
-    await this.prisma.item.update({ where: { id }, data: { verdict: toJson(verdict) } })
   }
 
   /** Items done (reached their target) and remaining, for progress screens. */

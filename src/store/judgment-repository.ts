@@ -137,38 +137,8 @@ export class JudgmentRepository {
     return judgments.length
   }
 
-  /** A project's judgments on items with ids in [fromItemId, toItemId], optionally within a time range and of some kinds. */
-  async forItemRange(projectId: number, fromItemId: number, toItemId: number, filter: { since?: Date; until?: Date; kinds?: ItemKind[] } = {}): Promise<JudgmentDto[]> {
-    const rows = await this.prisma.judgment.findMany({
-      where: {
-        projectId,
-        // A range, not IN (…): no bound-parameter limit, and it walks the itemId index in order.
-        itemId: { gte: fromItemId, lte: toItemId },
-        ...(filter.kinds ? { kind: { in: filter.kinds } } : {}),
-        ...(filter.since || filter.until ? { createdAt: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } } : {}),
-      },
-      orderBy: [{ itemId: 'asc' }, { id: 'asc' }],
-    })
-    return rows.map(judgmentFromRow)
-  }
-
   async setReviewStatus(id: number, reviewStatus: 'pending' | 'accepted' | 'rejected'): Promise<void> {
     await this.prisma.judgment.update({ where: { id }, data: { reviewStatus } })
-  }
-
-  /** One page of a project's judgments in id order (keyset pagination: constant memory for export). */
-  async page(args: { projectId: number; afterId: number; limit: number; since?: Date; until?: Date; kinds?: ItemKind[] }): Promise<JudgmentDto[]> {
-    const rows = await this.prisma.judgment.findMany({
-      where: {
-        projectId: args.projectId,
-        id: { gt: args.afterId },
-        ...(args.kinds ? { kind: { in: args.kinds } } : {}),
-        ...(args.since || args.until ? { createdAt: { ...(args.since ? { gte: args.since } : {}), ...(args.until ? { lt: args.until } : {}) } } : {}),
-      },
-      orderBy: { id: 'asc' },
-      take: args.limit,
-    })
-    return rows.map(judgmentFromRow)
   }
 
   /** Judgments recorded per labeler since a moment (progress screens). */

@@ -47,7 +47,7 @@ export function sqliteDateTime(date: Date): string {
 }
 
 /** SQLite DateTime as epoch ms: Prisma writes ISO text; SQL defaults write "YYYY-MM-DD HH:MM:SS" (UTC); numbers are ms. */
-function epochMs(value: number | string | Date): number {
+export function epochMs(value: number | string | Date): number {
   if (typeof value === 'number') return value
   if (value instanceof Date) return value.getTime()
   return Date.parse(value.includes('T') ? value : `${value.replace(' ', 'T')}Z`)

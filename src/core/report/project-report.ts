@@ -6,6 +6,7 @@ import { readQualityData } from '../../store/quality-reader'
 import { analyzeProject, type ProjectAnalysis } from '../../quality/analytics'
 import { krippendorffAlpha, reliabilityDataFromUnits } from '../../quality/agreement'
 import type { QualityJudgment } from '../../quality/types'
+import { verdictPoint } from '../vote-split'
 
 type Bias = { flagged: boolean; status: string; value: number | null; p: number | null; pAdjusted: number | null; n: number; evidence: unknown }
 
@@ -39,17 +40,10 @@ export interface ProjectReport {
   methods: ProjectAnalysis['methods']
 }
 
-function verdictCategory(j: QualityJudgment): string | null {
-  if (j.kind === 'pairwise') return j.choice
-  if (j.kind === 'ranking') return j.ranking?.[0] ?? null
-  if (j.kind === 'likert') return j.rating === null ? null : String(j.rating)
-  return null
-}
-
 function overallAlpha(judgments: readonly QualityJudgment[]): { alpha: number | null; pairableUnits: number } {
   const byItem = new Map<number, string[]>()
   for (const j of judgments) {
-    const v = verdictCategory(j)
+    const v = verdictPoint(j)
     if (v === null) continue
     const list = byItem.get(j.itemId)
     if (list) list.push(v)

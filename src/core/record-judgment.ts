@@ -6,7 +6,7 @@
 // whose messages the adapters show as they are.
 import { ArbiterError } from './errors'
 import type { CoreContext } from './context'
-import { rationaleRequired } from './rationale-policy'
+import { rationaleNeeded } from './rationale-policy'
 import { safetyFloorViolation } from './safety-floor'
 import { judgmentInputSchema, BOTH_BAD, SFT_CHECKLIST, TIE, type JudgmentInput } from './task-types'
 import { strictMajority, verdictOf } from './vote-split'
@@ -52,9 +52,8 @@ export async function recordJudgment(ctx: CoreContext, options: { assignmentId: 
 
   const row = toNewJudgment(input, { assignmentId: assignment.id, item, labelerId: options.labelerId, displayOrder: assignment.displayOrder })
   const verdict = verdictOf(row)
-  if (!input.rationale && !input.flag) {
-    const earlier = (await store.judgments.forItem(item.id)).map(verdictOf).filter((v): v is string => v !== null)
-    if (rationaleRequired(project.rationalePolicy, verdict, earlier)) throw new ArbiterError('RATIONALE_REQUIRED', undefined, { verdict })
+  if (!input.rationale && !input.flag && (await rationaleNeeded(store, project.rationalePolicy, item.id, verdict))) {
+    throw new ArbiterError('RATIONALE_REQUIRED', undefined, { verdict })
   }
 
   const outcome = await store.judgments.record({

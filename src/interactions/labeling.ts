@@ -7,7 +7,7 @@ import { nextTask, type Task } from '../core/next-task'
 import { recordJudgment } from '../core/record-judgment'
 import { skipTask } from '../core/skip-task'
 import { resolveProject } from '../core/projects'
-import { rationaleRequired } from '../core/rationale-policy'
+import { rationaleNeeded } from '../core/rationale-policy'
 import { verdictOf } from '../core/vote-split'
 import { FLAW_KINDS, SFT_CHECKLIST, type FlawKind, type JudgmentInput } from '../core/task-types'
 import type { Action, ModalRef } from '../views/action-codec'
@@ -290,10 +290,11 @@ export class LabelingInteractions {
     return verdict === undefined ? false : this.needsRationale(task, verdict)
   }
 
-  /** Whether a verdict on this task would need a rationale now (adapters may open the modal at once). */
+  /** Whether a verdict on this task would need a rationale now: the core's own rule, on the verdict as it will be recorded. */
   async needsRationale(task: Task, verdict: string): Promise<boolean> {
-    const earlier = (await this.ctx.store.judgments.forItem(task.item.id)).map(verdictOf).filter((v): v is string => v !== null)
-    return rationaleRequired(task.project.rationalePolicy, verdict, earlier)
+    const type = task.item.type
+    const comparable = verdictOf({ kind: type, choice: type === 'pairwise' ? verdict : null, ranking: type === 'ranking' ? [verdict] : null, rating: type === 'likert' ? Number(verdict) : null })
+    return rationaleNeeded(this.ctx.store, task.project.rationalePolicy, task.item.id, comparable)
   }
 }
 

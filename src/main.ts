@@ -5,6 +5,11 @@ import { openDatabase } from './store/database'
 import { createStore } from './store/store'
 import type { CoreContext } from './core/context'
 import { createLogger, type Logger } from './logger'
+import { LATE, within } from './time-limit'
+
+// A backstop for a stop step that hangs. Being killed sooner (Docker sends SIGKILL after 10 s)
+// loses nothing either: acknowledged work is in the inbox and is replayed at the next start.
+const STOP_DEADLINE_MS = 20_000
 
 /** Everything an adapter needs from the rest of the app. */
 export interface AppDeps {
@@ -43,13 +48,25 @@ export async function main(env: Record<string, string | undefined> = process.env
   }
   const deps: AppDeps = { config, ctx, logger }
   const running: RunningAdapter[] = []
-  let jobs: { stop(): void } | null = null
+  let jobs: { stop(): Promise<void> } | null = null
   // Handlers first: a stop requested while adapters are still starting is a clean stop too.
-  const shutdown = async () => {
-    logger.info('stopping')
-    jobs?.stop()
-    for (const adapter of running) await adapter.stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'))
+  const shutdown = async (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'stopping')
+    // Each step is bounded, and so is the whole: a process manager waits for the exit.
+    let step = 'jobs'
+    const deadline = setTimeout(() => {
+      logger.error({ step }, `stop took more than ${STOP_DEADLINE_MS / 1000} s; exiting anyway`)
+      process.exit(1)
+    }, STOP_DEADLINE_MS)
+    deadline.unref()
+    if ((await within(jobs?.stop() ?? Promise.resolve(), 10_000)) === LATE) logger.warn('stopping while a job is still running; its lease will lapse')
+    for (const adapter of running) {
+      step = adapter.name
+      await adapter.stop().catch((error: unknown) => logger.error({ err: error }, `${adapter.name}: stop failed`))
+    }
+    step = 'database'
     await database.close()
+    logger.info('stopped')
     process.exit(0)
   }
   process.once('SIGINT', shutdown)

@@ -22,7 +22,8 @@ export interface RunRecord {
 export class JobRunner {
   private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
   private task: { stop: () => void } | null = null
-  private ticking = false
+  private ticking: Promise<void> | null = null
+  private stopping = false
 
   constructor(
     private readonly env: JobEnv,
@@ -33,7 +34,9 @@ export class JobRunner {
   async tick(now: Date): Promise<RunRecord[]> {
     const records: RunRecord[] = []
     for (const job of this.jobs) {
+      if (this.stopping) break
       for (const scope of await job.scopes(this.env)) {
+        if (this.stopping) break
         const problem = scheduleProblem(scope.cron, scope.timeZone)
         if (problem) {
           this.env.log.warn({ job: scope.key, problem }, 'job schedule is not usable')
@@ -95,23 +98,23 @@ export class JobRunner {
 
   /** Ticks every minute with node-cron, and once at start to make up a missed run. */
   start(): void {
-    const tick = async () => {
+    this.stopping = false
+    const tick = () => {
       if (this.ticking) return
-      this.ticking = true
-      try {
-        await this.tick(new Date())
-      } catch (error) {
-        this.env.log.error({ err: error }, 'job tick failed')
-      } finally {
-        this.ticking = false
-      }
+      this.ticking = this.tick(new Date())
+        .then(() => undefined)
+        .catch((error: unknown) => this.env.log.error({ err: error }, 'job tick failed'))
+        .finally(() => (this.ticking = null))
     }
-    void tick()
+    tick()
     this.task = cron.schedule('* * * * *', tick)
   }
 
-  stop(): void {
+  /** No new runs; resolves when the run in progress (if any) has finished its current job. */
+  async stop(): Promise<void> {
+    this.stopping = true
     this.task?.stop()
     this.task = null
+    await this.ticking
   }
 }

@@ -52,7 +52,7 @@ describe('npm start', () => {
       const posted = await fake.waitFor((call) => call.method === 'chat.postMessage' && call.ok, { since, timeoutMs: 10_000 })
       expect(JSON.stringify(posted.args)).toContain('Capital of France?')
       run.child.kill('SIGTERM')
-      const code = await run.exited
+      const code = await Promise.race([run.exited, new Promise((resolve) => setTimeout(() => resolve('still running 25 s after SIGTERM'), 25_000))])
       expect(code, run.output()).toBe(0)
     } finally {
       if (run.child.exitCode === null) run.child.kill('SIGKILL')

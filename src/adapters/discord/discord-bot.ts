@@ -20,6 +20,7 @@
 import { Client, Events, GatewayIntentBits, type ClientOptions, type Interaction, type RepliableInteraction } from 'discord.js'
 import type { AppDeps, RunningAdapter } from '../../main'
 import { LabelingInteractions } from '../../interactions/labeling'
+import { LATE, within } from '../../time-limit'
 import type { Outcome } from '../../interactions/outcome'
 import { applyOutcome, DirectMessageSink, InteractionSink, type Elsewhere } from './apply-outcome'
 import { DiscordChatPort } from './discord-port'
@@ -200,27 +201,14 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
       await replay()
     },
     async stop() {
-      await this.idle()
+      // Bounded: an acknowledged interaction is in the inbox and is replayed at the next start.
+      if ((await within(this.idle(), 5_000)) === LATE) log.warn({ pending: inflight.size }, 'discord: stopping with work still running')
       await client.destroy()
     },
     async idle() {
       while (inflight.size > 0) await Promise.allSettled([...inflight])
     },
     replay,
-  }
-}
-
-const LATE = Symbol('late')
-
-/** The promise's value if it settles within `ms` (0 or less: at once), else LATE. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof LATE> {
-  if (ms <= 0) return LATE
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), ms)))
-  try {
-    return await Promise.race([promise, late])
-  } finally {
-    clearTimeout(timer)
   }
 }
 

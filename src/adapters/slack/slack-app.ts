@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { App, LogLevel, SocketModeReceiver, type webApi } from '@slack/bolt'
 import type { AppDeps, RunningAdapter } from '../../main'
 import type { InboundEventDto } from '../../store/inbound-event-repository'
+import { LATE, within } from '../../time-limit'
 import { decodeAction, decodeModalRef } from '../../views/action-codec'
 import { formValues, parseOrigin, renderModal, viewErrors, type SlackJson } from './render'
 import { SlackSession, type InboundEvent, type Origin } from './session'
@@ -49,13 +50,6 @@ export interface SlackAdapter {
 
 const OURS = /^arb1:/
 export const SEND_TO_LABELING = 'send_to_labeling'
-
-const TIMEOUT = Symbol('timeout')
-function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<typeof TIMEOUT>((resolve) => (timer = setTimeout(() => resolve(TIMEOUT), Math.max(0, ms))))
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
-}
 
 /** A digest of submitted values: a corrected resubmission after field errors is a new interaction, a retry is not. */
 function digest(value: unknown): string {
@@ -192,7 +186,7 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
     const work = session.run(event)
     track(work)
     const outcome = await within(work, submitBudgetMs - (Date.now() - started)).catch(() => null)
-    if (outcome === TIMEOUT || outcome === null) {
+    if (outcome === LATE || outcome === null) {
       await ack()
       return void (await session.handle(row, event, {}, work))
     }
@@ -273,10 +267,12 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
     },
     async stop() {
       if (sweep) clearInterval(sweep)
-      await within(Promise.allSettled([...running]), 5_000)
+      // Every wait is bounded: work already in the inbox is replayed at the next start, and a
+      // socket whose close handshake never ends must not keep the process alive.
+      if ((await within(Promise.allSettled([...running]), 5_000)) === LATE) logger.warn({ pending: running.size }, 'slack: stopping with work still running')
       // app.stop() resolves before the socket's close handshake ends; wait for it.
       const disconnected = receiver ? new Promise<void>((resolve) => receiver!.client.once('disconnected', () => resolve())) : Promise.resolve()
-      await app.stop()
+      if ((await within(app.stop(), 5_000)) === LATE) logger.warn('slack: app.stop() did not finish within 5 s')
       await within(disconnected, 2_000)
     },
     replayPending: (graceMs = replayGraceMs) => session.replay(graceMs),

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { FakeSlack } from '../fakes/fake-slack'
+import { manifestBotScopes } from '../fakes/slack/scopes'
 import { PROVIDERS, freshDatabaseUrl } from '../support/databases'
 import { openDatabase } from '../../src/store/database'
 import { createStore } from '../../src/store/store'
@@ -32,7 +33,7 @@ describe('npm start', () => {
   }, 30_000)
 
   it.each(PROVIDERS)('with Slack credentials on %s: migrates, connects, serves /label, stops on SIGTERM', async (provider) => {
-    const fake = await FakeSlack.start({ users: [{ id: 'U0ANA', name: 'ana' }] })
+    const fake = await FakeSlack.start({ users: [{ id: 'U0ANA', name: 'ana' }], botScopes: manifestBotScopes() })
     const dir = mkdtempSync(join(tmpdir(), 'arbiter-start-'))
     // No DATABASE_URL at all means the embedded SQLite file ./data/arbiter.db (in the working folder).
     const database = provider === 'sqlite' ? { url: `file:${join(dir, 'data', 'arbiter.db')}`, drop: async () => {} } : await freshDatabaseUrl('postgresql')

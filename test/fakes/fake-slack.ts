@@ -20,6 +20,7 @@ import { postToHttpApp, type HttpAppRequestOptions, type HttpAppResponse } from 
 import { SocketHub, type ReceivedAck, type SendOptions } from './slack/socket-mode'
 import type { AckResult, Envelope, FakeUser, RecordedCall, RecordedMention, SlackJson, SlackMention, StoredEphemeral, StoredMessage, StoredView } from './slack/types'
 import { WEB_API_METHODS, checkToken, handleResponseUrl, handleWebApi } from './slack/web-api'
+import { checkScopes } from './slack/scopes'
 import { Workspace, type WorkspaceConfig } from './slack/workspace'
 
 export { SLACK_LIMITS, blocksTextLength, validateMessageBlocks, validateView } from './slack/block-kit-validation'
@@ -59,6 +60,11 @@ export interface FakeSlackOptions {
   users?: Array<{ id: string; name?: string; realName?: string; team?: string; email?: string; tz?: string; isAdmin?: boolean; isBot?: boolean; deleted?: boolean }>
   /** Port to listen on (default 0: an ephemeral port on 127.0.0.1). */
   port?: number
+  /**
+   * Scopes the bot token was granted (e.g. `manifestBotScopes()`); a method that needs another
+   * answers `missing_scope`, as Slack does. Default: every scope.
+   */
+  botScopes?: readonly string[]
 }
 
 /** Decides whether one mention in outgoing text is deliberate (true) or unsafe (false). */
@@ -348,7 +354,7 @@ export class FakeSlack {
     const token = bearerToken(req) ?? (typeof args.token === 'string' ? args.token : undefined)
     delete args.token
     if (this.scripted(method, path, args, token, res)) return
-    const tokenError = checkToken(this.ws, method, token)
+    const tokenError = checkToken(this.ws, method, token) ?? (token === this.botToken && this.options.botScopes ? checkScopes(method, args, this.options.botScopes) : null)
     let body: SlackJson
     if (tokenError) body = tokenError
     else if (method === 'apps.connections.open') body = { ok: true, url: this.hub.issueUrl(this.baseUrl.replace(/^http/, 'ws')) }
@@ -444,15 +450,23 @@ export class FakeSlack {
   }
 
   /**
-   * A person (or an admin) deletes a message: afterwards chat.update, chat.getPermalink and
-   * conversations.replies answer message_not_found / thread_not_found for it. Its replies stay,
-   * orphaned. Returns false when there was no such message.
+   * A person (or an admin) deletes a message, as Slack does it: a message without replies is
+   * gone (chat.update, chat.getPermalink and conversations.replies answer message_not_found /
+   * thread_not_found); a thread parent with replies becomes a tombstone — "This message was
+   * deleted.", subtype `tombstone`, no blocks — that history and replies still return and
+   * chat.getPermalink still links to, while its replies stay. Returns false when there was no such message.
    */
   deleteMessage(channel: string, ts: string): boolean {
     const list = this.ws.messages.get(channel)
     const index = list?.findIndex((m) => m.ts === ts) ?? -1
     if (!list || index < 0) return false
-    list.splice(index, 1)
+    const message = list[index]!
+    if (Number(message.reply_count) > 0) {
+      for (const key of ['blocks', 'attachments', 'bot_id', 'bot_profile', 'app_id', 'edited', 'metadata', 'files']) delete message[key]
+      Object.assign(message, { subtype: 'tombstone', text: 'This message was deleted.', user: 'USLACKBOT', hidden: true })
+    } else {
+      list.splice(index, 1)
+    }
     this.notify()
     return true
   }

@@ -33,6 +33,8 @@ async function inChannel<T>(channelId: string, call: () => Promise<T>): Promise<
 export class SlackChatPort implements ChatPort {
   readonly platform = 'slack' as const
   private readonly dms = new Map<string, string>()
+  /** Until Slack says missing_scope: the app may lack channels:history if installed from an older manifest. */
+  private canReadHistory = true
 
   constructor(private readonly client: webApi.WebClient) {}
 
@@ -61,10 +63,23 @@ export class SlackChatPort implements ChatPort {
   }
 
   async messageExists(ref: MessageRef): Promise<boolean> {
-    // chat.getPermalink needs no extra scope (conversations.history would need channels:history)
-    // and answers message_not_found for a deleted message. Caveat: on Slack, a parent deleted
-    // while it has replies (ours always has the invite) can leave a "This message was deleted."
-    // tombstone; telling that apart would take conversations.replies and channels:history.
+    // A thread parent deleted while it has replies (ours always has the invite) is not gone on
+    // Slack: it stays as a "This message was deleted." tombstone that chat.getPermalink still
+    // links to. Only reading it tells, which takes channels:history (groups:history for a private
+    // channel). An app installed before that scope was added falls back to the permalink, which
+    // notices only parents deleted without replies.
+    if (this.canReadHistory) {
+      try {
+        const thread = await this.client.conversations.replies({ channel: ref.channelId, ts: ref.messageId, limit: 1 })
+        const parent = thread.messages?.find((m) => m.ts === ref.messageId)
+        return parent !== undefined && (parent as { subtype?: string }).subtype !== 'tombstone'
+      } catch (error) {
+        const code = slackError(error)
+        if (code === 'thread_not_found' || code === 'message_not_found' || code === 'channel_not_found') return false
+        if (code !== 'missing_scope') throw error
+        this.canReadHistory = false
+      }
+    }
     try {
       await this.client.chat.getPermalink({ channel: ref.channelId, message_ts: ref.messageId })
       return true

@@ -250,14 +250,16 @@ describe.each(PROVIDERS)('Slack: the calibration loop on %s', (provider: TestPro
     expect(escalations()).toHaveLength(2)
     for (const p of posted) expect(reminders(p)).toHaveLength(1)
 
-    // Someone deletes a parent: the reminder job notices (chat.getPermalink → message_not_found)
-    // and the item is posted again at the next scheduled run, as a new parent.
+    // Someone deletes a parent: with replies under it, Slack leaves a "This message was deleted."
+    // tombstone. The reminder job reads it (conversations.replies) and the item is posted again
+    // at the next scheduled run, as a new parent.
     const gone = posted[0]!
     expect(h.fake.deleteMessage(CAL, gone.ts)).toBe(true)
     h.t.clock.current = new Date('2026-11-04T09:45:00Z')
     const records = await runner.tick(h.t.clock.now())
     expect(records.find((r) => r.key === 'calibration-reminders')?.message).toMatch(/found 1 deleted thread/)
-    expect(h.fake.callsTo('chat.getPermalink').filter((c) => c.args.message_ts === gone.ts).at(-1)?.response).toMatchObject({ ok: false, error: 'message_not_found' })
+    const lastRead = h.fake.callsTo('conversations.replies').filter((c) => c.args.ts === gone.ts).at(-1)?.response as SlackJson
+    expect(lastRead.messages[0]).toMatchObject({ subtype: 'tombstone' })
     h.t.clock.current = new Date('2026-11-05T09:00:00Z') // Thursday, 10:00 Paris
     await runner.tick(h.t.clock.now())
     const again = parents(h).filter((m) => itemOf(m) === itemOf(gone))

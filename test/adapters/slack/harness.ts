@@ -8,6 +8,7 @@ import { createSlackApp, type SlackAdapter, type SlackOverrides } from '../../..
 import { createProject } from '../../../src/core/projects'
 import type { NewItem } from '../../../src/store/item-repository'
 import { FakeSlack, type SlackJson, type StoredMessage } from '../../fakes/fake-slack'
+import { manifestBotScopes } from '../../fakes/slack/scopes'
 import { testCore, type TestCore } from '../../support/core'
 import type { TestProvider } from '../../support/databases'
 
@@ -57,7 +58,8 @@ const matches = (pattern: string | RegExp, text: unknown) => typeof text === 'st
 
 export async function slackHarness(provider: TestProvider = 'sqlite', overrides: SlackOverrides = {}): Promise<Harness> {
   const t = await testCore(provider)
-  const fake = await FakeSlack.start({ users: [{ id: ANA, name: 'ana' }, { id: BEN, name: 'ben' }, { id: LEAD, name: 'lead' }] })
+  // The token has exactly the scopes manifest.yml asks for: a call needing another fails here as on a real install.
+  const fake = await FakeSlack.start({ users: [{ id: ANA, name: 'ana' }, { id: BEN, name: 'ben' }, { id: LEAD, name: 'lead' }], botScopes: manifestBotScopes() })
   const config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl })
   // Listeners still running. Work continues after the ack, so "no unhandled inbox row" alone
   // could let a test read the fake before the listener has finished.

@@ -110,4 +110,44 @@ describe('SlackChatPort (jobs)', () => {
       await fake.stop()
     }
   })
+
+  it('notices a calibration parent deleted after replies (a tombstone), and falls back on installs without history scope', async () => {
+    const { FakeSlack } = await import('../../fakes/fake-slack')
+    const { manifestBotScopes } = await import('../../fakes/slack/scopes')
+    const { createSlackPort } = await import('../../../src/adapters/slack/slack-port')
+    const { loadConfig } = await import('../../../src/config')
+    const thread = async (port: ReturnType<typeof createSlackPort>) => {
+      const root = await port.postToChannel('C0CAL', { summary: 'Disputed item', blocks: [{ type: 'note', text: 'item' }] })
+      await port.postInThread(root, { summary: 'invite', blocks: [{ type: 'note', text: 'join' }] }, 'thread')
+      return root
+    }
+
+    // As manifest.yml installs it: the parent is read, and a tombstone counts as deleted.
+    const current = await FakeSlack.start({ botScopes: manifestBotScopes() })
+    try {
+      const port = createSlackPort(loadConfig({ SLACK_BOT_TOKEN: current.botToken, SLACK_API_URL: current.apiUrl }), { retryConfig: { retries: 0 } })
+      const root = await thread(port)
+      expect(await port.messageExists(root)).toBe(true)
+      current.deleteMessage('C0CAL', root.messageId)
+      expect(current.message('C0CAL', root.messageId)).toMatchObject({ subtype: 'tombstone' })
+      expect(await port.messageExists(root)).toBe(false)
+    } finally {
+      await current.stop()
+    }
+
+    // An app installed from an older manifest, without channels:history: Slack answers
+    // missing_scope once, and the permalink check takes over (it sees only a parent without replies gone).
+    const older = await FakeSlack.start({ botScopes: manifestBotScopes().filter((s) => !s.endsWith(':history') || s === 'im:history') })
+    try {
+      const port = createSlackPort(loadConfig({ SLACK_BOT_TOKEN: older.botToken, SLACK_API_URL: older.apiUrl }), { retryConfig: { retries: 0 } })
+      const root = await thread(port)
+      expect(await port.messageExists(root)).toBe(true)
+      const lonely = await port.postToChannel('C0CAL', { summary: 'no replies', blocks: [] })
+      older.deleteMessage('C0CAL', lonely.messageId)
+      expect(await port.messageExists(lonely)).toBe(false)
+      expect(older.callsTo('conversations.replies').map((c) => (c.response as { error?: string }).error)).toEqual(['missing_scope'])
+    } finally {
+      await older.stop()
+    }
+  })
 })

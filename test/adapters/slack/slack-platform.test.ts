@@ -8,6 +8,7 @@ import { createLogger } from '../../../src/logger'
 import { createSlackApp } from '../../../src/adapters/slack/slack-app'
 import { encodeRef } from '../../../src/views/action-codec'
 import { FakeSlack, blocksTextLength, type SlackJson } from '../../fakes/fake-slack'
+import { manifestBotScopes } from '../../fakes/slack/scopes'
 import { testCore } from '../../support/core'
 import { ANA, LEAD, labelsOf, pairItem, retryConfig, slackHarness, textOf, unescape, type Harness } from './harness'
 
@@ -203,7 +204,7 @@ describe('Slack: hostile and long text, rate limits, crashes', () => {
 describe('Slack HTTP mode', () => {
   it('accepts correctly signed requests and refuses wrongly signed ones with 401', async () => {
     const t = await testCore('sqlite')
-    const fake = await FakeSlack.start()
+    const fake = await FakeSlack.start({ botScopes: manifestBotScopes() })
     const secret = 'test-signing-secret'
     const config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: secret, SLACK_API_URL: fake.apiUrl })
     const app = createSlackApp({ config, ctx: t.ctx, logger: createLogger('silent') }, { port: 0, clientOptions: { retryConfig }, logLevel: LogLevel.ERROR, sweepIntervalMs: 0 })

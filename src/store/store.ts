@@ -9,6 +9,7 @@ import { ProjectRepository } from './project-repository'
 import { InboundEventRepository } from './inbound-event-repository'
 import { CalibrationRepository } from './calibration-repository'
 import { JobRepository } from './job-repository'
+import { PendingImportRepository } from './pending-import-repository'
 import { BulkReader } from './bulk-reader'
 
 /** All repositories, built once by the composition root. */
@@ -23,6 +24,7 @@ export interface Store {
   inbox: InboundEventRepository
   calibration: CalibrationRepository
   jobs: JobRepository
+  pendingImports: PendingImportRepository
   /** Fast streaming reads for export. */
   bulk: BulkReader
 }
@@ -40,6 +42,7 @@ export function createStore(database: Database): Store {
     inbox: new InboundEventRepository(prisma),
     calibration: new CalibrationRepository(prisma),
     jobs: new JobRepository(prisma),
+    pendingImports: new PendingImportRepository(prisma),
     bulk: new BulkReader(database),
   }
 }

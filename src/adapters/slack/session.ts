@@ -13,6 +13,7 @@ import { leadCreateProject, leadExport, leadImport, leadProgress, leadSetRole, l
 import type { Outcome } from '../../interactions/outcome'
 import { labelerStats, statsCard } from '../../interactions/stats'
 import type { InboundEventDto } from '../../store/inbound-event-repository'
+import type { ImportTarget } from '../../store/pending-import-repository'
 import type { Action, ModalRef } from '../../views/action-codec'
 import type { Card, FormValues } from '../../views/card'
 import { HELP_TEXT, parseImportComment, parseLabelCommand } from './commands'
@@ -62,7 +63,6 @@ export class SlackSession {
   private readonly dms = new Map<string, string>()
   private readonly names = new Map<string, string>()
   private readonly chains = new Map<string, Promise<unknown>>()
-  private readonly imports = new Map<string, { project: string; format?: string; until: number }>()
   /** Inbox rows being handled by this process (a sweep must not replay them). */
   readonly inFlight = new Set<number>()
   private active = 0
@@ -194,7 +194,7 @@ export class SlackSession {
           return await leadExport(this.ctx, actor, { projectName: command.project, format: command.format })
         case 'import': {
           requireLead(await labelerFor(this.ctx, actor))
-          this.imports.set(actor.identity.platformUserId, { project: command.project, ...(command.format ? { format: command.format } : {}), until: Date.now() + IMPORT_WINDOW_MS })
+          await this.ctx.store.pendingImports.expect(actor.identity, { project: command.project, ...(command.format ? { format: command.format } : {}) }, new Date(this.ctx.now().getTime() + IMPORT_WINDOW_MS))
           return {
             notice: `Ready to import into ${command.project}. Upload the JSONL file in our direct message (drag it into the conversation with me) within 15 minutes. Any time later, upload it with the comment "import ${command.project}${command.format ? ` ${command.format}` : ''}".`,
           }
@@ -207,13 +207,8 @@ export class SlackSession {
   }
 
   /** What an uploaded file in the bot's DM is for: its comment, or a recent `/label import`. */
-  importTarget(user: string, comment: string): { project: string; format?: string } | null {
-    const fromComment = parseImportComment(comment)
-    if (fromComment) return fromComment
-    const pending = this.imports.get(user)
-    if (!pending || pending.until < Date.now()) return null
-    this.imports.delete(user)
-    return { project: pending.project, ...(pending.format ? { format: pending.format } : {}) }
+  async importTarget(origin: Origin, fileId: string, comment: string): Promise<ImportTarget | null> {
+    return parseImportComment(comment) ?? this.ctx.store.pendingImports.take(this.actor(origin).identity, fileId, this.ctx.now())
   }
 
   private async importFile(actor: Actor, event: Extract<InboundEvent, { kind: 'file' }>): Promise<SlackOutcome> {

@@ -225,12 +225,12 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
     if (e.subtype !== 'file_share' || e.channel_type !== 'im' || !Array.isArray(e.files) || e.files.length === 0) return
     const user = String(e.user)
     const origin: Origin = { user, userName: await session.nameOf(user), team: String(loose(body).team_id ?? e.team ?? ''), channel: String(e.channel) }
-    const target = session.importTarget(user, String(e.text ?? ''))
+    const file = e.files[0] as Loose
+    const target = await session.importTarget(origin, String(file.id), String(e.text ?? ''))
     if (!target) {
       await session.notice(origin, 'To import this file, send `/label import PROJECT [FORMAT]` and upload it again, or upload it with the comment `import PROJECT [FORMAT]`.')
       return
     }
-    const file = e.files[0] as Loose
     const url = file.url_private_download ?? file.url_private
     const inbound: InboundEvent = { kind: 'file', origin, file: { id: String(file.id), name: String(file.name ?? 'file'), ...(url ? { url: String(url) } : {}) }, ...target }
     const row = await session.accept(`file:${String(file.id)}`, inbound)

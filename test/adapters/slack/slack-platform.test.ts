@@ -50,6 +50,25 @@ describe('Slack: leads, files, home and shortcuts', () => {
     expect(h.fake.fileContent(String(exported.id))).toBeDefined()
   })
 
+  it('a /label import is remembered across a restart (or by another instance) until its file arrives, and only for that file', async () => {
+    await h.project({}, [], 'chat-v2')
+    await h.fake.sendSlashCommand({ command: '/label', text: 'import chat-v2', user_id: LEAD, channel_id: 'C0GENERAL' })
+    await h.idle()
+    await h.restart()
+    const line = (id: string) => `${JSON.stringify({ id, type: 'pairwise', prompt: `Question ${id}`, responses: [{ text: 'yes' }, { text: 'no' }] })}\n`
+    const first = h.fake.userUploadsFile({ user: LEAD, name: 'batch.jsonl', content: line('q1') })
+    await h.fake.sendEvent(first.event)
+    await h.fake.waitFor((c) => c.method === 'chat.postMessage' && /Imported 1 items/.test(String(c.args.text)), { timeoutMs: 5_000 })
+
+    // The request was for one file: the next upload without a comment is not imported.
+    const since = h.fake.mark()
+    const second = h.fake.userUploadsFile({ user: LEAD, name: 'other.jsonl', content: line('q2') })
+    await h.fake.sendEvent(second.event)
+    await h.idle()
+    await h.fake.waitFor((c) => c.method === 'chat.postEphemeral' && /To import this file/.test(String(c.args.text)), { since, timeoutMs: 5_000 })
+    expect(await h.t.store.database.prisma.item.count()).toBe(1)
+  })
+
   it('a labeler who tries lead commands is refused politely, and nothing changes', async () => {
     await h.project({}, [pairItem()], 'chat-v2')
     for (const text of ['export chat-v2', 'import chat-v2', 'project create secret', 'role <@U0BEN|ben> lead', 'progress']) {

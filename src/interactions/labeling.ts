@@ -19,6 +19,7 @@ import { labelerFor, type Actor } from './actor'
 import type { Draft } from './draft'
 import type { Outcome } from './outcome'
 import { CalibrationInteractions } from './calibration'
+import { sendCapturedToLabeling } from './lead'
 
 /** Handles the labeling flow for one platform (its modal limits differ). */
 export class LabelingInteractions {
@@ -67,6 +68,7 @@ export class LabelingInteractions {
   /** A click or a select on one of our messages. `selected` carries select values. */
   async action(actor: Actor, action: Action, selected: string[] = []): Promise<Outcome> {
     if (action.a === 'cal_vote' || action.a === 'cal_resolve' || action.a === 'drift_ack' || action.a === 'rubric') return new CalibrationInteractions(this.ctx).action(actor, action, selected)
+    if (action.a === 'send_to') return sendCapturedToLabeling(this.ctx, actor, action.c, action.p)
     const labeler = await labelerFor(this.ctx, actor)
     try {
       if (action.a === 'start' || action.a === 'next') {

@@ -11,6 +11,8 @@ import { EXPORT_FORMATS, type ExportFormat } from '../core/export/export-formats
 import { roleNames, type LabelerRole } from '../core/task-types'
 import type { PlatformIdentity } from '../store/labeler-repository'
 import type { Card } from '../views/card'
+import { messageCard } from '../views/task-card'
+import type { ProjectDto } from '../store/project-repository'
 import { labelerFor, type Actor } from './actor'
 import type { Outcome } from './outcome'
 
@@ -117,26 +119,68 @@ export async function leadExport(ctx: CoreContext, actor: Actor, options: { proj
   })
 }
 
-/** Turns a chat message (e.g. a bot answer someone doubted) into an item, linked to where it came from. */
+/**
+ * Turns a chat message (e.g. a bot answer someone doubted) into an item, linked to where it came
+ * from. With several active projects the message is kept and the lead chooses the project.
+ */
 export async function sendToLabeling(
   ctx: CoreContext,
   actor: Actor,
-  options: { projectName?: string; text: string; author: string; link: string | null; context?: string },
+  options: { projectName?: string; text: string; author: string; link: string | null },
 ): Promise<Outcome> {
   return asLead(ctx, actor, async () => {
-    const project = await resolveProject(ctx, options.projectName)
-    // A single answer is rated (Likert) where the project allows it; otherwise it becomes an SFT prompt to answer well.
-    const type = project.taskTypes.includes('likert') ? 'likert' : project.taskTypes.includes('dimensions') ? 'dimensions' : 'sft'
-    const prompt = options.context?.trim() || '(The question that led to this answer was not captured; judge the answer on its own.)'
-    const item = await ctx.store.items.create(project.id, {
-      externalId: options.link ? `chat:${options.link}` : null,
-      type,
-      messages: type === 'sft' ? [{ role: 'user', content: options.text }] : [{ role: 'user', content: prompt }],
-      responses: type === 'sft' ? [] : [{ id: 'a', model: options.author, text: options.text }],
-      source: 'chat',
-      sourceLink: options.link,
-      target: project.redundancy,
-    })
-    return note(`Sent to labeling in ${project.name} as a ${type} task (item ${item.id}).`)
+    const message = { text: options.text, author: options.author, link: options.link }
+    let project: ProjectDto
+    try {
+      project = await resolveProject(ctx, options.projectName)
+    } catch (error) {
+      if (!isArbiterError(error, 'AMBIGUOUS_PROJECT')) throw error
+      const lead = await labelerFor(ctx, actor)
+      const captured = await ctx.store.capturedMessages.keep(lead.id, message)
+      const active = (await ctx.store.projects.list()).filter((p) => p.active)
+      return { notice: 'Several projects are active: choose where this message goes.', post: [{ card: projectChoiceCard(captured, options.text, active) }] }
+    }
+    return note(await createItemFrom(ctx, project, message))
   })
+}
+
+/** The lead's choice of project for a captured message. */
+export async function sendCapturedToLabeling(ctx: CoreContext, actor: Actor, capturedId: number, projectId: number): Promise<Outcome> {
+  return asLead(ctx, actor, async () => {
+    const project = await ctx.store.projects.findById(projectId)
+    if (!project) throw new ArbiterError('PROJECT_NOT_FOUND', 'That project no longer exists.')
+    const lead = await labelerFor(ctx, actor)
+    const message = await ctx.store.capturedMessages.claim(capturedId, lead.id)
+    // A second press (double click, or the buttons of a choice already made): the first result stays.
+    if (!message) return note('This message was already sent to labeling.')
+    return { update: messageCard('Sent to labeling', await createItemFrom(ctx, project, message)) }
+  })
+}
+
+function projectChoiceCard(capturedId: number, text: string, projects: ProjectDto[]): Card {
+  const preview = text.length > 200 ? `${text.slice(0, 200)}…` : text
+  return {
+    summary: 'Send to labeling: choose a project',
+    blocks: [
+      { type: 'header', text: 'Send to labeling: which project?' },
+      { type: 'section', segments: [{ kind: 'text', text: preview }] },
+      { type: 'actions', controls: projects.slice(0, 20).map((p) => ({ type: 'button' as const, action: { a: 'send_to' as const, c: capturedId, p: p.id }, label: p.name })) },
+    ],
+  }
+}
+
+async function createItemFrom(ctx: CoreContext, project: ProjectDto, message: { text: string; author: string; link: string | null }): Promise<string> {
+  // A single answer is rated (Likert) where the project allows it; otherwise it becomes an SFT prompt to answer well.
+  const type = project.taskTypes.includes('likert') ? 'likert' : project.taskTypes.includes('dimensions') ? 'dimensions' : 'sft'
+  const prompt = '(The question that led to this answer was not captured; judge the answer on its own.)'
+  const item = await ctx.store.items.create(project.id, {
+    externalId: message.link ? `chat:${message.link}` : null,
+    type,
+    messages: type === 'sft' ? [{ role: 'user', content: message.text }] : [{ role: 'user', content: prompt }],
+    responses: type === 'sft' ? [] : [{ id: 'a', model: message.author, text: message.text }],
+    source: 'chat',
+    sourceLink: message.link,
+    target: project.redundancy,
+  })
+  return `Sent to labeling in ${project.name} as a ${type} task (item ${item.id}).`
 }

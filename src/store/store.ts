@@ -10,6 +10,7 @@ import { InboundEventRepository } from './inbound-event-repository'
 import { CalibrationRepository } from './calibration-repository'
 import { JobRepository } from './job-repository'
 import { PendingImportRepository } from './pending-import-repository'
+import { CapturedMessageRepository } from './captured-message-repository'
 import { BulkReader } from './bulk-reader'
 
 /** All repositories, built once by the composition root. */
@@ -25,6 +26,7 @@ export interface Store {
   calibration: CalibrationRepository
   jobs: JobRepository
   pendingImports: PendingImportRepository
+  capturedMessages: CapturedMessageRepository
   /** Fast streaming reads for export. */
   bulk: BulkReader
 }
@@ -43,6 +45,7 @@ export function createStore(database: Database): Store {
     calibration: new CalibrationRepository(prisma),
     jobs: new JobRepository(prisma),
     pendingImports: new PendingImportRepository(prisma),
+    capturedMessages: new CapturedMessageRepository(prisma),
     bulk: new BulkReader(database),
   }
 }

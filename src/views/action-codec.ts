@@ -28,6 +28,8 @@ export const actionSchema = z.discriminatedUnion('a', [
   z.object({ a: z.literal('cal_vote'), t: id, v: z.string().min(1).max(32) }),
   /** Calibration: a lead settles the verdict (opens a note modal). */
   z.object({ a: z.literal('cal_resolve'), t: id, v: z.string().min(1).max(32) }),
+  /** A lead chooses the project for a message they sent to labeling (`c`: the captured message). */
+  z.object({ a: z.literal('send_to'), c: id, p: id }),
   /** A drift ping acknowledged by its labeler. */
   z.object({ a: z.literal('drift_ack'), p: id }),
   /** Shows the rubric (the guide's essentials) privately. */

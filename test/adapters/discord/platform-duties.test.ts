@@ -5,7 +5,7 @@
 // polite refusal of a labeler.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { APIMessage } from 'discord.js'
-import { idAt, rowLabels, ANA, BOB, CHANNEL, GUILD, Harness, LEE, buttonLabels, pair, shownText, taskMessage } from './harness'
+import { idAt, rowLabels, ANA, BOB, CHANNEL, GUILD, Harness, LEE, buttonId, buttonLabels, pair, shownText, taskMessage } from './harness'
 import { commandDefinitions } from '../../../src/adapters/discord/commands'
 import type { InboxPayload } from '../../../src/adapters/discord/discord-events'
 
@@ -184,19 +184,32 @@ describe('Discord platform duties (sqlite)', () => {
 
   it('"Send to labeling" turns a message into an item (leads only)', async () => {
     await h.project('chat', { taskTypes: ['likert'] }, [])
+    await h.project('chat-sft', { taskTypes: ['sft'] }, [])
     const channel = await h.bot.client.channels.fetch(CHANNEL)
     if (!channel?.isSendable()) throw new Error('channel not sendable')
     const answer = await channel.send({ content: 'The capital of Australia is Sydney. @everyone', allowedMentions: { parse: [] } })
     const refused = await h.send(h.fake.messageContextMenu({ name: 'Send to labeling', targetMessage: answer.id, user: ANA }))
     expect(shownText(refused.messages)).toMatch(/Only leads/)
-    // Several projects are active here, so the lead is asked to name one.
+    // Several projects are active here, so the lead chooses one with a button; a second press sends nothing twice.
     const ambiguous = await h.send(h.fake.messageContextMenu({ name: 'Send to labeling', targetMessage: answer.id, user: LEE }))
-    expect(shownText(ambiguous.messages)).toMatch(/Several projects are active/)
-    for (const p of await h.t.store.projects.list()) if (p.name !== 'chat') await h.t.store.projects.update(p.id, { active: false })
-    const sent = await h.send(h.fake.messageContextMenu({ name: 'Send to labeling', targetMessage: answer.id, user: LEE }))
+    expect(shownText(ambiguous.messages)).toMatch(/Several projects are active: choose where this message goes/)
+    const choice = ambiguous.messages.find((m) => (m.components ?? []).length > 0)!
+    expect(choice.flags! & 64).toBe(64) // ephemeral: only the lead sees the choice
+    const chatButton = buttonId(choice, 'chat')
+    const sent = await h.click(LEE, choice, 'chat')
     expect(shownText(sent.messages)).toMatch(/Sent to labeling in chat as a likert task/)
-    const item = await h.t.store.database.prisma.item.findFirst({ where: { source: 'chat' } })
-    expect(item?.sourceLink).toBe(`https://discord.com/channels/${GUILD}/${CHANNEL}/${answer.id}`)
+    expect(h.latest(choice).components ?? []).toEqual([])
+    const again = await h.send(h.fake.buttonClick({ user: LEE, message: choice.id, customId: chatButton, force: true }))
+    expect(shownText(again.messages)).toMatch(/already sent to labeling/)
+    const items = await h.t.store.database.prisma.item.findMany({ where: { source: 'chat' } })
+    expect(items).toHaveLength(1)
+    expect(items[0]?.sourceLink).toBe(`https://discord.com/channels/${GUILD}/${CHANNEL}/${answer.id}`)
+
+    // With one active project it goes straight there.
+    for (const p of await h.t.store.projects.list()) if (p.name !== 'chat') await h.t.store.projects.update(p.id, { active: false })
+    const other = await channel.send({ content: 'Water boils at 50 °C at sea level.', allowedMentions: { parse: [] } })
+    const direct = await h.send(h.fake.messageContextMenu({ name: 'Send to labeling', targetMessage: other.id, user: LEE }))
+    expect(shownText(direct.messages)).toMatch(/Sent to labeling in chat as a likert task/)
     for (const p of await h.t.store.projects.list()) await h.t.store.projects.update(p.id, { active: true })
   })
 

@@ -128,6 +128,30 @@ describe('Slack: leads, files, home and shortcuts', () => {
     const item = await h.t.store.database.prisma.item.findFirst()
     expect(item?.sourceLink).toMatch(/^https:\/\/arbiter-test\.slack\.com\/archives\/C0GENERAL\/p/)
   })
+
+  it('Send to labeling with several active projects: the lead chooses one in the DM, once', async () => {
+    await h.project({ taskTypes: ['likert'] }, [], 'chat')
+    await h.project({ taskTypes: ['sft'] }, [], 'chat-sft')
+    const posted = await h.app.app.client.chat.postMessage({ channel: 'C0GENERAL', text: 'Water boils at 50 °C at sea level.' })
+    await h.fake.sendInteractive(h.fake.messageShortcut({ callbackId: 'send_to_labeling', user: LEAD, channel: 'C0GENERAL', messageTs: String(posted.ts) }))
+    await h.idle()
+    expect(h.fake.ephemerals(LEAD).at(-1)?.text).toBe('Several projects are active: choose where this message goes.')
+    const choice = h.last(LEAD)
+    expect(labelsOf(choice)).toEqual(['chat', 'chat-sft'])
+    expect(textOf(choice)).toContain('Water boils at 50')
+    // A double click: two presses of the button, both made before the message changes.
+    const button = choice.blocks!.flatMap((b) => (b.type === 'actions' ? (b.elements as SlackJson[]) : [])).find((e) => e.text?.text === 'chat-sft')!
+    const press = () => h.fake.blockActions({ user: LEAD, channel: choice.channel, messageTs: choice.ts, actionId: String(button.action_id) })
+    const [first, second] = [press(), press()]
+    await h.fake.sendInteractive(first!)
+    await h.fake.sendInteractive(second!)
+    await h.idle()
+    expect(textOf(h.fake.message(choice.channel, choice.ts))).toMatch(/Sent to labeling in chat-sft as a sft task/)
+    expect(labelsOf(h.fake.message(choice.channel, choice.ts))).toEqual([])
+    expect(await h.t.store.database.prisma.item.count({ where: { source: 'chat' } })).toBe(1)
+    expect(await h.t.store.database.prisma.inboundEvent.count({ where: { payload: { contains: 'send_to' } } })).toBe(2)
+    expect(h.fake.ephemerals(LEAD).at(-1)?.text).toBe('This message was already sent to labeling.')
+  })
 })
 
 describe('Slack: hostile and long text, rate limits, crashes', () => {

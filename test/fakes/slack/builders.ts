@@ -114,9 +114,12 @@ function channelRef(ws: Workspace, id: string): SlackJson {
   return { id, name: typeof channel.name === 'string' ? channel.name : 'directmessage' }
 }
 
+// Every action gets its own action_ts, as on Slack, even two built within one millisecond.
+let lastActionMicros = 0
 function actionTs(): string {
-  const now = Date.now()
-  return `${Math.floor(now / 1000)}.${String((now % 1000) * 1000).padStart(6, '0')}`
+  const micros = Math.max(Date.now() * 1000, lastActionMicros + 1)
+  lastActionMicros = micros
+  return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`
 }
 
 const MULTI = new Set(['multi_static_select', 'multi_external_select', 'checkboxes'])

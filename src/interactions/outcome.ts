@@ -20,5 +20,6 @@ export interface Outcome {
   /** A reply in the thread under the message the interaction came from (calibration discussions). */
   threadReply?: Card
   /** A file to send privately (exports, "read in full"). */
-  file?: { name: string; content: string; comment: string }
+  /** Text, or bytes (e.g. an export compressed to fit a platform's upload limit). */
+  file?: { name: string; content: string | Buffer; comment: string }
 }

@@ -222,7 +222,7 @@ export async function applyOutcome(sink: OutcomeSink, outcome: Outcome, ctx: Cor
     if (post.notificationId !== undefined) await ctx.store.notifications.markDelivered(post.notificationId, ctx.now())
   }
   if (outcome.file) {
-    await sink.send({ ...notePage(outcome.file.comment), files: [{ name: outcome.file.name, data: Buffer.from(outcome.file.content, 'utf8') }] })
+    await sink.send({ ...notePage(outcome.file.comment), files: [{ name: outcome.file.name, data: typeof outcome.file.content === 'string' ? Buffer.from(outcome.file.content, 'utf8') : outcome.file.content }] })
   }
   if (outcome.direct?.length || outcome.threadReply) await sendElsewhere(sink, outcome, options.elsewhere)
   await sink.finish()

@@ -1,5 +1,6 @@
 // Runs one neutral event through the platform-neutral layer. No Discord objects here: the same
 // code handles a live interaction and a replayed one from the inbox.
+import { gzipSync } from 'node:zlib'
 import type { CoreContext } from '../../core/context'
 import type { LabelingInteractions } from '../../interactions/labeling'
 import { leadCreateProject, leadExport, leadImport, leadProgress, leadSetRole, sendToLabeling } from '../../interactions/lead'
@@ -80,13 +81,28 @@ export async function runEvent(ctx: CoreContext, session: LabelingInteractions, 
           return await leadImport(ctx, actor, { projectName: o.project ?? '', format: o.format, open })
         }
         case 'export': {
-          const outcome = await leadExport(ctx, actor, { projectName: o.project ?? '', format: o.format })
-          if (outcome.file && Buffer.byteLength(outcome.file.content) > DISCORD.uploadBytes - 64 * 1024) {
-            return { notice: `That export is larger than Discord accepts as an upload (${Math.round(Buffer.byteLength(outcome.file.content) / 1024 / 1024)} MiB). Run "arbiter export --project ${o.project ?? ''}" on the server instead.` }
-          }
-          return outcome
+          return fitForUpload(await leadExport(ctx, actor, { projectName: o.project ?? '', format: o.format }), o.project ?? '')
         }
       }
     }
   }
+}
+
+// Room for the multipart envelope and the message itself.
+const UPLOAD_BUDGET = DISCORD.uploadBytes - 64 * 1024
+
+/**
+ * Discord refuses uploads over 10 MiB. JSONL compresses several-fold, so a larger export goes
+ * out gzip-compressed (pandas, datasets and `gunzip` read it as is); only one too large even
+ * then is left to the command line.
+ */
+function fitForUpload(outcome: Outcome, project: string): Outcome {
+  const file = outcome.file
+  if (!file || Buffer.byteLength(file.content) <= UPLOAD_BUDGET) return outcome
+  const compressed = gzipSync(file.content, { level: 6 })
+  if (compressed.length <= UPLOAD_BUDGET) {
+    return { ...outcome, file: { name: `${file.name}.gz`, content: compressed, comment: `${file.comment} Compressed with gzip to fit Discord's upload limit.` } }
+  }
+  const mib = (bytes: number) => Math.round(bytes / 1024 / 1024)
+  return { notice: `That export is ${mib(Buffer.byteLength(file.content))} MiB (${mib(compressed.length)} MiB compressed), more than Discord accepts as an upload. Run "arbiter export --project ${project}" on the server instead.` }
 }

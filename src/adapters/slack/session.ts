@@ -300,8 +300,9 @@ export class SlackSession {
     return posted.ts
   }
 
-  private async uploadToDm(user: string, file: { name: string; content: string; comment: string }): Promise<void> {
-    await this.client.filesUploadV2({ channel_id: await this.dmOf(user), filename: file.name, content: file.content, initial_comment: fitText(file.comment, 3_000) })
+  private async uploadToDm(user: string, file: { name: string; content: string | Buffer; comment: string }): Promise<void> {
+    const body = typeof file.content === 'string' ? { content: file.content } : { file: file.content }
+    await this.client.filesUploadV2({ channel_id: await this.dmOf(user), filename: file.name, ...body, initial_comment: fitText(file.comment, 3_000) })
   }
 
   /**

@@ -5,6 +5,8 @@
 // polite refusal of a labeler.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { APIMessage } from 'discord.js'
+import { gunzipSync } from 'node:zlib'
+import { importJudgments } from '../../../src/core/import/import-judgments'
 import { idAt, rowLabels, ANA, BOB, CHANNEL, GUILD, Harness, LEE, buttonId, buttonLabels, pair, shownText, taskMessage } from './harness'
 import { commandDefinitions } from '../../../src/adapters/discord/commands'
 import type { InboxPayload } from '../../../src/adapters/discord/discord-events'
@@ -181,6 +183,30 @@ describe('Discord platform duties (sqlite)', () => {
     expect(shownText(role.messages)).toMatch(/bob is now lead/)
     await h.command(LEE, 'label role', { user: BOB.id, role: 'labeler' })
   })
+
+  it('an export over Discord\'s 10 MiB upload limit arrives gzip-compressed, whole', async () => {
+    const project = await h.project('bigexport', { taskTypes: ['pairwise'] }, [])
+    // About 24 MB of preference rows from varied text: plain it cannot be uploaded, compressed it can.
+    const words = 'the a model answer reward labeler prefers because accurate helpful safe clear concise wrong risky vague long short'.split(' ')
+    let seed = 7
+    const text = (n: number) => Array.from({ length: n }, () => words[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % words.length]).join(' ')
+    const items = Array.from({ length: 200 }, (_, i) => ({ ...pair, externalId: `big${i}`, messages: [{ role: 'user' as const, content: text(2_000) }], responses: [{ id: 'a', model: null, text: text(8_000) }, { id: 'b', model: null, text: text(8_000) }] }))
+    await h.t.store.items.insertMany(project.id, items)
+    const judgments = items.map((item) => JSON.stringify({ item: item.externalId, labeler: 'imported-1', type: 'pairwise', winner: 'a' }))
+    const report = await importJudgments(h.t.ctx, { projectName: 'bigexport', skipInvalid: false, open: async function* () { yield* judgments } })
+    expect(report.imported).toBe(200)
+
+    const exported = await h.command(LEE, 'label export', { project: 'bigexport', format: 'preferences' })
+    const attachment = exported.messages.at(-1)!.attachments[0]!
+    expect(attachment.filename).toBe('bigexport-preferences.jsonl.gz')
+    expect(shownText(exported.messages)).toMatch(/Compressed with gzip to fit Discord's upload limit/)
+    const bytes = h.fake.attachmentContent(attachment)!
+    expect(bytes.length).toBeLessThan(10 * 1024 * 1024)
+    const rows = gunzipSync(bytes).toString('utf8').trim().split('\n')
+    expect(rows.length).toBe(200)
+    expect(gunzipSync(bytes).length).toBeGreaterThan(10 * 1024 * 1024)
+    expect(JSON.parse(rows[0]!)).toHaveProperty('chosen')
+  }, 60_000)
 
   it('"Send to labeling" turns a message into an item (leads only)', async () => {
     await h.project('chat', { taskTypes: ['likert'] }, [])

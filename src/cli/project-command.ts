@@ -1,6 +1,6 @@
 // `arbiter project create|list|show|set`
 import { withCore } from './context'
-import { createProject, findProject, updateProject } from '../core/projects'
+import { calibrationScheduleText, createProject, findProject, updateProject } from '../core/projects'
 import type { ProjectDto } from '../store/project-repository'
 import { parseList } from './io'
 
@@ -63,7 +63,7 @@ export function describeProject(project: ProjectDto): string {
     `  assignment expiry: ${project.assignmentTtlMinutes === null ? 'configuration default' : `${project.assignmentTtlMinutes} min`}`,
     `  Slack channels:    labeling ${project.slackChannel ?? '-'}, calibration ${project.slackCalibrationChannel ?? '-'}, leads ${project.slackLeadChannel ?? '-'}`,
     `  Discord channels:  labeling ${project.discordChannel ?? '-'}, calibration ${project.discordCalibrationChannel ?? '-'}, leads ${project.discordLeadChannel ?? '-'}`,
-    `  calibration:       ${project.calibrationCron ? `${project.calibrationCron} (${project.calibrationTimezone ?? 'UTC'})` : 'not scheduled'}`,
+    `  calibration:       ${calibrationScheduleText(project)}`,
   ]
   return lines.join('\n') + '\n'
 }

@@ -77,3 +77,8 @@ export async function resolveProject(ctx: CoreContext, name: string | undefined)
   if (active.length > 1) throw new ArbiterError('AMBIGUOUS_PROJECT', `Several projects are active: ${active.map((p) => p.name).join(', ')}. Say which one.`)
   return active[0]!
 }
+
+/** A project's calibration schedule in words, for `project show` on the command line and in chat. */
+export function calibrationScheduleText(project: Pick<ProjectDto, 'calibrationCron' | 'calibrationTimezone'>): string {
+  return project.calibrationCron ? `${project.calibrationCron} (${project.calibrationTimezone ?? "the bot's JOB_TIMEZONE"})` : 'not scheduled'
+}

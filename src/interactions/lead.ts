@@ -2,7 +2,7 @@
 // message into a labeling item. Every entry refuses non-leads with a clear, polite note.
 import type { CoreContext } from '../core/context'
 import { ArbiterError, isArbiterError } from '../core/errors'
-import { createProject, findProject, resolveProject } from '../core/projects'
+import { calibrationScheduleText, createProject, findProject, resolveProject } from '../core/projects'
 import { requireLead, setRole } from '../core/labelers'
 import { importItems } from '../core/import/import-items'
 import { IMPORT_FORMATS, type ImportFormat } from '../core/import/item-formats'
@@ -77,8 +77,46 @@ export async function leadShowProject(ctx: CoreContext, actor: Actor, name?: str
       `Gold rate: ${Math.round(project.goldRate * 100)}%`,
       `Rationale: ${project.rationalePolicy}`,
       `Dimensions: ${project.dimensions.join(', ')}`,
+      `Calibration: ${calibrationScheduleText(project)}`,
+      `Channels, Slack: labeling ${project.slackChannel ?? '–'}, calibration ${project.slackCalibrationChannel ?? '–'}, leads ${project.slackLeadChannel ?? '–'}`,
+      `Channels, Discord: labeling ${project.discordChannel ?? '–'}, calibration ${project.discordCalibrationChannel ?? '–'}, leads ${project.discordLeadChannel ?? '–'}`,
     ].join('\n')
     return { post: [{ card: { summary: project.name, blocks: [{ type: 'header', text: project.name }, { type: 'section', segments: [{ kind: 'text', text }] }] } }, { card: await progressCard(ctx, project.name) }] }
+  })
+}
+
+/** What a project's channel on a platform is for. */
+export const CHANNEL_PURPOSES = ['labeling', 'calibration', 'leads'] as const
+export type ChannelPurpose = (typeof CHANNEL_PURPOSES)[number]
+
+const CHANNEL_FIELDS = {
+  slack: { labeling: 'slackChannel', calibration: 'slackCalibrationChannel', leads: 'slackLeadChannel' },
+  discord: { labeling: 'discordChannel', calibration: 'discordCalibrationChannel', leads: 'discordLeadChannel' },
+} as const
+
+const PURPOSE_WORDS: Record<ChannelPurpose, string> = {
+  labeling: 'labeling channel',
+  calibration: 'calibration channel (disputed items are discussed there)',
+  leads: 'lead channel (drift notices, escalations and the daily digest go there)',
+}
+
+/**
+ * Points a project's labeling, calibration or lead channel at the channel the lead typed the
+ * command in (`channelId` null: unsets it), the chat twin of `arbiter project set --slack-calibration-channel …`.
+ */
+export async function leadSetChannel(
+  ctx: CoreContext,
+  actor: Actor,
+  options: { projectName: string; platform: 'slack' | 'discord'; purpose: ChannelPurpose; channelId: string | null },
+): Promise<Outcome> {
+  return asLead(ctx, actor, async () => {
+    if (!CHANNEL_PURPOSES.includes(options.purpose)) throw new ArbiterError('INVALID_INPUT', `A channel is for one of: ${CHANNEL_PURPOSES.join(', ')}.`)
+    const project = await findProject(ctx, options.projectName)
+    const field = CHANNEL_FIELDS[options.platform][options.purpose]
+    await ctx.store.projects.update(project.id, { [field]: options.channelId })
+    if (options.channelId === null) return note(`${project.name} no longer has a ${options.purpose === 'leads' ? 'lead' : options.purpose} channel here.`)
+    const invite = options.platform === 'slack' ? ' Arbiter posts only in channels it is a member of: if it is not, type /invite @Arbiter here.' : ''
+    return note(`This channel is now the ${PURPOSE_WORDS[options.purpose]} of ${project.name}.${invite}`)
   })
 }
 

@@ -13,6 +13,7 @@ import {
 import { IMPORT_FORMATS } from '../../core/import/item-formats'
 import { EXPORT_FORMATS } from '../../core/export/export-formats'
 import { roleNames } from '../../core/task-types'
+import { CHANNEL_PURPOSES } from '../../interactions/lead'
 
 export const LABEL_COMMAND = 'label'
 export const SEND_TO_LABELING = 'Send to labeling'
@@ -50,6 +51,14 @@ export function commandDefinitions(): RESTPostAPIApplicationCommandsJSONBody[] {
         .addStringOption((o) => o.setName('project').setDescription('Project').setRequired(true))
         .addAttachmentOption((o) => o.setName('file').setDescription('JSONL file, one item per line').setRequired(true))
         .addStringOption((o) => o.setName('format').setDescription('Line format (default arbiter)').addChoices(...choices(IMPORT_FORMATS))),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('channel')
+        .setDescription("Make this channel a project's calibration, lead or labeling channel (leads)")
+        .addStringOption((o) => o.setName('purpose').setDescription('What the channel is for').setRequired(true).addChoices(...choices(CHANNEL_PURPOSES)))
+        .addStringOption((o) => o.setName('project').setDescription('Project').setRequired(true))
+        .addBooleanOption((o) => o.setName('off').setDescription('Unset it instead')),
     )
     .addSubcommand((s) =>
       s

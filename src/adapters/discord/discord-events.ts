@@ -8,12 +8,14 @@ import type { Actor } from '../../interactions/actor'
 import { LABEL_COMMAND, SEND_TO_LABELING } from './commands'
 import { modalValues } from './render-modal'
 
+const COMMANDS = ['start', 'stats', 'progress', 'project-create', 'role', 'import', 'export', 'channel'] as const
+
 const formValues = z.record(z.string(), z.union([z.string(), z.array(z.string())]).optional())
 
 const eventSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('command'),
-    command: z.enum(['start', 'stats', 'progress', 'project-create', 'role', 'import', 'export']),
+    command: z.enum(COMMANDS),
     options: z.record(z.string(), z.string()),
     target: z.object({ userId: z.string(), displayName: z.string() }).optional(),
     attachment: z.object({ url: z.string(), name: z.string(), size: z.number() }).optional(),
@@ -77,12 +79,18 @@ export function parseInteraction(interaction: Interaction, leadRole: string): Pa
   const base = () => ({ actor: actorOf(interaction, leadRole), userId: interaction.user.id, ...(message ? { source: { channelId: message.channelId, messageId: message.id } } : {}) })
   if (interaction.isChatInputCommand()) {
     if (interaction.commandName !== LABEL_COMMAND) return null
-    const command = z.enum(['start', 'stats', 'progress', 'project-create', 'role', 'import', 'export']).safeParse(interaction.options.getSubcommand(false))
+    const command = z.enum(COMMANDS).safeParse(interaction.options.getSubcommand(false))
     if (!command.success) return { refuse: 'Unknown command: re-register the commands with "arbiter discord register".' }
     const options: Record<string, string> = {}
-    for (const name of ['project', 'name', 'types', 'role', 'format']) {
+    for (const name of ['project', 'name', 'types', 'role', 'format', 'purpose']) {
       const value = interaction.options.getString(name, false)
       if (value !== null) options[name] = value
+    }
+    if (command.data === 'channel') {
+      // The channel the command was typed in; a thread cannot hold calibration threads of its own.
+      if (interaction.channel?.isThread()) return { refuse: 'Type this in the channel itself, not in a thread.' }
+      options.channel = interaction.channelId
+      if (interaction.options.getBoolean('off', false)) options.off = 'true'
     }
     const user = interaction.options.getUser('user', false)
     const member = interaction.options.getMember('user')

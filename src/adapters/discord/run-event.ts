@@ -3,7 +3,7 @@
 import { gzipSync } from 'node:zlib'
 import type { CoreContext } from '../../core/context'
 import type { LabelingInteractions } from '../../interactions/labeling'
-import { leadCreateProject, leadExport, leadImport, leadProgress, leadSetRole, sendToLabeling } from '../../interactions/lead'
+import { leadCreateProject, leadExport, leadImport, leadProgress, leadSetChannel, leadSetRole, sendToLabeling, type ChannelPurpose } from '../../interactions/lead'
 import type { Outcome } from '../../interactions/outcome'
 import { statsCard } from '../../interactions/stats'
 import { DISCORD } from './discord-limits'
@@ -80,6 +80,8 @@ export async function runEvent(ctx: CoreContext, session: LabelingInteractions, 
           }
           return await leadImport(ctx, actor, { projectName: o.project ?? '', format: o.format, open })
         }
+        case 'channel':
+          return await leadSetChannel(ctx, actor, { projectName: o.project ?? '', platform: 'discord', purpose: o.purpose as ChannelPurpose, channelId: o.off === 'true' ? null : (o.channel ?? null) })
         case 'export': {
           return fitForUpload(await leadExport(ctx, actor, { projectName: o.project ?? '', format: o.format }), o.project ?? '')
         }

@@ -2,6 +2,8 @@
 // ("/label export \"Code review\" sft"), and a user named in the text arrives as Slack's escaped
 // `<@U123|name>` (the manifest turns escaping on for the command).
 
+import { CHANNEL_PURPOSES, type ChannelPurpose } from '../../interactions/lead'
+
 /** What a `/label` invocation asks for. */
 export type LabelCommand =
   | { kind: 'start'; project?: string }
@@ -13,6 +15,7 @@ export type LabelCommand =
   | { kind: 'role'; user: { id: string; name?: string }; role: string }
   | { kind: 'export'; project: string; format?: string }
   | { kind: 'import'; project: string; format?: string }
+  | { kind: 'channel'; purpose: ChannelPurpose; project: string; clear: boolean }
   | { kind: 'invalid'; message: string }
 
 export const HELP_TEXT = [
@@ -25,6 +28,7 @@ export const HELP_TEXT = [
   '`/label role @someone ROLE` — labeler, lead, reviewer or admin',
   '`/label import PROJECT [FORMAT]` — then upload the JSONL file in our DM (or upload it with the comment `import PROJECT [FORMAT]`)',
   '`/label export PROJECT [FORMAT]` — the file arrives in our DM',
+  '`/label channel calibration|leads|labeling PROJECT` — typed in a channel, makes it that channel of the project (`off` at the end unsets it)',
   'The message menu (⋯) of any message has *Send to labeling*, for leads.',
 ].join('\n')
 
@@ -68,6 +72,14 @@ export function parseLabelCommand(text: string): LabelCommand {
       const [project, format] = rest
       if (!project) return { kind: 'invalid', message: `Usage: \`/label ${head} PROJECT [FORMAT]\`` }
       return { kind: head, project, ...(format ? { format } : {}) }
+    }
+    case 'channel': {
+      const [purpose, project, off] = rest
+      const kind = purpose?.toLowerCase() === 'lead' ? 'leads' : purpose?.toLowerCase()
+      if (!CHANNEL_PURPOSES.includes(kind as ChannelPurpose) || !project || (off !== undefined && off.toLowerCase() !== 'off')) {
+        return { kind: 'invalid', message: 'Usage, in the channel itself: `/label channel calibration|leads|labeling PROJECT` (add `off` to unset it)' }
+      }
+      return { kind: 'channel', purpose: kind as ChannelPurpose, project, clear: off !== undefined }
     }
     default:
       // Anything else is a project name: `/label chat-v2`.

@@ -9,7 +9,7 @@ import { isArbiterError } from '../../core/errors'
 import { requireLead } from '../../core/labelers'
 import { labelerFor, type Actor } from '../../interactions/actor'
 import { LabelingInteractions } from '../../interactions/labeling'
-import { leadCreateProject, leadExport, leadImport, leadProgress, leadSetRole, leadShowProject, progressCard, sendToLabeling } from '../../interactions/lead'
+import { leadCreateProject, leadExport, leadImport, leadProgress, leadSetChannel, leadSetRole, leadShowProject, progressCard, sendToLabeling } from '../../interactions/lead'
 import type { Outcome } from '../../interactions/outcome'
 import { labelerStats, statsCard } from '../../interactions/stats'
 import type { InboundEventDto } from '../../store/inbound-event-repository'
@@ -154,7 +154,7 @@ export class SlackSession {
       case 'submit':
         return this.interactions.submit(actor, event.ref, event.values)
       case 'command':
-        return this.command(actor, event.text)
+        return this.command(actor, event.text, event.origin.channel)
       case 'shortcut': {
         const link = await this.client.chat
           .getPermalink({ channel: event.message.channel, message_ts: event.message.ts })
@@ -168,7 +168,7 @@ export class SlackSession {
     }
   }
 
-  private async command(actor: Actor, text: string): Promise<SlackOutcome> {
+  private async command(actor: Actor, text: string, channel: string | undefined): Promise<SlackOutcome> {
     const command = parseLabelCommand(text)
     try {
       switch (command.kind) {
@@ -192,6 +192,10 @@ export class SlackSession {
         }
         case 'export':
           return await leadExport(this.ctx, actor, { projectName: command.project, format: command.format })
+        case 'channel':
+          // A DM (D…) cannot be a project's channel: the command names the channel it is typed in.
+          if (!channel || channel.startsWith('D')) return { notice: 'Type this in the channel itself (the calibration or lead channel), not in a direct message.' }
+          return await leadSetChannel(this.ctx, actor, { projectName: command.project, platform: 'slack', purpose: command.purpose, channelId: command.clear ? null : channel })
         case 'import': {
           requireLead(await labelerFor(this.ctx, actor))
           await this.ctx.store.pendingImports.expect(actor.identity, { project: command.project, ...(command.format ? { format: command.format } : {}) }, new Date(this.ctx.now().getTime() + IMPORT_WINDOW_MS))

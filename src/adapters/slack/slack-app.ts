@@ -11,6 +11,7 @@ import type { AppDeps, RunningAdapter } from '../../main'
 import type { InboundEventDto } from '../../store/inbound-event-repository'
 import { LATE, within } from '../../time-limit'
 import { decodeAction, decodeModalRef } from '../../views/action-codec'
+import { parseLabelCommand } from './commands'
 import { formValues, parseOrigin, renderModal, viewErrors, type SlackJson } from './render'
 import { SlackSession, type InboundEvent, type Origin } from './session'
 
@@ -138,7 +139,7 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
     const who = userOf(loose(command))
     const origin: Origin = { ...who, channel: command.channel_id, responseUrl: command.response_url, triggerId: command.trigger_id }
     const inDm = command.channel_id.startsWith('D')
-    const starts = /^\s*(start\b.*)?$/i.test(command.text) || !/^\s*(stats|help|project|progress|role|export|import)\b/i.test(command.text)
+    const starts = parseLabelCommand(command.text).kind === 'start'
     // The ack text is the only reply Slack shows instantly; outside the DM, say where the task went.
     const acknowledge = () => (starts && !inDm ? ack({ response_type: 'ephemeral', text: 'Your task is on its way to our direct message.' }) : ack())
     await interaction(`cmd:${command.trigger_id}`, { kind: 'command', origin, text: command.text }, acknowledge)

@@ -184,6 +184,19 @@ describe('Discord platform duties (sqlite)', () => {
     await h.command(LEE, 'label role', { user: BOB.id, role: 'labeler' })
   })
 
+  it('a lead makes the channel they type in a project\'s calibration or lead channel; a labeler cannot', async () => {
+    await h.project('chan', {}, [])
+    const refused = await h.command(ANA, 'label channel', { purpose: 'calibration', project: 'chan' })
+    expect(shownText(refused.messages)).toMatch(/Only leads/)
+    const set = await h.command(LEE, 'label channel', { purpose: 'calibration', project: 'chan' })
+    expect(shownText(set.messages)).toMatch(/This channel is now the calibration channel \(disputed items are discussed there\) of chan/)
+    await h.command(LEE, 'label channel', { purpose: 'leads', project: 'chan' })
+    expect(await h.t.store.projects.findByName('chan')).toMatchObject({ discordCalibrationChannel: CHANNEL, discordLeadChannel: CHANNEL })
+    const off = await h.command(LEE, 'label channel', { purpose: 'calibration', project: 'chan', off: true })
+    expect(shownText(off.messages)).toMatch(/chan no longer has a calibration channel here/)
+    expect(await h.t.store.projects.findByName('chan')).toMatchObject({ discordCalibrationChannel: null, discordLeadChannel: CHANNEL })
+  })
+
   it('an export over Discord\'s 10 MiB upload limit arrives gzip-compressed, whole', async () => {
     const project = await h.project('bigexport', { taskTypes: ['pairwise'] }, [])
     // About 24 MB of preference rows from varied text: plain it cannot be uploaded, compressed it can.

@@ -13,6 +13,7 @@ import type { PlatformIdentity } from '../store/labeler-repository'
 import type { Card } from '../views/card'
 import { messageCard } from '../views/task-card'
 import type { ProjectDto } from '../store/project-repository'
+import type { CapturedMessage } from '../store/captured-message-repository'
 import { labelerFor, type Actor } from './actor'
 import type { Outcome } from './outcome'
 
@@ -164,10 +165,10 @@ export async function leadExport(ctx: CoreContext, actor: Actor, options: { proj
 export async function sendToLabeling(
   ctx: CoreContext,
   actor: Actor,
-  options: { projectName?: string; text: string; author: string; link: string | null },
+  options: { projectName?: string; text: string; author: string; link: string | null; context?: string | null },
 ): Promise<Outcome> {
   return asLead(ctx, actor, async () => {
-    const message = { text: options.text, author: options.author, link: options.link }
+    const message = { text: options.text, author: options.author, link: options.link, context: options.context?.trim() || null }
     let project: ProjectDto
     try {
       project = await resolveProject(ctx, options.projectName)
@@ -207,18 +208,20 @@ function projectChoiceCard(capturedId: number, text: string, projects: ProjectDt
   }
 }
 
-async function createItemFrom(ctx: CoreContext, project: ProjectDto, message: { text: string; author: string; link: string | null }): Promise<string> {
-  // A single answer is rated (Likert) where the project allows it; otherwise it becomes an SFT prompt to answer well.
+async function createItemFrom(ctx: CoreContext, project: ProjectDto, message: CapturedMessage): Promise<string> {
+  // A single answer is rated (Likert) where the project allows it, against the question it
+  // answered when known; otherwise it becomes an SFT prompt to answer well (the question, if
+  // known, else the message itself).
   const type = project.taskTypes.includes('likert') ? 'likert' : project.taskTypes.includes('dimensions') ? 'dimensions' : 'sft'
-  const prompt = '(The question that led to this answer was not captured; judge the answer on its own.)'
+  const question = message.context ?? (type === 'sft' ? message.text : '(The question that led to this answer was not captured; judge the answer on its own.)')
   const item = await ctx.store.items.create(project.id, {
     externalId: message.link ? `chat:${message.link}` : null,
     type,
-    messages: type === 'sft' ? [{ role: 'user', content: message.text }] : [{ role: 'user', content: prompt }],
+    messages: [{ role: 'user', content: question }],
     responses: type === 'sft' ? [] : [{ id: 'a', model: message.author, text: message.text }],
     source: 'chat',
     sourceLink: message.link,
     target: project.redundancy,
   })
-  return `Sent to labeling in ${project.name} as a ${type} task (item ${item.id}).`
+  return `Sent to labeling in ${project.name} as a ${type} task (item ${item.id})${message.context ? ', with the question it answered' : ''}.`
 }

@@ -5,6 +5,8 @@ export interface CapturedMessage {
   text: string
   author: string
   link: string | null
+  /** The question it answered, if known. */
+  context: string | null
 }
 
 export class CapturedMessageRepository {
@@ -24,6 +26,6 @@ export class CapturedMessageRepository {
     const row = await this.prisma.capturedMessage.findUnique({ where: { id } })
     if (!row || row.labelerId !== labelerId) return null
     const taken = await this.prisma.capturedMessage.deleteMany({ where: { id, labelerId } })
-    return taken.count === 1 ? { text: row.text, author: row.author, link: row.link } : null
+    return taken.count === 1 ? { text: row.text, author: row.author, link: row.link, context: row.context } : null
   }
 }

@@ -5,6 +5,7 @@ CREATE TABLE "CapturedMessage" (
     "text" TEXT NOT NULL,
     "author" TEXT NOT NULL,
     "link" TEXT,
+    "context" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "CapturedMessage_pkey" PRIMARY KEY ("id")

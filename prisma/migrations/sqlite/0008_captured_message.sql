@@ -5,6 +5,7 @@ CREATE TABLE "CapturedMessage" (
     "text" TEXT NOT NULL,
     "author" TEXT NOT NULL,
     "link" TEXT,
+    "context" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 

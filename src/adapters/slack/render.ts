@@ -15,6 +15,25 @@ export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
+/**
+ * A received message's text as a person reads it in Slack, for storing as an item: mentions and
+ * links written out (`<@U1|ana>` → `@ana`, `<https://x|docs>` → `docs (https://x)`), entities
+ * decoded. Shown again later it is escaped like any text, so nothing in it can ping.
+ */
+export function plainTextOf(slackText: string): string {
+  return slackText
+    .replace(/<([@#!])([^>|]*)(?:\|([^>]*))?>/g, (_, sigil: string, target: string, label: string | undefined) => {
+      if (sigil === '@') return `@${label ?? target}`
+      if (sigil === '#') return `#${label ?? target}`
+      return label ?? `@${target.split('^')[0]}` // <!here>, <!subteam^S1|@team>, <!date^…|fallback>
+    })
+    .replace(/<([^>|]+)\|([^>]*)>/g, '$2 ($1)')
+    .replace(/<([^>]+)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+}
+
 // A zero-width space between backticks: a run of three can then neither open nor close a code
 // block, so code content (or prose) cannot end our fence early and turn the rest into markup.
 function defuseFences(text: string): string {

@@ -18,7 +18,7 @@ import type { Action, ModalRef } from '../../views/action-codec'
 import type { Card, FormValues } from '../../views/card'
 import { HELP_TEXT, parseImportComment, parseLabelCommand } from './commands'
 import { SLACK_MODAL_LIMITS } from './limits'
-import { fitText, noticeBlocks, renderHome, renderMessage, renderModal, type SlackJson } from './render'
+import { fitText, noticeBlocks, plainTextOf, renderHome, renderMessage, renderModal, type SlackJson } from './render'
 
 type WebClient = webApi.WebClient
 
@@ -42,7 +42,7 @@ export type InboundEvent =
   | { kind: 'action'; origin: Origin; action: Action; selected: string[] }
   | { kind: 'submit'; origin: Origin; ref: ModalRef; values: FormValues }
   | { kind: 'command'; origin: Origin; text: string }
-  | { kind: 'shortcut'; origin: Origin; message: { channel: string; ts: string; text: string; author: string } }
+  | { kind: 'shortcut'; origin: Origin; message: { channel: string; ts: string; text: string; author: string; threadTs?: string } }
   | { kind: 'file'; origin: Origin; file: { id: string; name: string; url?: string }; project: string; format?: string }
 
 /** An Outcome plus the Slack-only ways to answer a command. */
@@ -109,6 +109,18 @@ export class SlackSession {
     return { identity: { platform: 'slack', workspaceId: origin.team, platformUserId: origin.user }, displayName }
   }
 
+  /**
+   * The question a message answered, when Slack tells: a reply in a thread answers the thread's
+   * first message (a bot answering in a thread is the usual shape). Reading it takes
+   * channels:history (groups:history in a private channel); without it, or outside a thread, none.
+   */
+  private async questionOf(message: { channel: string; ts: string; threadTs?: string }): Promise<string | null> {
+    if (!message.threadTs || message.threadTs === message.ts) return null
+    const thread = await this.client.conversations.replies({ channel: message.channel, ts: message.threadTs, limit: 1 }).catch(() => null)
+    const parent = thread?.messages?.find((m) => m.ts === message.threadTs)
+    return parent?.text?.trim() || null
+  }
+
   /** A display name for a user id, from what we saw or users.info. */
   async nameOf(user: string): Promise<string> {
     const known = this.names.get(user)
@@ -161,7 +173,8 @@ export class SlackSession {
           .then((r) => r.permalink ?? null)
           .catch(() => null)
         const author = event.message.author.startsWith('U') || event.message.author.startsWith('W') ? await this.nameOf(event.message.author) : event.message.author
-        return sendToLabeling(this.ctx, actor, { text: event.message.text, author, link })
+        const question = await this.questionOf(event.message)
+        return sendToLabeling(this.ctx, actor, { text: plainTextOf(event.message.text), author, link, context: question === null ? null : plainTextOf(question) })
       }
       case 'file':
         return this.importFile(actor, event)

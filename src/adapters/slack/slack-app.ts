@@ -210,7 +210,13 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
   app.shortcut(SEND_TO_LABELING, async ({ ack, shortcut }) => {
     const s = loose(shortcut)
     const origin: Origin = { ...userOf(s), channel: String(s.channel?.id ?? ''), responseUrl: s.response_url, triggerId: s.trigger_id }
-    const message = { channel: String(s.channel?.id ?? ''), ts: String(s.message_ts ?? s.message?.ts ?? ''), text: String(s.message?.text ?? ''), author: String(s.message?.user ?? s.message?.username ?? s.message?.bot_id ?? 'unknown') }
+    const message = {
+      channel: String(s.channel?.id ?? ''),
+      ts: String(s.message_ts ?? s.message?.ts ?? ''),
+      text: String(s.message?.text ?? ''),
+      author: String(s.message?.user ?? s.message?.username ?? s.message?.bot_id ?? 'unknown'),
+      ...(s.message?.thread_ts ? { threadTs: String(s.message.thread_ts) } : {}),
+    }
     await interaction(`sc:${origin.user}:${String(s.action_ts)}`, { kind: 'shortcut', origin, message }, ack)
   })
 

@@ -153,6 +153,19 @@ describe('Slack: leads, files, home and shortcuts', () => {
     expect(h.fake.ephemerals(LEAD).at(-1)?.text).toMatch(/^Usage, in the channel itself/)
   })
 
+  it('Send to labeling on an answer in a thread takes the thread\'s question as the prompt, as a person reads it', async () => {
+    await h.project({ taskTypes: ['likert'] }, [], 'chat')
+    h.fake.messageEvent({ user: ANA, channel: 'C0GENERAL', text: 'How hot does water boil at sea level, &lt;roughly&gt;? cc <@U0BEN|ben>', store: true })
+    const question = h.fake.lastMessage('C0GENERAL')!
+    const answer = await h.app.app.client.chat.postMessage({ channel: 'C0GENERAL', thread_ts: question.ts, text: 'About 50 °C, see <https://example.com/boil|this page>.' })
+    await h.fake.sendInteractive(h.fake.messageShortcut({ callbackId: 'send_to_labeling', user: LEAD, channel: 'C0GENERAL', messageTs: String(answer.ts) }))
+    await h.idle()
+    expect(h.fake.ephemerals(LEAD).at(-1)?.text).toMatch(/^Sent to labeling in chat as a likert task \(item \d+\), with the question it answered\.$/)
+    const item = (await h.t.store.database.prisma.item.findFirst({ where: { source: 'chat' } }))!
+    expect(JSON.parse(item.messages)).toEqual([{ role: 'user', content: 'How hot does water boil at sea level, <roughly>? cc @ben' }])
+    expect(JSON.parse(item.responses)[0].text).toBe('About 50 °C, see this page (https://example.com/boil).')
+  })
+
   it('Send to labeling with several active projects: the lead chooses one in the DM, once', async () => {
     await h.project({ taskTypes: ['likert'] }, [], 'chat')
     await h.project({ taskTypes: ['sft'] }, [], 'chat-sft')

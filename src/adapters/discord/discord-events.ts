@@ -22,7 +22,7 @@ const eventSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('action'), action: actionSchema, values: z.array(z.string()) }),
   z.object({ kind: z.literal('submit'), ref: modalRefSchema, values: formValues, fromMessage: z.boolean() }),
-  z.object({ kind: z.literal('send_to_labeling'), text: z.string(), author: z.string(), link: z.string() }),
+  z.object({ kind: z.literal('send_to_labeling'), text: z.string(), author: z.string(), link: z.string(), context: z.string().optional() }),
 ])
 /** What a Discord interaction means, platform details removed. */
 export type DiscordEvent = z.infer<typeof eventSchema>
@@ -108,10 +108,16 @@ export function parseInteraction(interaction: Interaction, leadRole: string): Pa
     if (interaction.commandName !== SEND_TO_LABELING) return null
     const message = interaction.targetMessage
     // A bot answer often lives in an embed; take its text when the message has no content.
-    const text = message.content || message.embeds.map((e) => [e.title, e.description].filter(Boolean).join('\n')).join('\n\n')
+    const textOf = (m: typeof message) => m.content || m.embeds.map((e) => [e.title, e.description].filter(Boolean).join('\n')).join('\n\n')
+    const text = textOf(message)
     if (!text.trim()) return { refuse: 'That message has no text to label.' }
     const author = message.author.bot ? message.author.username : message.author.displayName
-    return { payload: { ...base(), event: { kind: 'send_to_labeling', text, author, link: message.url } } }
+    // An answer sent as a reply carries the message it replied to (discord.js caches it from the
+    // interaction's data): that is the question. Its text may be empty without the Message Content
+    // intent, which Arbiter does not ask for; then the item says the question was not captured.
+    const replied = message.reference?.messageId ? message.channel?.messages.cache.get(message.reference.messageId) : undefined
+    const context = replied ? textOf(replied).trim() : ''
+    return { payload: { ...base(), event: { kind: 'send_to_labeling', text, author, link: message.url, ...(context ? { context } : {}) } } }
   }
   if (interaction.isButton() || interaction.isStringSelectMenu()) {
     const action = decodeAction(interaction.customId)

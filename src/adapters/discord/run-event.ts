@@ -49,7 +49,7 @@ export async function runEvent(ctx: CoreContext, session: LabelingInteractions, 
       return outcome
     }
     case 'send_to_labeling':
-      return await sendToLabeling(ctx, actor, { text: event.text, author: event.author, link: event.link })
+      return await sendToLabeling(ctx, actor, { text: event.text, author: event.author, link: event.link, context: event.context ?? null })
     case 'command': {
       const o = event.options
       switch (event.command) {

@@ -248,7 +248,16 @@ describe('Discord platform duties (sqlite)', () => {
     for (const p of await h.t.store.projects.list()) if (p.name !== 'chat') await h.t.store.projects.update(p.id, { active: false })
     const other = await channel.send({ content: 'Water boils at 50 °C at sea level.', allowedMentions: { parse: [] } })
     const direct = await h.send(h.fake.messageContextMenu({ name: 'Send to labeling', targetMessage: other.id, user: LEE }))
-    expect(shownText(direct.messages)).toMatch(/Sent to labeling in chat as a likert task/)
+    expect(shownText(direct.messages)).toMatch(/Sent to labeling in chat as a likert task \(item \d+\)\./)
+
+    // An answer sent as a reply: the message it replied to is the item's question.
+    const question = await channel.send({ content: 'At what temperature does water boil at sea level?', allowedMentions: { parse: [] } })
+    const reply = await channel.send({ content: 'About 50 °C.', reply: { messageReference: question.id }, allowedMentions: { parse: [] } })
+    channel.messages.cache.clear() // as after a restart: the question comes with the interaction's data
+    const withQuestion = await h.send(h.fake.messageContextMenu({ name: 'Send to labeling', targetMessage: reply.id, user: LEE }))
+    expect(shownText(withQuestion.messages)).toMatch(/with the question it answered/)
+    const replyItem = await h.t.store.database.prisma.item.findFirst({ where: { sourceLink: reply.url } })
+    expect(JSON.parse(replyItem!.messages)).toEqual([{ role: 'user', content: 'At what temperature does water boil at sea level?' }])
     for (const p of await h.t.store.projects.list()) await h.t.store.projects.update(p.id, { active: true })
   })
 

@@ -41,7 +41,7 @@ export function createStore(database: Database): Store {
     assignments: new AssignmentRepository(database),
     judgments: new JudgmentRepository(database),
     notifications: new NotificationRepository(prisma),
-    inbox: new InboundEventRepository(prisma),
+    inbox: new InboundEventRepository(database),
     calibration: new CalibrationRepository(prisma),
     jobs: new JobRepository(prisma),
     pendingImports: new PendingImportRepository(prisma),

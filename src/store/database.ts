@@ -22,9 +22,9 @@ export interface Database {
   url: string
   prisma: Db
   /**
-   * PostgreSQL only: a connection of its own for the statement between a click and its
-   * acknowledgment (the inbox write, one batch at a time), so a burst of clicks never waits for
-   * one of the main pool's connections behind the transactions that handle earlier clicks.
+   * PostgreSQL only: connections of their own for the statement between a click and its
+   * acknowledgment (the inbox write), so a burst of clicks never waits for one of the main
+   * pool's connections behind the transactions that handle earlier clicks.
    */
   ackLane?: pg.Pool
   close(): Promise<void>
@@ -62,8 +62,8 @@ export async function openDatabase(
   }
   const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) })
   const prisma = client as unknown as Db
-  // Its connection stays open when idle: opening one would slow the first click after a quiet spell.
-  const ackLane = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 0 })
+  // Its connections stay open when idle: opening one would slow the first click after a quiet spell.
+  const ackLane = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 0 })
   return {
     provider,
     url,

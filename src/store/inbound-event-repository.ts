@@ -90,8 +90,9 @@ export class InboundEventRepository {
     return new Map(rows.map((row) => [row.dedupeKey, Number(row.id)]))
   }
 
+  /** Once per click, on the busy path: plain SQL, like the insert. */
   async markProcessed(id: number, now: Date): Promise<void> {
-    await this.prisma.inboundEvent.update({ where: { id }, data: { processedAt: now } })
+    await this.prisma.$executeRawUnsafe(positional(this.database.provider, 'UPDATE "InboundEvent" SET "processedAt" = ? WHERE "id" = ?'), now, id)
   }
 
   async markFailed(id: number, message: string): Promise<void> {

@@ -1,6 +1,7 @@
 // The outbox of private messages for labelers. The core writes; adapters deliver and mark.
-import type { Db } from './database'
+import type { Database, Db } from './database'
 import { fromJson, toJson } from './json'
+import { positional } from './sql'
 
 /** A private message waiting for (or past) delivery. */
 export interface NotificationDto {
@@ -13,19 +14,23 @@ export interface NotificationDto {
 }
 
 export class NotificationRepository {
-  constructor(private readonly prisma: Db) {}
+  constructor(private readonly database: Pick<Database, 'prisma' | 'provider'>) {}
+
+  private get prisma(): Db {
+    return this.database.prisma
+  }
 
   async add(labelerId: number, kind: string, payload: Record<string, unknown>): Promise<void> {
     await this.prisma.notification.create({ data: { labelerId, kind, payload: toJson(payload) } })
   }
 
+  /** Undelivered messages (for some labelers), oldest first. Plain SQL: it runs after every judgment. */
   async pendingFor(labelerIds?: number[]): Promise<NotificationDto[]> {
-    const rows = await this.prisma.notification.findMany({
-      where: { deliveredAt: null, ...(labelerIds ? { labelerId: { in: labelerIds } } : {}) },
-      orderBy: { id: 'asc' },
-      take: 200,
-    })
-    return rows.map((row) => ({ ...row, payload: fromJson<Record<string, unknown>>(row.payload, {}) }))
+    if (labelerIds?.length === 0) return []
+    const forLabelers = labelerIds ? ` AND "labelerId" IN (${labelerIds.map(() => '?').join(', ')})` : ''
+    const sql = positional(this.database.provider, `SELECT "id", "labelerId", "kind", "payload", "createdAt", "deliveredAt" FROM "Notification" WHERE "deliveredAt" IS NULL${forLabelers} ORDER BY "id" LIMIT 200`)
+    const rows = await this.prisma.$queryRawUnsafe<(Omit<NotificationDto, 'payload'> & { payload: string })[]>(sql, ...(labelerIds ?? []))
+    return rows.map((row) => ({ ...row, id: Number(row.id), labelerId: Number(row.labelerId), payload: fromJson<Record<string, unknown>>(row.payload, {}) }))
   }
 
   /** Marks delivered once; false when another instance delivered it first. */

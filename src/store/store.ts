@@ -40,7 +40,7 @@ export function createStore(database: Database): Store {
     labelers: new LabelerRepository(prisma),
     assignments: new AssignmentRepository(database),
     judgments: new JudgmentRepository(database),
-    notifications: new NotificationRepository(prisma),
+    notifications: new NotificationRepository(database),
     inbox: new InboundEventRepository(database),
     calibration: new CalibrationRepository(prisma),
     jobs: new JobRepository(prisma),

@@ -19,6 +19,7 @@ import type { Card, FormValues } from '../../views/card'
 import { HELP_TEXT, parseImportComment, parseLabelCommand } from './commands'
 import { SLACK_MODAL_LIMITS } from './limits'
 import { fitText, noticeBlocks, plainTextOf, renderHome, renderMessage, renderModal, type SlackJson } from './render'
+import { threadParent } from './slack-port'
 
 type WebClient = webApi.WebClient
 
@@ -116,8 +117,7 @@ export class SlackSession {
    */
   private async questionOf(message: { channel: string; ts: string; threadTs?: string }): Promise<string | null> {
     if (!message.threadTs || message.threadTs === message.ts) return null
-    const thread = await this.client.conversations.replies({ channel: message.channel, ts: message.threadTs, limit: 1 }).catch(() => null)
-    const parent = thread?.messages?.find((m) => m.ts === message.threadTs)
+    const parent = await threadParent(this.client, message.channel, message.threadTs).catch(() => undefined)
     return parent?.text?.trim() || null
   }
 

@@ -30,6 +30,15 @@ async function inChannel<T>(channelId: string, call: () => Promise<T>): Promise<
   }
 }
 
+/**
+ * A thread's first message, read with conversations.replies (channels:history, or
+ * groups:history in a private channel); undefined when Slack returns none. Errors are the caller's.
+ */
+export async function threadParent(client: webApi.WebClient, channel: string, ts: string): Promise<{ text?: string; subtype?: string } | undefined> {
+  const thread = await client.conversations.replies({ channel, ts, limit: 1 })
+  return thread.messages?.find((m) => m.ts === ts) as { text?: string; subtype?: string } | undefined
+}
+
 export class SlackChatPort implements ChatPort {
   readonly platform = 'slack' as const
   private readonly dms = new Map<string, string>()
@@ -70,9 +79,8 @@ export class SlackChatPort implements ChatPort {
     // notices only parents deleted without replies.
     if (this.canReadHistory) {
       try {
-        const thread = await this.client.conversations.replies({ channel: ref.channelId, ts: ref.messageId, limit: 1 })
-        const parent = thread.messages?.find((m) => m.ts === ref.messageId)
-        return parent !== undefined && (parent as { subtype?: string }).subtype !== 'tombstone'
+        const parent = await threadParent(this.client, ref.channelId, ref.messageId)
+        return parent !== undefined && parent.subtype !== 'tombstone'
       } catch (error) {
         const code = slackError(error)
         if (code === 'thread_not_found' || code === 'message_not_found' || code === 'channel_not_found') return false

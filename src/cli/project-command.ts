@@ -1,6 +1,6 @@
 // `arbiter project create|list|show|set`
 import { withCore } from './context'
-import { calibrationScheduleText, createProject, findProject, updateProject } from '../core/projects'
+import { calibrationScheduleText, channelsText, createProject, findProject, updateProject } from '../core/projects'
 import type { ProjectDto } from '../store/project-repository'
 import { parseList } from './io'
 
@@ -61,8 +61,8 @@ export function describeProject(project: ProjectDto): string {
     `  skill domains:     ${project.skillDomains.length > 0 ? project.skillDomains.join(', ') : '(none)'}`,
     `  SFT review:        ${project.sftReview ? 'yes' : 'no'}`,
     `  assignment expiry: ${project.assignmentTtlMinutes === null ? 'configuration default' : `${project.assignmentTtlMinutes} min`}`,
-    `  Slack channels:    labeling ${project.slackChannel ?? '-'}, calibration ${project.slackCalibrationChannel ?? '-'}, leads ${project.slackLeadChannel ?? '-'}`,
-    `  Discord channels:  labeling ${project.discordChannel ?? '-'}, calibration ${project.discordCalibrationChannel ?? '-'}, leads ${project.discordLeadChannel ?? '-'}`,
+    `  Slack channels:    ${channelsText(project, 'slack')}`,
+    `  Discord channels:  ${channelsText(project, 'discord')}`,
     `  calibration:       ${calibrationScheduleText(project)}`,
   ]
   return lines.join('\n') + '\n'

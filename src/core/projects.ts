@@ -82,3 +82,18 @@ export async function resolveProject(ctx: CoreContext, name: string | undefined)
 export function calibrationScheduleText(project: Pick<ProjectDto, 'calibrationCron' | 'calibrationTimezone'>): string {
   return project.calibrationCron ? `${project.calibrationCron} (${project.calibrationTimezone ?? "the bot's JOB_TIMEZONE"})` : 'not scheduled'
 }
+
+/** What a project's channel on a platform is for. */
+export const CHANNEL_PURPOSES = ['labeling', 'calibration', 'leads'] as const
+export type ChannelPurpose = (typeof CHANNEL_PURPOSES)[number]
+
+/** The project setting that holds each channel, per platform. */
+export const CHANNEL_FIELDS = {
+  slack: { labeling: 'slackChannel', calibration: 'slackCalibrationChannel', leads: 'slackLeadChannel' },
+  discord: { labeling: 'discordChannel', calibration: 'discordCalibrationChannel', leads: 'discordLeadChannel' },
+} as const
+
+/** A project's channels on one platform in words ("labeling C1, calibration -, leads C2"), for `project show`. */
+export function channelsText(project: ProjectDto, platform: keyof typeof CHANNEL_FIELDS): string {
+  return CHANNEL_PURPOSES.map((purpose) => `${purpose} ${project[CHANNEL_FIELDS[platform][purpose]] ?? '-'}`).join(', ')
+}

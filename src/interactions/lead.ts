@@ -2,7 +2,7 @@
 // message into a labeling item. Every entry refuses non-leads with a clear, polite note.
 import type { CoreContext } from '../core/context'
 import { ArbiterError, isArbiterError } from '../core/errors'
-import { calibrationScheduleText, createProject, findProject, resolveProject } from '../core/projects'
+import { CHANNEL_FIELDS, CHANNEL_PURPOSES, calibrationScheduleText, channelsText, createProject, findProject, resolveProject, type ChannelPurpose } from '../core/projects'
 import { requireLead, setRole } from '../core/labelers'
 import { importItems } from '../core/import/import-items'
 import { IMPORT_FORMATS, type ImportFormat } from '../core/import/item-formats'
@@ -79,21 +79,12 @@ export async function leadShowProject(ctx: CoreContext, actor: Actor, name?: str
       `Rationale: ${project.rationalePolicy}`,
       `Dimensions: ${project.dimensions.join(', ')}`,
       `Calibration: ${calibrationScheduleText(project)}`,
-      `Channels, Slack: labeling ${project.slackChannel ?? '–'}, calibration ${project.slackCalibrationChannel ?? '–'}, leads ${project.slackLeadChannel ?? '–'}`,
-      `Channels, Discord: labeling ${project.discordChannel ?? '–'}, calibration ${project.discordCalibrationChannel ?? '–'}, leads ${project.discordLeadChannel ?? '–'}`,
+      `Channels, Slack: ${channelsText(project, 'slack')}`,
+      `Channels, Discord: ${channelsText(project, 'discord')}`,
     ].join('\n')
     return { post: [{ card: { summary: project.name, blocks: [{ type: 'header', text: project.name }, { type: 'section', segments: [{ kind: 'text', text }] }] } }, { card: await progressCard(ctx, project.name) }] }
   })
 }
-
-/** What a project's channel on a platform is for. */
-export const CHANNEL_PURPOSES = ['labeling', 'calibration', 'leads'] as const
-export type ChannelPurpose = (typeof CHANNEL_PURPOSES)[number]
-
-const CHANNEL_FIELDS = {
-  slack: { labeling: 'slackChannel', calibration: 'slackCalibrationChannel', leads: 'slackLeadChannel' },
-  discord: { labeling: 'discordChannel', calibration: 'discordCalibrationChannel', leads: 'discordLeadChannel' },
-} as const
 
 const PURPOSE_WORDS: Record<ChannelPurpose, string> = {
   labeling: 'labeling channel',

@@ -13,7 +13,7 @@ import {
 import { IMPORT_FORMATS } from '../../core/import/item-formats'
 import { EXPORT_FORMATS } from '../../core/export/export-formats'
 import { roleNames } from '../../core/task-types'
-import { CHANNEL_PURPOSES } from '../../interactions/lead'
+import { CHANNEL_PURPOSES } from '../../core/projects'
 
 export const LABEL_COMMAND = 'label'
 export const SEND_TO_LABELING = 'Send to labeling'

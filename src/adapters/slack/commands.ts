@@ -2,7 +2,7 @@
 // ("/label export \"Code review\" sft"), and a user named in the text arrives as Slack's escaped
 // `<@U123|name>` (the manifest turns escaping on for the command).
 
-import { CHANNEL_PURPOSES, type ChannelPurpose } from '../../interactions/lead'
+import { CHANNEL_PURPOSES, type ChannelPurpose } from '../../core/projects'
 
 /** What a `/label` invocation asks for. */
 export type LabelCommand =

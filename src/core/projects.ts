@@ -69,10 +69,15 @@ export async function findProject(ctx: CoreContext, name: string): Promise<Proje
   return project
 }
 
+/** The projects open for labeling. */
+export async function activeProjects(ctx: CoreContext): Promise<ProjectDto[]> {
+  return (await ctx.store.projects.list()).filter((p) => p.active)
+}
+
 /** The project a labeler means: the named one, or the only active one. */
 export async function resolveProject(ctx: CoreContext, name: string | undefined): Promise<ProjectDto> {
   if (name) return findProject(ctx, name)
-  const active = (await ctx.store.projects.list()).filter((p) => p.active)
+  const active = await activeProjects(ctx)
   if (active.length === 0) throw new ArbiterError('NO_ACTIVE_PROJECT')
   if (active.length > 1) throw new ArbiterError('AMBIGUOUS_PROJECT', `Several projects are active: ${active.map((p) => p.name).join(', ')}. Say which one.`)
   return active[0]!

@@ -6,14 +6,14 @@ import { ArbiterError, isArbiterError } from '../core/errors'
 import { nextTask, type Task } from '../core/next-task'
 import { recordJudgment } from '../core/record-judgment'
 import { skipTask } from '../core/skip-task'
-import { resolveProject } from '../core/projects'
+import { activeProjects, resolveProject } from '../core/projects'
 import { rationaleNeeded } from '../core/rationale-policy'
 import { verdictOf } from '../core/vote-split'
 import { FLAW_KINDS, SFT_CHECKLIST, type FlawKind, type JudgmentInput } from '../core/task-types'
 import type { Action, ModalRef } from '../views/action-codec'
 import type { Card, FormValues } from '../views/card'
 import { flagModal, formFieldIds, formModal, formSteps, rationaleModal, type FormName, type ModalLimits } from '../views/forms'
-import { LETTERS, messageCard, recordedCard, taskCard } from '../views/task-card'
+import { LETTERS, messageCard, projectButtons, recordedCard, taskCard } from '../views/task-card'
 import { feedbackCard } from '../views/feedback'
 import { labelerFor, type Actor } from './actor'
 import type { Draft } from './draft'
@@ -42,13 +42,9 @@ export class LabelingInteractions {
   }
 
   private async projectChoice(): Promise<Card> {
-    const active = (await this.ctx.store.projects.list()).filter((p) => p.active)
     return {
       summary: 'Choose a project',
-      blocks: [
-        { type: 'header', text: 'Which project would you like to label?' },
-        { type: 'actions', controls: active.slice(0, 20).map((p) => ({ type: 'button' as const, action: { a: 'start' as const, p: p.id }, label: p.name })) },
-      ],
+      blocks: [{ type: 'header', text: 'Which project would you like to label?' }, projectButtons(await activeProjects(this.ctx), (p) => ({ a: 'start', p }))],
     }
   }
 

@@ -2,7 +2,7 @@
 // message into a labeling item. Every entry refuses non-leads with a clear, polite note.
 import type { CoreContext } from '../core/context'
 import { ArbiterError, isArbiterError } from '../core/errors'
-import { CHANNEL_FIELDS, CHANNEL_PURPOSES, calibrationScheduleText, channelsText, createProject, findProject, resolveProject, type ChannelPurpose } from '../core/projects'
+import { CHANNEL_FIELDS, CHANNEL_PURPOSES, activeProjects, calibrationScheduleText, channelsText, createProject, findProject, resolveProject, type ChannelPurpose } from '../core/projects'
 import { requireLead, setRole } from '../core/labelers'
 import { importItems } from '../core/import/import-items'
 import { IMPORT_FORMATS, type ImportFormat } from '../core/import/item-formats'
@@ -11,7 +11,7 @@ import { EXPORT_FORMATS, type ExportFormat } from '../core/export/export-formats
 import { roleNames, type LabelerRole } from '../core/task-types'
 import type { PlatformIdentity } from '../store/labeler-repository'
 import type { Card } from '../views/card'
-import { messageCard } from '../views/task-card'
+import { messageCard, projectButtons } from '../views/task-card'
 import type { ProjectDto } from '../store/project-repository'
 import type { CapturedMessage } from '../store/captured-message-repository'
 import { labelerFor, type Actor } from './actor'
@@ -167,8 +167,7 @@ export async function sendToLabeling(
       if (!isArbiterError(error, 'AMBIGUOUS_PROJECT')) throw error
       const lead = await labelerFor(ctx, actor)
       const captured = await ctx.store.capturedMessages.keep(lead.id, message)
-      const active = (await ctx.store.projects.list()).filter((p) => p.active)
-      return { notice: 'Several projects are active: choose where this message goes.', post: [{ card: projectChoiceCard(captured, options.text, active) }] }
+      return { notice: 'Several projects are active: choose where this message goes.', post: [{ card: projectChoiceCard(captured, options.text, await activeProjects(ctx)) }] }
     }
     return note(await createItemFrom(ctx, project, message))
   })
@@ -194,7 +193,7 @@ function projectChoiceCard(capturedId: number, text: string, projects: ProjectDt
     blocks: [
       { type: 'header', text: 'Send to labeling: which project?' },
       { type: 'section', segments: [{ kind: 'text', text: preview }] },
-      { type: 'actions', controls: projects.slice(0, 20).map((p) => ({ type: 'button' as const, action: { a: 'send_to' as const, c: capturedId, p: p.id }, label: p.name })) },
+      projectButtons(projects, (p) => ({ a: 'send_to', c: capturedId, p })),
     ],
   }
 }

@@ -9,6 +9,7 @@ import { driftCheck } from './drift-check'
 import type { JobEnv } from './job-env'
 import { leadDigest } from './lead-digest'
 import { rubricRefresher } from './rubric-refresher'
+import { activeProjects } from '../core/projects'
 
 /** One schedulable unit: a job, or a job for one project. */
 export interface JobScope {
@@ -51,7 +52,7 @@ export const JOBS: JobDefinition[] = [
         .filter((p) => p.active && p.calibrationCron)
         .map((p) => ({ key: `calibration-threads:${p.name}`, cron: p.calibrationCron!, timeZone: p.calibrationTimezone ?? env.settings.timeZone, project: p })),
     run: async (env, scope) => {
-      const projects = scope?.project ? [scope.project] : (await env.ctx.store.projects.list()).filter((p) => p.active)
+      const projects = scope?.project ? [scope.project] : await activeProjects(env.ctx)
       const results: string[] = []
       for (const project of projects) results.push(await postCalibrationThreads(env, project))
       return results.join('; ') || 'no active project'

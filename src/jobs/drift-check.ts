@@ -6,6 +6,7 @@ import { sendQuietly, type JobEnv } from './job-env'
 import type { DriftResult } from '../quality/analytics'
 import { verdictPoint } from '../core/vote-split'
 import { verdictLabel } from '../views/calibration-cards'
+import { activeProjects } from '../core/projects'
 
 type Drift = { flagged: boolean; drop: number | null; window: unknown; before: unknown; after: unknown; evidence: unknown }
 
@@ -49,7 +50,7 @@ export async function driftCheck(env: JobEnv): Promise<string> {
   const now = ctx.now()
   let pinged = 0
   let recovered = 0
-  for (const project of (await ctx.store.projects.list()).filter((p) => p.active)) {
+  for (const project of await activeProjects(ctx)) {
     const report = await projectReport(ctx, { projectName: project.name, leaderboard: false })
     for (const row of report.labelers) {
       const state = await ctx.store.calibration.driftState(project.id, row.labelerId)

@@ -6,6 +6,7 @@ import { agreementChart } from '../charts/agreement-chart'
 import type { ProjectDto } from '../store/project-repository'
 import type { Card } from '../views/card'
 import type { JobEnv } from './job-env'
+import { activeProjects } from '../core/projects'
 
 /** The digest's figures for one project (tests compare them with the report). */
 export interface DigestFigures {
@@ -88,7 +89,7 @@ export function digestCard(f: DigestFigures): Card {
 
 export async function leadDigest(env: JobEnv, scheduledFor: Date | null): Promise<string> {
   const sent: string[] = []
-  for (const project of (await env.ctx.store.projects.list()).filter((p) => p.active)) {
+  for (const project of await activeProjects(env.ctx)) {
     const channels = [
       ...(project.slackLeadChannel ? [{ platform: 'slack', channelId: project.slackLeadChannel }] : []),
       ...(project.discordLeadChannel ? [{ platform: 'discord', channelId: project.discordLeadChannel }] : []),

@@ -4,6 +4,7 @@
 import type { Task } from '../core/next-task'
 import { BOTH_BAD, FLAW_KINDS, LIKERT_MEANING, TIE, type Message } from '../core/task-types'
 import type { JudgmentDto } from '../store/judgment-repository'
+import type { Action } from './action-codec'
 import type { Block, Card, Control, Option } from './card'
 import { segmentsOf } from './segments'
 import type { Draft } from '../interactions/draft'
@@ -224,6 +225,11 @@ export function messageCard(title: string, text: string, next?: { projectId: num
       ...(next ? [{ type: 'actions' as const, controls: [{ type: 'button' as const, action: { a: 'next' as const, p: next.projectId }, label: next.label, style: 'primary' as const }] }] : []),
     ],
   }
+}
+
+/** A choice of project: one button each, as many as a message's controls can hold. */
+export function projectButtons(projects: { id: number; name: string }[], actionFor: (projectId: number) => Action): Block {
+  return { type: 'actions', controls: projects.slice(0, 20).map((p) => ({ type: 'button' as const, action: actionFor(p.id), label: p.name })) }
 }
 
 /** The whole task as plain text, for "Read in full" when it cannot fit one message. */

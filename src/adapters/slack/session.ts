@@ -20,6 +20,7 @@ import { HELP_TEXT, parseImportComment, parseLabelCommand } from './commands'
 import { SLACK_MODAL_LIMITS } from './limits'
 import { fitText, noticeBlocks, plainTextOf, renderHome, renderMessage, renderModal, type SlackJson } from './render'
 import { threadParent } from './slack-port'
+import { activeProjects } from '../../core/projects'
 
 type WebClient = webApi.WebClient
 
@@ -420,7 +421,7 @@ export class SlackSession {
       },
     ]
     if (labeler.role === 'lead' || labeler.role === 'admin') {
-      const projects = (await this.ctx.store.projects.list()).filter((p) => p.active).slice(0, 5)
+      const projects = (await activeProjects(this.ctx)).slice(0, 5)
       for (const project of projects) cards.push(await progressCard(this.ctx, project.name))
     }
     await this.client.views.publish({ user_id: origin.user, view: renderHome(cards) as never })

@@ -9,12 +9,17 @@ export interface ImportTarget {
   format?: string
 }
 
+/** The row's key: one waiting request per person. */
+function keyOf(identity: PlatformIdentity): PlatformIdentity {
+  return { platform: identity.platform, workspaceId: identity.workspaceId, platformUserId: identity.platformUserId }
+}
+
 export class PendingImportRepository {
   constructor(private readonly prisma: Db) {}
 
   /** Waits for this person's next upload until `expiresAt`; a newer request replaces an older one. */
   async expect(identity: PlatformIdentity, target: ImportTarget, expiresAt: Date): Promise<void> {
-    const key = { platform: identity.platform, workspaceId: identity.workspaceId, platformUserId: identity.platformUserId }
+    const key = keyOf(identity)
     const data = { project: target.project, format: target.format ?? null, expiresAt, fileId: null }
     await this.prisma.pendingImport.upsert({ where: { platform_workspaceId_platformUserId: key }, create: { ...key, ...data }, update: data })
   }
@@ -25,7 +30,7 @@ export class PendingImportRepository {
    * Slack retry, another instance) finds it again; a different file does not.
    */
   async take(identity: PlatformIdentity, fileId: string, now: Date): Promise<ImportTarget | null> {
-    const key = { platform: identity.platform, workspaceId: identity.workspaceId, platformUserId: identity.platformUserId }
+    const key = keyOf(identity)
     const row = await this.prisma.pendingImport.findUnique({ where: { platform_workspaceId_platformUserId: key } })
     if (!row || row.expiresAt <= now || (row.fileId !== null && row.fileId !== fileId)) return null
     // Matching the whole request read: a newer /label import in between is not claimed by this file.

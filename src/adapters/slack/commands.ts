@@ -3,6 +3,7 @@
 // `<@U123|name>` (the manifest turns escaping on for the command).
 
 import { CHANNEL_PURPOSES, type ChannelPurpose } from '../../core/projects'
+import type { ImportTarget } from '../../store/pending-import-repository'
 
 /** What a `/label` invocation asks for. */
 export type LabelCommand =
@@ -88,7 +89,7 @@ export function parseLabelCommand(text: string): LabelCommand {
 }
 
 /** `import PROJECT [FORMAT]` written as the comment of an uploaded file (also accepts `/label import …`). */
-export function parseImportComment(text: string): { project: string; format?: string } | null {
+export function parseImportComment(text: string): ImportTarget | null {
   const parsed = parseLabelCommand(text.replace(/^\s*\/label\s+/, ''))
   return parsed.kind === 'import' ? { project: parsed.project, ...(parsed.format ? { format: parsed.format } : {}) } : null
 }

@@ -37,6 +37,11 @@ export const configSchema = z.object({
   SLACK_API_URL: optionalString,
   /** HTTP mode only: the port Bolt listens on. */
   SLACK_PORT: z.coerce.number().int().positive().default(3000),
+  /**
+   * Port of /healthz, /readyz and /metrics (0: any free port, logged at start). In Slack HTTP
+   * mode they are served on SLACK_PORT instead, next to Bolt's /slack/events.
+   */
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
   DISCORD_API_URL: optionalString,

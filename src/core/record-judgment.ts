@@ -64,6 +64,7 @@ export async function recordJudgment(ctx: CoreContext, options: { assignmentId: 
   })
   if (outcome.status === 'duplicate') return { judgment: outcome.judgment, duplicate: true, item, project }
   if (outcome.status === 'closed') throw new ArbiterError('ASSIGNMENT_CLOSED')
+  ctx.observer?.judgmentRecorded(item.type)
   await afterJudgment(ctx, { project, item, judgment: outcome.judgment })
   return { judgment: outcome.judgment, duplicate: false, item, project }
 }

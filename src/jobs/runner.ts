@@ -6,6 +6,7 @@ import { hostname } from 'node:os'
 import cron from 'node-cron'
 import { JOBS, type JobDefinition, type JobScope } from './definitions'
 import type { JobEnv } from './job-env'
+import type { JobStateDto } from '../store/job-repository'
 import { dueRun, previousRun, scheduleProblem } from './schedule'
 
 // Long enough for any run; a crashed holder's lease simply lapses.
@@ -59,6 +60,7 @@ export class JobRunner {
     }
     if (!dueRun(scope.cron, scope.timeZone, now, state.lastScheduledFor)) return null
     if (!(await jobs.acquire(scope.key, this.holder, now, new Date(now.getTime() + LEASE_MS)))) return null
+    this.noteTakeover(job, state, now)
     // Another instance may have finished this very run between our read and our lease.
     const fresh = await jobs.get(scope.key)
     const scheduledFor = dueRun(scope.cron, scope.timeZone, now, fresh?.lastScheduledFor ?? null)
@@ -76,12 +78,14 @@ export class JobRunner {
       const message = await job.run(this.env, scope, scheduledFor)
       await this.env.ctx.store.jobs.finish(key, this.holder, { scheduledFor, at: now, outcome: 'ok', message })
       this.env.log.info({ job: key, scheduledFor, ms: Date.now() - started }, message)
+      this.env.metrics?.jobRun(job.name, 'ok')
       return { key, scheduledFor, outcome: 'ok', message }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
       // A failed run still serves its scheduled moment: it is logged and retried next time, not in a loop.
       await this.env.ctx.store.jobs.finish(key, this.holder, { scheduledFor, at: now, outcome: 'failed', message })
       this.env.log.error({ job: key, scheduledFor, err: error }, 'job failed')
+      this.env.metrics?.jobRun(job.name, 'failed')
       return { key, scheduledFor, outcome: 'failed', message }
     }
   }
@@ -90,10 +94,21 @@ export class JobRunner {
   async runNow(name: string, now: Date): Promise<RunRecord> {
     const job = this.jobs.find((j) => j.name === name)
     if (!job) throw new Error(`No job named ${name}. Jobs: ${this.jobs.map((j) => j.name).join(', ')}`)
+    const before = await this.env.ctx.store.jobs.get(name)
     if (!(await this.env.ctx.store.jobs.acquire(name, this.holder, now, new Date(now.getTime() + LEASE_MS)))) {
+      this.env.metrics?.jobRun(name, 'skipped')
       return { key: name, scheduledFor: null, outcome: 'skipped', message: 'another instance is running it right now' }
     }
+    this.noteTakeover(job, before, now)
     return this.execute(job, null, null, now)
+  }
+
+  /** A lease we just took that someone else still held on paper: that instance died mid-run. */
+  private noteTakeover(job: JobDefinition, before: JobStateDto | null, now: Date): void {
+    if (before?.leaseHolder && before.leaseHolder !== this.holder && before.leaseUntil && before.leaseUntil.getTime() <= now.getTime()) {
+      this.env.log.warn({ job: before.name, previousHolder: before.leaseHolder }, 'took over a lapsed job lease')
+      this.env.metrics?.leaseTakeover(job.name)
+    }
   }
 
   /** Ticks every minute with node-cron, and once at start to make up a missed run. */

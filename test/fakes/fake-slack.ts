@@ -675,6 +675,15 @@ export class FakeSlack {
     this.hub.sendDisconnect(reason)
   }
 
+  /**
+   * Cut every Socket Mode connection at once, with no close frame (a network failure). The
+   * client notices and reconnects through apps.connections.open; `failNext('apps.connections.open',
+   * {status: 503}, n)` first keeps it out for a while, as during a Slack outage.
+   */
+  dropSockets(): void {
+    this.hub.dropAll()
+  }
+
   private onAck(ack: ReceivedAck, envelope: Envelope | undefined): void {
     if (envelope?.type === 'interactive' && envelope.payload.type === 'view_submission' && typeof envelope.payload.view?.id === 'string') {
       this.ws.applySubmissionAck(envelope.payload.view.id, ack.payload)

@@ -89,7 +89,15 @@ export class InteractionSink implements OutcomeSink {
     private readonly interaction: RepliableInteraction,
     /** True for clicks and for modals submitted from a message: "update" edits that message. */
     private readonly updatable: boolean,
+    /** Told once, when the first callback (the acknowledgement) has gone out (ack latency metrics). */
+    private readonly onAcknowledged: () => void = () => {},
   ) {}
+
+  /** The interaction's first callback. */
+  private async acknowledge(call: () => Promise<unknown>): Promise<void> {
+    await outbound(call)
+    this.onAcknowledged()
+  }
 
   get acknowledged(): boolean {
     return this.interaction.deferred || this.interaction.replied
@@ -102,21 +110,21 @@ export class InteractionSink implements OutcomeSink {
 
   async defer(): Promise<void> {
     if (this.acknowledged) return
-    if (this.updatable) await outbound(() => (this.interaction as Updatable).deferUpdate())
+    if (this.updatable) await this.acknowledge(() => (this.interaction as Updatable).deferUpdate())
     else {
-      await outbound(() => this.interaction.deferReply({ flags: MessageFlags.Ephemeral }))
+      await this.acknowledge(() => this.interaction.deferReply({ flags: MessageFlags.Ephemeral }))
       this.placeholder = true
     }
   }
 
   async update(page: DiscordPage): Promise<void> {
     if (!this.updatable) return this.send(page)
-    if (!this.acknowledged) await outbound(() => (this.interaction as ButtonInteraction).update({ ...editOptions(page), withResponse: false }))
+    if (!this.acknowledged) await this.acknowledge(() => (this.interaction as ButtonInteraction).update({ ...editOptions(page), withResponse: false }))
     else await outbound(() => this.interaction.editReply(editOptions(page)))
   }
 
   async send(page: DiscordPage): Promise<void> {
-    if (!this.acknowledged) await outbound(() => this.interaction.reply({ ...createOptions(page), flags: MessageFlags.Ephemeral }))
+    if (!this.acknowledged) await this.acknowledge(() => this.interaction.reply({ ...createOptions(page), flags: MessageFlags.Ephemeral }))
     else if (this.placeholder) {
       this.placeholder = false
       await outbound(() => this.interaction.editReply(editOptions(page)))
@@ -126,7 +134,7 @@ export class InteractionSink implements OutcomeSink {
   async modal(modal: Modal): Promise<boolean> {
     const target = this.interaction
     if (this.acknowledged || target.isModalSubmit()) return false
-    await outbound(() => target.showModal(renderModal(modal) as never))
+    await this.acknowledge(() => target.showModal(renderModal(modal) as never))
     return true
   }
 

@@ -19,6 +19,8 @@
 // (DMs to dissenters, the thread summary) is sent through REST by the DiscordChatPort.
 import { Client, Events, GatewayIntentBits, type ClientOptions, type Interaction, type RepliableInteraction } from 'discord.js'
 import type { AppDeps, RunningAdapter } from '../../main'
+import { noMetrics } from '../../ops/metrics'
+import { observeRest } from './observe-rest'
 import { LabelingInteractions } from '../../interactions/labeling'
 import { LATE, within } from '../../time-limit'
 import type { Outcome } from '../../interactions/outcome'
@@ -52,12 +54,15 @@ export interface DiscordBot {
   idle(): Promise<void>
   /** Handles unprocessed inbox events; returns how many were handled. */
   replay(): Promise<number>
+  /** Whether the gateway session is ready now (readiness probe). */
+  connected(): boolean
 }
 
 const GENERIC_FAILURE = 'Something went wrong on our side; nothing you did was lost. Please try again in a moment.'
 
 export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides = {}): DiscordBot {
   const { config, ctx, logger } = deps
+  const metrics = deps.metrics ?? noMetrics
   const log = logger.child({ adapter: PLATFORM })
   const session = new LabelingInteractions(ctx, DISCORD_MODAL_LIMITS)
   const download = overrides.download ?? fetchText
@@ -71,6 +76,14 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
   })
   // REST only, sharing the client's token and rate-limit buckets (set at login).
   const port = new DiscordChatPort(client.rest)
+  observeRest(client.rest, metrics)
+  // Readiness: READY or a resumed session is up; a dropped or reconnecting shard is down.
+  let gatewayReady = false
+  client.on(Events.ClientReady, () => (gatewayReady = true))
+  client.on(Events.ShardReady, () => (gatewayReady = true))
+  client.on(Events.ShardResume, () => (gatewayReady = true))
+  client.on(Events.ShardDisconnect, () => (gatewayReady = false))
+  client.on(Events.ShardReconnecting, () => (gatewayReady = false))
   const inflight = new Set<Promise<void>>()
   const track = (work: Promise<void>) => {
     inflight.add(work)
@@ -79,6 +92,7 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
 
   async function handle(interaction: Interaction): Promise<void> {
     const received = Date.now()
+    const receivedAt = performance.now()
     if (!interaction.isRepliable()) return
     const parsed = parseInteraction(interaction, config.DISCORD_LEAD_ROLE)
     if (!parsed) return
@@ -89,7 +103,7 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
     if (!interaction.guildId) await asGuildLabeler(parsed.payload)
     const event = parsed.payload.event
     const updatable = event.kind === 'action' || (event.kind === 'submit' && event.fromMessage)
-    const sink = new InteractionSink(interaction as RepliableInteraction, updatable)
+    const sink = new InteractionSink(interaction as RepliableInteraction, updatable, () => metrics.acked('discord', event.kind, (performance.now() - receivedAt) / 1000))
     // The inbox write comes before the acknowledgement, always: an acknowledged interaction must
     // survive a crash (it is replayed at start). Were the database so slow that Discord's 3 s
     // passed, the user would see Discord's error and try again, which records once.
@@ -99,6 +113,7 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
       log.info({ interaction: interaction.id }, 'duplicate interaction ignored')
       return
     }
+    metrics.inbox('discord', 'accepted')
     let outcome: Outcome
     try {
       const decide = mayOpenModal(parsed.payload) && event.kind === 'action' && (await session.mayOpenModal(parsed.payload.actor, event.action))
@@ -113,6 +128,7 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
       await ctx.store.inbox.markProcessed(row.id, ctx.now())
     } catch (error) {
       log.error({ err: error, interaction: interaction.id, event: event.kind }, 'interaction failed')
+      metrics.inbox('discord', 'failed')
       await ctx.store.inbox.markFailed(row.id, error instanceof Error ? error.message : String(error)).catch(() => undefined)
       await sink.send(notePage(GENERIC_FAILURE)).catch(() => undefined)
       return
@@ -166,6 +182,7 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
       try {
         const outcome = await runEvent(ctx, session, payload, download)
         await ctx.store.inbox.markProcessed(entry.id, ctx.now())
+        metrics.inbox('discord', 'replayed')
         handled++
         // The interaction token is dead: the user hears about it by DM (modals are skipped).
         await applyOutcome(new DirectMessageSink(client, payload.userId), outcome, ctx, { elsewhere: elsewhere(payload) }).catch((error: unknown) =>
@@ -173,6 +190,7 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
         )
       } catch (error) {
         log.error({ err: error, event: entry.id }, 'replaying an interaction failed')
+        metrics.inbox('discord', 'failed')
         await ctx.store.inbox.markFailed(entry.id, error instanceof Error ? error.message : String(error))
       }
     }
@@ -200,7 +218,9 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
       log.info({ user: client.user?.tag }, 'discord bot ready')
       await replay()
     },
+    connected: () => gatewayReady && client.isReady(),
     async stop() {
+      gatewayReady = false
       // Bounded: an acknowledged interaction is in the inbox and is replayed at the next start.
       if ((await within(this.idle(), 5_000)) === LATE) log.warn({ pending: inflight.size }, 'discord: stopping with work still running')
       await client.destroy()
@@ -230,5 +250,5 @@ function calibrationThreadId(payload: InboxPayload): number | null {
 export async function startDiscord(deps: AppDeps): Promise<RunningAdapter> {
   const bot = createDiscordBot(deps)
   await bot.start()
-  return { name: PLATFORM, stop: () => bot.stop() }
+  return { name: PLATFORM, stop: () => bot.stop(), connected: () => bot.connected() }
 }

@@ -148,8 +148,10 @@ export class SlackSession {
   }
 
   /** Writes an interaction to the inbox; null when it was seen before. */
-  accept(key: string, event: InboundEvent): Promise<InboundEventDto | null> {
-    return this.ctx.store.inbox.accept('slack', key, event as unknown as Record<string, unknown>)
+  async accept(key: string, event: InboundEvent): Promise<InboundEventDto | null> {
+    const row = await this.ctx.store.inbox.accept('slack', key, event as unknown as Record<string, unknown>)
+    if (row) this.deps.metrics?.inbox('slack', 'accepted')
+    return row
   }
 
   // ---------------------------------------------------------------- running
@@ -372,6 +374,7 @@ export class SlackSession {
   /** Logs an unexpected error, counts the attempt (replayed later, at most five times) and says so generically. */
   async fail(row: InboundEventDto, event: InboundEvent, error: unknown, options: ApplyOptions = {}): Promise<void> {
     this.deps.logger.error({ err: error, inbox: row.id, kind: event.kind }, 'slack: interaction failed')
+    this.deps.metrics?.inbox('slack', 'failed')
     await this.ctx.store.inbox.markFailed(row.id, error instanceof Error ? error.message : String(error)).catch(() => undefined)
     if (!options.replay) await this.notice(event.origin, 'Something went wrong on our side. What you did is saved and will be retried; if nothing happens, try again in a minute.').catch(() => undefined)
   }
@@ -388,6 +391,7 @@ export class SlackSession {
     for (const row of pending) {
       if (this.inFlight.has(row.id) || row.receivedAt.getTime() > cutoff) continue
       await this.handle(row, row.payload as unknown as InboundEvent, { replay: true })
+      this.deps.metrics?.inbox('slack', 'replayed')
       replayed += 1
     }
     if (replayed > 0) this.deps.logger.info({ replayed }, 'slack: replayed unhandled interactions')

@@ -8,11 +8,14 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { App, LogLevel, SocketModeReceiver, type webApi } from '@slack/bolt'
 import type { AppDeps, RunningAdapter } from '../../main'
+import { noMetrics, timedAck } from '../../ops/metrics'
+import type { HealthRoute } from '../../ops/health-server'
 import type { InboundEventDto } from '../../store/inbound-event-repository'
 import { LATE, within } from '../../time-limit'
 import { decodeAction, decodeModalRef } from '../../views/action-codec'
 import { parseLabelCommand } from './commands'
 import { formValues, parseOrigin, renderModal, viewErrors, type SlackJson } from './render'
+import { observedFetch } from './observed-fetch'
 import { SlackSession, type InboundEvent, type Origin } from './session'
 
 /** Knobs the tests and the benchmark turn; production uses the defaults. */
@@ -34,6 +37,8 @@ export interface SlackOverrides {
   maxConcurrent?: number
   /** Socket Mode ping timeout (ms). */
   clientPingTimeout?: number
+  /** HTTP mode: extra routes on Bolt's port (the health and metrics endpoints). */
+  customRoutes?: HealthRoute[]
 }
 
 /** A Slack app that is built but maybe not started (the tests' handle). */
@@ -45,6 +50,8 @@ export interface SlackAdapter {
   port?: number
   start(): Promise<void>
   stop(): Promise<void>
+  /** Whether Slack can reach us now: the socket is open (Socket Mode), or Bolt is listening (HTTP mode). */
+  connected(): boolean
   /** Replays unhandled inbox rows now (also done at start and by the sweep). */
   replayPending(graceMs?: number): Promise<number>
 }
@@ -69,10 +76,11 @@ function userOf(body: Loose): { user: string; userName: string; team: string } {
 /** Builds the Bolt app and its listeners; `start()` connects. */
 export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): SlackAdapter {
   const { config, logger } = deps
+  const metrics = deps.metrics ?? noMetrics
   const token = config.SLACK_BOT_TOKEN
   if (!token) throw new Error('SLACK_BOT_TOKEN is not set')
   const mode = overrides.mode ?? (config.SLACK_APP_TOKEN ? 'socket' : 'http')
-  const clientOptions: webApi.WebClientOptions = { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), ...overrides.clientOptions }
+  const clientOptions: webApi.WebClientOptions = { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), fetch: observedFetch(metrics), ...overrides.clientOptions }
   const logLevel = overrides.logLevel ?? LogLevel.WARN
   const submitBudgetMs = overrides.submitBudgetMs ?? 2_500
   const replayGraceMs = overrides.replayGraceMs ?? 30_000
@@ -95,8 +103,15 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
     if (!config.SLACK_SIGNING_SECRET) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET')
     // Bolt's HTTPReceiver verifies x-slack-signature (HMAC of the raw body) and refuses requests
     // older than five minutes with 401.
-    app = new App({ token, signingSecret: config.SLACK_SIGNING_SECRET, clientOptions, logLevel, extendedErrorHandler: true })
+    app = new App({ token, signingSecret: config.SLACK_SIGNING_SECRET, clientOptions, logLevel, extendedErrorHandler: true, ...(overrides.customRoutes ? { customRoutes: overrides.customRoutes } : {}) })
   }
+  // Readiness: the socket client says when its connection opens and drops (it reconnects itself).
+  let socketOpen = false
+  if (receiver) {
+    receiver.client.on('connected', () => (socketOpen = true))
+    for (const down of ['close', 'reconnecting', 'disconnected']) receiver.client.on(down, () => (socketOpen = false))
+  }
+  let listening = false
 
   const session = new SlackSession(deps, app.client, token, overrides.maxConcurrent ?? (deps.ctx.store.database.provider === 'sqlite' ? 2 : 4))
   const running = new Set<Promise<unknown>>()
@@ -135,7 +150,8 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
 
   // ---------------------------------------------------------------- /label
 
-  app.command('/label', async ({ command, ack }) => {
+  app.command('/label', async ({ command, ack: slackAck }) => {
+    const ack = timedAck(metrics, 'slack', 'command', performance.now(), slackAck)
     const who = userOf(loose(command))
     const origin: Origin = { ...who, channel: command.channel_id, responseUrl: command.response_url, triggerId: command.trigger_id }
     const inDm = command.channel_id.startsWith('D')
@@ -147,7 +163,8 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
 
   // ---------------------------------------------------------------- buttons and selects
 
-  app.action(OURS, async ({ ack, body, action }) => {
+  app.action(OURS, async ({ ack: slackAck, body, action }) => {
+    const ack = timedAck(metrics, 'slack', 'action', performance.now(), slackAck)
     const a = loose(action)
     const b = loose(body)
     const decoded = decodeAction(String(a.action_id))
@@ -166,7 +183,8 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
 
   // ---------------------------------------------------------------- modals
 
-  app.view({ callback_id: OURS, type: 'view_submission' }, async ({ ack, body, view }) => {
+  app.view({ callback_id: OURS, type: 'view_submission' }, async ({ ack: slackAck, body, view }) => {
+    const ack = timedAck(metrics, 'slack', 'submit', performance.now(), slackAck)
     const ref = decodeModalRef(view.callback_id)
     if (!ref) return void (await ack())
     const meta = parseOrigin(view.private_metadata)
@@ -207,7 +225,8 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
 
   // ---------------------------------------------------------------- message shortcut
 
-  app.shortcut(SEND_TO_LABELING, async ({ ack, shortcut }) => {
+  app.shortcut(SEND_TO_LABELING, async ({ ack: slackAck, shortcut }) => {
+    const ack = timedAck(metrics, 'slack', 'shortcut', performance.now(), slackAck)
     const s = loose(shortcut)
     const origin: Origin = { ...userOf(s), channel: String(s.channel?.id ?? ''), responseUrl: s.response_url, triggerId: s.trigger_id }
     const message = {
@@ -265,6 +284,7 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
     async start() {
       const started = mode === 'http' ? await app.start(overrides.port ?? config.SLACK_PORT) : await app.start()
       if (mode === 'http') adapter.port = ((started as Server).address() as AddressInfo).port
+      listening = true
       track(adapter.replayPending().catch((error: unknown) => logger.error({ err: error }, 'slack: replay failed')))
       if (sweepIntervalMs > 0) {
         sweep = setInterval(() => track(adapter.replayPending().catch((error: unknown) => logger.error({ err: error }, 'slack: sweep failed'))), sweepIntervalMs)
@@ -272,7 +292,9 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
       }
       logger.info({ mode, port: adapter.port }, 'slack: connected')
     },
+    connected: () => (receiver ? socketOpen : listening),
     async stop() {
+      listening = false
       if (sweep) clearInterval(sweep)
       // Every wait is bounded: work already in the inbox is replayed at the next start, and a
       // socket whose close handshake never ends must not keep the process alive.
@@ -288,8 +310,8 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
 }
 
 /** Starts Slack from configuration (main.ts). */
-export async function startSlack(deps: AppDeps): Promise<RunningAdapter> {
-  const adapter = createSlackApp(deps)
+export async function startSlack(deps: AppDeps, overrides: SlackOverrides = {}): Promise<RunningAdapter> {
+  const adapter = createSlackApp(deps, overrides)
   await adapter.start()
-  return { name: 'slack', stop: () => adapter.stop() }
+  return { name: 'slack', stop: () => adapter.stop(), connected: () => adapter.connected() }
 }

@@ -36,6 +36,12 @@ program
   )
 
 program
+  .command('doctor')
+  .description('check the setup the bot would start with (database, Slack, Discord, job schedules) and print what to fix; changes nothing')
+  .option('--json', 'print the checklist as JSON', false)
+  .action((options: { json: boolean }) => run(async () => (await import('./doctor-command')).doctorCommand(options)))
+
+program
   .command('import')
   .description('import a JSONL batch of items into a project (.gz files are read directly)')
   .argument('<file>', 'JSONL file, one item per line')

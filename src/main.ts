@@ -31,6 +31,8 @@ export interface RunningAdapter {
   stop(): Promise<void>
   /** Whether the platform can reach us now (readiness). */
   connected(): boolean
+  /** The port it listens on, if it does (Slack HTTP mode). */
+  port?: number
 }
 
 /** A running Arbiter process: what main() starts, and what the tests start in-process. */
@@ -94,8 +96,9 @@ export function createArbiter(config: Config, logger: Logger): Arbiter & { start
       }
       const deps: AppDeps = { config, ctx, logger, metrics: prometheus.metrics }
       if (wantsSlack && !stopping) {
-        running.push(await (await import('./adapters/slack/slack-app')).startSlack(deps, slackHttp ? { customRoutes: health.routes() } : {}))
-        if (slackHttp) arbiter.healthPort = config.SLACK_PORT
+        const slack = await (await import('./adapters/slack/slack-app')).startSlack(deps, slackHttp ? { customRoutes: health.routes() } : {})
+        running.push(slack)
+        if (slackHttp) arbiter.healthPort = slack.port
       }
       if (wantsDiscord && !stopping) running.push(await (await import('./adapters/discord/discord-bot')).startDiscord(deps))
       if (stopping) return

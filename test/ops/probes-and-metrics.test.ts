@@ -2,6 +2,8 @@
 // process here), the real Bolt app in Socket Mode against the fake Slack, on SQLite and
 // PostgreSQL. Liveness and readiness answer on HEALTH_PORT; readiness follows the Slack socket
 // and goes 503 first on shutdown; /metrics moves as a labeler clicks through a task.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config'
 import { createLogger } from '../../src/logger'
@@ -14,6 +16,15 @@ import { PROVIDERS, freshDatabaseUrl } from '../support/databases'
 import { sampleValue } from '../support/prometheus'
 
 const ANA = 'U0ANA'
+
+/** A port nothing listens on right now (SLACK_PORT must be a real port). */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
 
 async function get(port: number, path: string): Promise<{ status: number; text: string; json: () => SlackJson }> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`)
@@ -105,4 +116,28 @@ describe.each(PROVIDERS)('probes and metrics (%s)', (provider) => {
     expect(value('arbiter_inbox_backlog')).toBe(0)
     expect(value('process_cpu_user_seconds_total')).toBeGreaterThan(0)
   }, 30_000)
+})
+
+describe('probes in Slack HTTP mode', () => {
+  it('are served on Bolt\'s own port, next to /slack/events', async () => {
+    const fake = await FakeSlack.start({ botScopes: manifestBotScopes() })
+    const database = await freshDatabaseUrl('sqlite')
+    const config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: 'shh', SLACK_PORT: String(await freePort()), SLACK_API_URL: fake.apiUrl, DATABASE_URL: database.url, HEALTH_PORT: '0' })
+    const arbiter = createArbiter(config, createLogger('silent'))
+    try {
+      await arbiter.start()
+      const port = arbiter.healthPort!
+      const ready = await get(port, '/readyz')
+      expect(ready.status, ready.text).toBe(200)
+      expect(ready.json()).toEqual({ status: 'ready', checks: { database: 'up', slack: 'up' } })
+      expect((await get(port, '/healthz')).status).toBe(200)
+      expect((await get(port, '/metrics')).text).toContain('# TYPE arbiter_ack_duration_seconds histogram')
+      // Bolt still answers Slack there: an unsigned request is refused.
+      expect((await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: '{}' })).status).toBe(401)
+    } finally {
+      await arbiter.stop()
+      await fake.stop()
+      await database.drop()
+    }
+  })
 })

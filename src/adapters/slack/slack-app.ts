@@ -313,5 +313,5 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
 export async function startSlack(deps: AppDeps, overrides: SlackOverrides = {}): Promise<RunningAdapter> {
   const adapter = createSlackApp(deps, overrides)
   await adapter.start()
-  return { name: 'slack', stop: () => adapter.stop(), connected: () => adapter.connected() }
+  return { name: 'slack', stop: () => adapter.stop(), connected: () => adapter.connected(), ...(adapter.port !== undefined ? { port: adapter.port } : {}) }
 }

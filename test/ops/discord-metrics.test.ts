@@ -1,6 +1,6 @@
 // The same figures from Discord: the real discord.js client against the fake Discord, a labeler
 // starts a task and clicks a verdict; acks (deferred command, answered click), the inbox, the
-// judgment and REST calls by outcome show up in the exposition text.
+// judgment and REST calls by outcome show up in the exposition text; readiness follows the gateway.
 import { afterEach, describe, expect, it } from 'vitest'
 import { createPrometheusMetrics } from '../../src/ops/prometheus-metrics'
 import { PROVIDERS } from '../support/databases'
@@ -30,5 +30,15 @@ describe.each(PROVIDERS)('Discord metrics (%s)', (provider) => {
     expect(value('arbiter_judgments_recorded_total', { type: 'pairwise' })).toBe(1)
     expect(value('arbiter_outbound_calls_total', { platform: 'discord', outcome: 'ok' })).toBeGreaterThanOrEqual(3)
     expect(value('arbiter_outbound_calls_total', { platform: 'discord', outcome: 'retryable' })).toBe(1)
+  })
+
+  it('readiness follows the gateway: down when the socket drops, up again after RESUME', async () => {
+    h = await Harness.start(provider)
+    expect(h.bot.connected()).toBe(true)
+    const resumed = h.fake.waitForResume({ timeoutMs: 10_000 })
+    h.fake.dropGateway()
+    await expect.poll(() => h.bot.connected(), { timeout: 5_000, interval: 5 }).toBe(false)
+    await resumed
+    await expect.poll(() => h.bot.connected(), { timeout: 5_000, interval: 20 }).toBe(true)
   })
 })

@@ -57,7 +57,7 @@ export interface FakeSlackOptions {
   /** Which mentions the bot may emit deliberately; all others land in `unsafeMentions`. */
   allowMentions?: MentionPolicy
   /** Users known from the start (users.info answers for them). */
-  users?: Array<{ id: string; name?: string; realName?: string; team?: string; email?: string; tz?: string; isAdmin?: boolean; isBot?: boolean; deleted?: boolean }>
+  users?: Array<{ id: string } & FakeUserOptions>
   /** Port to listen on (default 0: an ephemeral port on 127.0.0.1). */
   port?: number
   /**

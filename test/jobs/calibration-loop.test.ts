@@ -18,6 +18,7 @@ import type { NewJudgment } from '../../src/store/judgment-repository'
 import type { Card, Control } from '../../src/views/card'
 import { projectReport } from '../../src/core/report/project-report'
 import { renderReport } from '../../src/cli/report-command'
+import { digestCard, digestFigures } from '../../src/jobs/lead-digest'
 
 const HOUR = 3_600_000
 
@@ -189,6 +190,10 @@ describe.each(PROVIDERS)('the calibration loop on %s', (provider) => {
     const report = await projectReport(t.ctx, { projectName: 'helpful', leaderboard: false })
     expect(report.calibration).toEqual({ settledThreads: 1, freshVerdicts: 2, changedMind: 2, startedAway: 1, movedToward: 1, movedTowardRate: 1, movedAway: 1 })
     expect(renderReport(report)).toMatch(/Calibration effect \(1 settled thread\)[\s\S]*1 \(100\.0%\)/)
+    // The leads' digest says it in a sentence.
+    const { figures } = await digestFigures(env(t, port), (await t.store.projects.findByName('helpful'))!)
+    expect(figures.calibrationEffect).toEqual(report.calibration)
+    expect(JSON.stringify(digestCard(figures))).toContain('1 of 1 fresh verdicts that started away from the settled answer moved toward it (100%); 2 of 2 changed their mind, 1 away from it')
   })
 
   it('reminds the thread after a day and escalates to the leads after two; a deleted thread returns its item', async () => {

@@ -126,7 +126,8 @@ export class SlackSession {
   /**
    * A person's name as Slack shows it: the profile's display name, else their real name (users.info,
    * which the manifest's users:read allows), cached. Events carry only the handle ("lea.leadbars").
-   * When the lookup fails, the handle serves this once and the lookup is tried again next time.
+   * When the lookup fails (an app installed without users:read), the handle is cached instead, so
+   * a failing lookup costs one call per person and hour, not one per click.
    */
   async nameOf(user: string, handle?: string): Promise<string> {
     const known = this.names.get(user)
@@ -134,7 +135,8 @@ export class SlackSession {
     const info = await this.client.users.info({ user }).catch(() => null)
     const name = info?.user?.profile?.display_name || info?.user?.profile?.real_name || info?.user?.real_name
     if (name) return this.names.set(user, name)
-    return handle || info?.user?.name || user
+    const fallback = handle || info?.user?.name
+    return fallback ? this.names.set(user, fallback) : user
   }
 
   /**

@@ -4,7 +4,7 @@
 import type { LeaveOneOut } from './agreement'
 import type { TestFamily, TestOutcome } from './fdr'
 import { KIND_LIKERT, KIND_PAIRWISE, type ProjectIndex } from './project-index'
-import { binomialLower, binomialUpper, medianExcluding, normalCdf } from './stats'
+import { binomialLower, binomialUpper, medianExcluding, normalCdf } from './numeric-kit'
 
 /** Whether a test ran. */
 export type TestStatus = 'tested' | 'not_enough_data'

@@ -15,7 +15,7 @@ import type { LeaveOneOut } from './agreement'
 import type { TestFamily, TestOutcome } from './fdr'
 import { KIND_LIKERT, KIND_PAIRWISE, KIND_RANKING, categoryLabel, type ProjectIndex } from './project-index'
 import type { Share, TestStatus } from './biases'
-import { medianInPlace, normalCdf, twoProportionZTest } from './stats'
+import { medianInPlace, normalCdf, twoProportionZTest } from './numeric-kit'
 
 /** Options of drift detection. */
 export interface DriftOptions {

@@ -4,7 +4,7 @@
 // so a million judgments fit comfortably beside the analysis.
 import type { FlawKind, JudgmentKind, QualityItem, QualityJudgment, QualityLabeler } from '../types'
 import { BOTH_BAD, TIE, type ProjectData } from './project-index'
-import { createRng, normalDraw, type Rng } from './stats'
+import { createRng, normalDraw, type Rng } from './numeric-kit'
 
 /** How a synthetic labeler behaves; `accuracy` is the chance of giving the true answer when honest. */
 export type SimBehaviour =

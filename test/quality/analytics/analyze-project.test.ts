@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { analyzeProject } from '../../../src/quality/analytics/analyze-project'
-import { createRng } from '../../../src/quality/analytics/stats'
+import { createRng } from '../../../src/quality/analytics/numeric-kit'
 import { simulate, standardCast } from './simulate'
 
 describe('analyzeProject', () => {

@@ -1,7 +1,7 @@
 // One call for the whole quality report of a project: consensus, leave-one-out agreement, biases,
 // safety, drift, disputes and the model leaderboard, all from one encoding pass over the judgments.
 import type { QualityLabeler } from '../types'
-import { computeLeaveOneOut, summarizeAgreement, type AgreementCounts, type AgreementSummary, type LeaveOneOutOptions } from './agreement'
+import { computeLeaveOneOut, summarizeAgreement, type AgreementCounts, type AgreementSummary, type LeaveOneOutOptions } from './leave-one-out'
 import {
   computeLabelerTests,
   type AgreementEvidence,

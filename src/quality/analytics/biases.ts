@@ -1,7 +1,7 @@
 // The guide's labeling biases, one test each per labeler, against a baseline that excludes the
 // labeler (a biased labeler must not move the bar they are measured against). Tests only run above
 // a minimum sample; p-values are one-sided; flags are decided later by the report's FDR family.
-import type { LeaveOneOut } from './agreement'
+import type { LeaveOneOut } from './leave-one-out'
 import type { TestFamily, TestOutcome } from './fdr'
 import { KIND_LIKERT, KIND_PAIRWISE, type ProjectIndex } from './project-index'
 import { binomialLower, binomialUpper, medianExcluding, normalCdf } from './numeric-kit'

@@ -1,6 +1,6 @@
 // The labeler analytics of the quality engine: pure functions over QualityItem / QualityJudgment.
 export { analyzeProject, type AnalyzeOptions, type FlagName, type LabelerReport, type ProjectAnalysis } from './analyze-project'
-export { leaveOneOutAgreement, type AgreementCounts, type AgreementSummary, type LabelerAgreement, type LeaveOneOutOptions } from './agreement'
+export { leaveOneOutAgreement, type AgreementCounts, type AgreementSummary, type LabelerAgreement, type LeaveOneOutOptions } from './leave-one-out'
 export * from './biases'
 export {
   dawidSkene,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { leaveOneOutAgreement } from '../../../src/quality/analytics/agreement'
+import { leaveOneOutAgreement } from '../../../src/quality/analytics/leave-one-out'
 import { analyzeProject } from '../../../src/quality/analytics/analyze-project'
 import { flaw, makeItem, makeJudgment, vote } from './simulate'
 

@@ -8,7 +8,7 @@ import { createProject } from '../../src/core/projects'
 import { importItems } from '../../src/core/import/import-items'
 import { importJudgments } from '../../src/core/import/import-judgments'
 import { projectReport, type ProjectReport } from '../../src/core/report/project-report'
-import { simulate, standardCast } from '../../src/quality/analytics'
+import { simulate, standardCast } from '../support/simulate'
 import { asFiles, lines } from '../support/simulated-campaign'
 import { renderReport } from '../../src/cli/report-command'
 

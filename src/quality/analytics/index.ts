@@ -25,5 +25,4 @@ export {
   type WinRateMatrix,
 } from './leaderboard'
 export { BOTH_BAD, DEFAULT_READING_CHARS_PER_SECOND, TIE, indexProject, type IndexOptions, type ProjectData } from './project-index'
-export { simulate, standardCast, type SimBehaviour, type SimLabeler, type SimModel, type SimTruth, type Simulation, type SimulationOptions } from './simulate'
 export * from './numeric-kit'

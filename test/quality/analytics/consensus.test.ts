@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { dawidSkene, itemConsensus } from '../../../src/quality/analytics/consensus'
-import { simulate, makeItem, makeJudgment, vote, type SimLabeler } from './simulate'
+import { simulate, type SimLabeler } from '../../support/simulate'
+import { makeItem, makeJudgment, vote } from '../../support/quality-fixtures'
 
 describe('majority consensus', () => {
   it('counts tie and both_bad as categories of their own and reports the top share', () => {

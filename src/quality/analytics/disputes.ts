@@ -3,7 +3,7 @@
 // a critical flaw, or when someone flagged it. Items with gold or a lead's verdict are settled already.
 import type { QualityItem } from '../types'
 import { computeLeaveOneOut, summarizeAgreement, type AgreementSummary, type LeaveOneOutOptions } from './leave-one-out'
-import { ratingMedian, tallyItems, topOf, type ItemTallies } from './consensus'
+import { ratingMedian, tallyItems, topOf, type ItemTallies } from './tally'
 import { categoryLabel, indexProject, type IndexOptions, type ProjectData, type ProjectIndex } from './project-index'
 
 /** Options of dispute detection. */

@@ -2,16 +2,8 @@
 export { analyzeProject, type AnalyzeOptions, type FlagName, type LabelerReport, type ProjectAnalysis } from './analyze-project'
 export { leaveOneOutAgreement, type AgreementCounts, type AgreementSummary, type LabelerAgreement, type LeaveOneOutOptions } from './leave-one-out'
 export * from './biases'
-export {
-  dawidSkene,
-  itemConsensus,
-  type ConsensusMethod,
-  type ConsensusOptions,
-  type DawidSkeneLabeler,
-  type DawidSkeneOptions,
-  type DawidSkeneResult,
-  type ItemConsensus,
-} from './consensus'
+export { itemConsensus, type ConsensusMethod, type ConsensusOptions, type ItemConsensus } from './consensus'
+export { dawidSkene, type DawidSkeneLabeler, type DawidSkeneOptions, type DawidSkeneResult } from './dawid-skene'
 export { projectDisputes, type Dispute, type DisputeList, type DisputeOptions, type DisputeReason } from './disputes'
 export { type BiasShift, type DriftDisagreement, type DriftOptions, type DriftResult } from './drift'
 export { DEFAULT_Q, TestFamily, type TestOutcome } from './fdr'

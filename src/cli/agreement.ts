@@ -4,11 +4,11 @@
 // nothing but node:fs and the pure statistics (no chat SDK, no database, no zod: startup time is most
 // of a small run). bin/arbiter.mjs runs it from a prebuilt bundle (src/cli/agreement-main.ts).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
-import { cohenKappaFromCodes } from '../quality/agreement/cohen-kappa'
-import { fleissKappa } from '../quality/agreement/fleiss-kappa'
-import { krippendorffAlpha, type AlphaLevel } from '../quality/agreement/krippendorff-alpha'
-import { groupByUnit, type ReliabilityData } from '../quality/agreement/reliability-data'
-import type { StatResult } from '../quality/agreement/result'
+import { cohenKappaFromCodes } from '../quality/reliability/cohen-kappa'
+import { fleissKappa } from '../quality/reliability/fleiss-kappa'
+import { krippendorffAlpha, type AlphaLevel } from '../quality/reliability/krippendorff-alpha'
+import { groupByUnit, type ReliabilityData } from '../quality/reliability/reliability-data'
+import type { StatResult } from '../quality/reliability/result'
 
 /** Options of `arbiter agreement`. */
 export interface AgreementCommandOptions {

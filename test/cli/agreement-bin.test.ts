@@ -8,11 +8,11 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { agreementCommand, readChunk, type AgreementCommandOptions } from '../../src/cli/agreement'
-import { krippendorffAlpha } from '../../src/quality/agreement/krippendorff-alpha'
-import { reliabilityDataFromTriples } from '../../src/quality/agreement/reliability-data'
+import { krippendorffAlpha } from '../../src/quality/reliability/krippendorff-alpha'
+import { reliabilityDataFromTriples } from '../../src/quality/reliability/reliability-data'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const fixtures = join(root, 'test/quality/agreement/fixtures')
+const fixtures = join(root, 'test/cli/fixtures')
 const scratch = mkdtempSync(join(tmpdir(), 'arbiter-agreement-bin-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 

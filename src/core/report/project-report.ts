@@ -4,7 +4,7 @@ import type { CoreContext } from '../context'
 import { findProject } from '../projects'
 import { readQualityData } from '../../store/quality-reader'
 import { analyzeProject, type ProjectAnalysis } from '../../quality/analytics'
-import { krippendorffAlpha, reliabilityDataFromUnits } from '../../quality/agreement'
+import { krippendorffAlpha, reliabilityDataFromUnits } from '../../quality/reliability'
 import type { QualityJudgment } from '../../quality/types'
 import { verdictPoint } from '../vote-split'
 

@@ -30,9 +30,8 @@ export const EDGE_CASES = ['none', 'ambiguous', 'harmful_request', 'opinion', 'm
 export const FLAW_KINDS = ['factual_error', 'safety_issue'] as const
 export type FlawKind = (typeof FLAW_KINDS)[number]
 
-/** Verdicts a pairwise task offers besides naming a response. */
-export const TIE = 'tie'
-export const BOTH_BAD = 'both_bad'
+/** Verdicts a pairwise task offers besides naming a response (defined with the quality engine's shapes). */
+export { BOTH_BAD, TIE } from '../quality/types'
 
 export const LIKERT_MEANING: Record<number, string> = {
   1: 'very bad',

@@ -1,5 +1,6 @@
 // Dawid & Skene (1979) over pairwise verdicts: a confusion matrix per labeler and a posterior over
 // the true category per item, fitted by EM from the tallies' majority shares.
+import { BOTH_BAD, TIE } from '../types'
 import { KIND_PAIRWISE, categoryLabel, indexProject, type ProjectData, type ProjectIndex } from './project-index'
 import { tallyItems, type ItemTallies } from './tally'
 
@@ -165,7 +166,7 @@ export interface DawidSkeneResult {
 export function classNames(index: ProjectIndex): string[] {
   const names: string[] = []
   for (let k = 0; k < index.slots; k++) names.push(`response ${k + 1} (as listed)`)
-  names.push('tie', 'both_bad')
+  names.push(TIE, BOTH_BAD)
   return names
 }
 

@@ -16,5 +16,6 @@ export {
   type LeaderboardRow,
   type WinRateMatrix,
 } from './leaderboard'
-export { BOTH_BAD, DEFAULT_READING_CHARS_PER_SECOND, TIE, indexProject, type IndexOptions, type ProjectData } from './project-index'
+export { DEFAULT_READING_CHARS_PER_SECOND, indexProject, type IndexOptions, type ProjectData } from './project-index'
+export { BOTH_BAD, TIE } from '../types'
 export * from './numeric-kit'

@@ -1,6 +1,6 @@
 // `arbiter agreement` as users run it: the real bin/arbiter.mjs in a child process, which imports the
 // prebuilt bundle (.arbiter-build/agreement.mjs) with plain node when it is fresh and falls back to tsx
-// otherwise. Also the chunked byte reader of src/cli/agreement.ts across chunk boundaries.
+// otherwise. Also the chunked byte reader of src/cli/ratings-file/ across chunk boundaries.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -1,6 +1,7 @@
 -- AlterTable
 ALTER TABLE "Judgment" ADD COLUMN     "edgeCase" TEXT,
 ADD COLUMN     "lessBad" TEXT,
+ADD COLUMN     "revision" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN     "rewrite" TEXT;
 
 -- CreateTable

@@ -32,6 +32,8 @@ export interface JudgmentDto {
   rewrite: string | null
   /** The guide's edge case the labeler marked, or null. */
   edgeCase: string | null
+  /** How many times its labeler changed it (0: as first recorded). */
+  revision: number
   createdAt: Date
 }
 
@@ -40,8 +42,8 @@ export const AMENDABLE_FIELDS = ['choice', 'choicePosition', 'ranking', 'rating'
 /** A judgment's answer, as an amendment replaces it. */
 export type JudgmentAnswer = Pick<JudgmentDto, (typeof AMENDABLE_FIELDS)[number]>
 
-/** The columns of a new judgment (the both-bad and edge-case fields default to null). */
-export type NewJudgment = Omit<JudgmentDto, 'id' | 'createdAt' | 'lessBad' | 'rewrite' | 'edgeCase'> & Partial<Pick<JudgmentDto, 'lessBad' | 'rewrite' | 'edgeCase'>> & { createdAt?: Date }
+/** The columns of a new judgment (the both-bad and edge-case fields default to null; it starts at revision 0). */
+export type NewJudgment = Omit<JudgmentDto, 'id' | 'createdAt' | 'lessBad' | 'rewrite' | 'edgeCase' | 'revision'> & Partial<Pick<JudgmentDto, 'lessBad' | 'rewrite' | 'edgeCase'>> & { createdAt?: Date }
 
 /** An earlier version of an amended judgment. */
 export interface AmendmentDto {
@@ -69,6 +71,7 @@ export function judgmentFromRow(row: Row): JudgmentDto {
     lessBad: row.lessBad ?? null,
     rewrite: row.rewrite ?? null,
     edgeCase: row.edgeCase ?? null,
+    revision: Number(row.revision ?? 0),
   }
 }
 
@@ -167,11 +170,11 @@ export class JudgmentRepository {
    * amended) and whether its item is up for calibration (its labelers may have seen the others' verdicts).
    */
   async amendmentState(judgmentId: number, itemId: number): Promise<{ revision: number; discussed: boolean }> {
-    const [revision, threads] = await Promise.all([
-      this.prisma.judgmentAmendment.count({ where: { judgmentId } }),
+    const [judgment, threads] = await Promise.all([
+      this.prisma.judgment.findUniqueOrThrow({ where: { id: judgmentId }, select: { revision: true } }),
       this.prisma.calibrationThread.count({ where: { itemId } }),
     ])
-    return { revision, discussed: threads > 0 }
+    return { revision: judgment.revision, discussed: threads > 0 }
   }
 
   /** A judgment's earlier versions, oldest first (audit). */
@@ -200,7 +203,7 @@ export class JudgmentRepository {
         const a = args.answer
         const row = await tx.judgment.update({
           where: { id: args.judgmentId },
-          data: { ...a, ranking: toJson(a.ranking), ratings: toJson(a.ratings), flaws: toJson(a.flaws) },
+          data: { ...a, ranking: toJson(a.ranking), ratings: toJson(a.ratings), flaws: toJson(a.flaws), revision: args.fromRevision + 1 },
         })
         const item = await tx.item.findUniqueOrThrow({ where: { id: row.itemId }, select: { judged: true, target: true, isGold: true } })
         if (!item.isGold && item.judged >= item.target) {

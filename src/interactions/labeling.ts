@@ -90,7 +90,7 @@ export class LabelingInteractions {
           return {}
         }
         case 'amend':
-          return await this.startAmending(task, draft)
+          return await this.startAmending(task)
         case 'keep': {
           const judgment = await this.ctx.store.judgments.findByAssignment(task.assignment.id)
           return judgment ? { update: this.recorded(task, judgment) } : {}
@@ -278,7 +278,7 @@ export class LabelingInteractions {
   }
 
   /** "Change my answer": the task again, with the recorded answer as the starting point. */
-  private async startAmending(task: Task, draft: Draft): Promise<Outcome> {
+  private async startAmending(task: Task): Promise<Outcome> {
     const judgment = await this.ctx.store.judgments.findByAssignment(task.assignment.id)
     if (!judgment) return { notice: 'There is no recorded answer to change.' }
     let revision: number
@@ -296,8 +296,7 @@ export class LabelingInteractions {
       ...(judgment.edgeCase ? { edgeCase: judgment.edgeCase } : {}),
       amending: revision,
     }
-    void draft
-    await this.ctx.store.assignments.saveDraft(task.assignment.id, next as Record<string, unknown>)
+    await this.ctx.store.assignments.saveAnsweredDraft(task.assignment.id, next as Record<string, unknown>)
     task.assignment.draft = next as Record<string, unknown>
     const until = amendDeadline(this.ctx, judgment).toISOString().slice(11, 16)
     return { update: taskCard(task, next, { amending: { recorded: describeJudgment(task, judgment), until } }) }
@@ -309,7 +308,7 @@ export class LabelingInteractions {
       if (isAmending(task, draft)) {
         // Second thoughts: the recorded answer is replaced (the earlier one kept), exactly once per revision.
         const amended = await amendJudgment(this.ctx, { assignmentId: task.assignment.id, labelerId, fromRevision: draft.amending!, input })
-        return { update: this.recorded(task, amended.judgment, amended.duplicate ? { duplicate: true } : { amended: true }) }
+        return { update: this.recorded(task, amended.judgment, { amended: true, duplicate: amended.duplicate }) }
       }
       const durationMs = Math.max(0, this.ctx.now().getTime() - task.assignment.shownAt.getTime())
       const result = await recordJudgment(this.ctx, { assignmentId: task.assignment.id, labelerId, input: { ...input, durationMs } })
@@ -346,8 +345,10 @@ export class LabelingInteractions {
   }
 
   private async saveDraft(task: Task, draft: Draft): Promise<void> {
-    if (task.assignment.status !== 'active' && !isAmending(task, task.assignment.draft as Draft)) throw new ArbiterError('ASSIGNMENT_CLOSED')
-    await this.ctx.store.assignments.saveDraft(task.assignment.id, draft as Record<string, unknown>)
+    const amending = isAmending(task, task.assignment.draft as Draft)
+    if (task.assignment.status !== 'active' && !amending) throw new ArbiterError('ASSIGNMENT_CLOSED')
+    if (amending) await this.ctx.store.assignments.saveAnsweredDraft(task.assignment.id, draft as Record<string, unknown>)
+    else await this.ctx.store.assignments.saveDraft(task.assignment.id, draft as Record<string, unknown>)
     task.assignment.draft = draft as Record<string, unknown>
   }
 

@@ -232,8 +232,8 @@ export function recordedCard(task: Task, judgment: JudgmentDto, options: { dupli
     blocks: [
       { type: 'header', text: `✓ Recorded · ${task.project.name}` },
       { type: 'fields', fields },
-      ...(options.duplicate ? [{ type: 'note' as const, text: 'This answer had already been recorded; nothing was counted twice.' }] : []),
-      ...(options.amended ? [{ type: 'note' as const, text: 'Changed. Your earlier answer is kept for the record; the figures use this one.' }] : []),
+      ...(options.duplicate ? [{ type: 'note' as const, text: options.amended ? 'This change had already been made; nothing was counted twice.' : 'This answer had already been recorded; nothing was counted twice.' }] : []),
+      ...(options.amended && !options.duplicate ? [{ type: 'note' as const, text: 'Changed. Your earlier answer is kept for the record; the figures use this one.' }] : []),
       ...(options.changeableUntil ? [{ type: 'note' as const, text: `Second thoughts? You can change this answer until ${options.changeableUntil.toISOString().slice(11, 16)} UTC.` }] : []),
       {
         type: 'actions',

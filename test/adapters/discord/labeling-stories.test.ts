@@ -41,7 +41,7 @@ describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
     expect(done.ack.type).toBe(6) // deferred update, then the task message is edited
     const recorded = h.latest(task)
     expect(recorded.embeds?.[0]?.title).toMatch(/Recorded/)
-    expect(buttonLabels(recorded)).toEqual(['Next task', 'Stop'])
+    expect(buttonLabels(recorded)).toEqual(['Next task', 'Change my answer', 'Stop'])
     const [j] = await judgments()
     expect(j).toMatchObject({ kind: 'pairwise', rationale: 'A cites the source; B is wrong.', projectId: project.id })
   })

@@ -129,7 +129,8 @@ describe.each(PROVIDERS)('after the verdict in Slack (%s)', (provider) => {
     expect(amendments[0]!.previous).toMatchObject({ choice: JSON.parse(judgments[0]!.displayOrder)[0], choicePosition: 0 })
     const changed = h.fake.message(task.channel, task.ts)!
     expect(changed.text).toBe('Recorded: B is better')
-    expect(textOf(changed)).toContain('Changed.')
+    // The second delivery may be the last to edit the message: it says nothing was counted twice.
+    expect(textOf(changed)).toMatch(/Changed\.|This change had already been made/)
     // Metrics and exports read the latest answer.
     const [row] = await exported(h, 'judgments')
     expect(row).toMatchObject({ choice: shownSecond, amended: 1 })

@@ -20,9 +20,12 @@ export interface TextPair {
   rejected: string
 }
 
-/** The rewrite when it is training data: present, and not pending or rejected in review. */
+/**
+ * The rewrite when it is training data: present, and not pending or rejected in review. A rewrite
+ * stays as first written even if the labeler later changes the verdict, and stays better than both.
+ */
 export function acceptedRewrite(label: BothBadLabel): string | null {
-  if (label.kind !== 'pairwise' || label.choice !== BOTH_BAD || !label.rewrite) return null
+  if (label.kind !== 'pairwise' || !label.rewrite) return null
   return label.reviewStatus === 'pending' || label.reviewStatus === 'rejected' ? null : label.rewrite
 }
 

@@ -194,8 +194,10 @@ export function taskCard(
   if (options.amending) blocks.push({ type: 'note', text: `Changing your answer (recorded: ${options.amending.recorded}). Choose again; until ${options.amending.until} UTC you can change it. Your first answer is kept for the record.` })
   // A recorded task cannot be skipped: while changing an answer, the Skip button goes.
   const controls = typeControls(task, draft).map((b) => (options.amending && b.type === 'actions' ? { ...b, controls: b.controls.filter((c) => c.action.a !== 'skip') } : b))
-  blocks.push(...controls)
+  // The edge case first: it is about the prompt, and on Discord, where a long card's first rows
+  // move to the message before, it then moves with the flaw marks, never between ranking selects.
   if (task.item.type !== 'sft') blocks.push(edgeSelect(task, draft))
+  blocks.push(...controls)
   if (options.amending) blocks.push({ type: 'actions', controls: [{ type: 'button', action: { a: 'keep', as: task.assignment.id }, label: 'Keep my answer' }] })
   if (options.continueForm) {
     const { f, s, of } = options.continueForm

@@ -3,7 +3,7 @@
 // them, forms open as modals (selects and checkbox groups natively), judgments are recorded once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PROVIDERS } from '../../support/databases'
-import { idAt, rowLabels, ANA, BOB, Harness, buttonLabels, pair, selectOf, shownText, taskMessage } from './harness'
+import { buttonId, rowLabels, ANA, BOB, Harness, buttonLabels, pair, selectOf, shownText, taskMessage } from './harness'
 
 describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
   let h: Harness
@@ -77,7 +77,7 @@ describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
     expect(rows).toContainEqual(['6 · very good', '7 · excellent'])
     const before = (await judgments()).length
     // Two clicks on the same button, sent together (a double click).
-    const click = () => h.fake.buttonClick({ user: ANA, message: task.id, customId: idAt(task, 1, 4) })
+    const click = () => h.fake.buttonClick({ user: ANA, message: task.id, customId: buttonId(task, '5 · good') })
     const [one, two] = await Promise.all([h.fake.sendInteraction(click()), h.fake.sendInteraction(click())])
     await h.bot.idle()
     expect([one.type, two.type]).toEqual([6, 6]) // acknowledged at once; the message is edited after

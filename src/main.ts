@@ -91,7 +91,7 @@ export function createArbiter(config: Config, logger: Logger): Arbiter & { start
         store: createStore(database),
         now: () => new Date(),
         random: Math.random,
-        settings: { assignmentTtlMinutes: config.ASSIGNMENT_TTL_MINUTES, admins: config.ARBITER_ADMINS },
+        settings: { assignmentTtlMinutes: config.ASSIGNMENT_TTL_MINUTES, admins: config.ARBITER_ADMINS, amendWindowMinutes: config.AMEND_WINDOW_MINUTES },
         observer: prometheus.metrics,
       }
       const deps: AppDeps = { config, ctx, logger, metrics: prometheus.metrics }

@@ -13,6 +13,8 @@ export interface CoreContext {
     assignmentTtlMinutes: number
     /** Platform user ids that are admins from the start. */
     admins: string[]
+    /** Minutes a labeler may change a judgment after recording it (default AMEND_WINDOW_DEFAULT_MINUTES). */
+    amendWindowMinutes?: number
   }
   /** Told when something worth counting happens (the process's metrics); optional so tests and the CLI need none. */
   observer?: CoreObserver

@@ -38,6 +38,13 @@ export interface CandidateQuery {
   gold: boolean
   /** Domains this labeler may not see (the project restricts them to skilled labelers). */
   excludedDomains: string[]
+  /** The labeler's groups: items routed to one of them are theirs too. */
+  groups: string[]
+  /**
+   * Only the work meant for this labeler first: items routed to them (by name or group) and
+   * items of these domains (their skills). Absent: everything they may be offered.
+   */
+  preferred?: { domains: string[] }
   limit: number
 }
 
@@ -64,16 +71,39 @@ export class AssignmentRepository {
 
   /** Items the labeler could be given now, oldest first (so items reach their redundancy in import order). */
   async candidates(query: CandidateQuery): Promise<number[]> {
+    // Routed items: only for the labelers routed to them and the members of their group.
+    const mine: object[] = [{ routes: { some: { labelerId: query.labelerId } } }, ...(query.groups.length > 0 ? [{ assignedGroup: { in: query.groups } }] : [])]
+    let preferred: object | null = null
+    if (query.preferred) {
+      // Routes are read from their own index (labeler first), so this pass never scans the
+      // project's items looking for the few routed to someone.
+      const routed = await this.prisma.itemRoute.findMany({
+        where: { labelerId: query.labelerId, item: { projectId: query.projectId, isGold: query.gold, open: true, droppedAt: null, assignments: { none: { labelerId: query.labelerId } } } },
+        select: { itemId: true },
+        orderBy: { itemId: 'asc' },
+        take: query.limit,
+      })
+      const wanted: object[] = [
+        ...(routed.length > 0 ? [{ id: { in: routed.map((r) => r.itemId) } }] : []),
+        ...(query.groups.length > 0 ? [{ assignedGroup: { in: query.groups } }] : []),
+        ...(query.preferred.domains.length > 0 ? [{ domain: { in: query.preferred.domains } }] : []),
+      ]
+      if (wanted.length === 0) return []
+      preferred = { OR: wanted }
+    }
     const rows = await this.prisma.item.findMany({
       where: {
         projectId: query.projectId,
         isGold: query.gold,
         // Gold items are shown to everyone who has not seen them; others only while open (claimed < target).
         ...(query.gold ? {} : { open: true }),
+        droppedAt: null,
         assignments: { none: { labelerId: query.labelerId } },
         AND: [
           { OR: [{ authorLabelerId: null }, { authorLabelerId: { not: query.labelerId } }] },
+          { OR: [{ routed: false }, ...mine] },
           ...(query.excludedDomains.length > 0 ? [{ OR: [{ domain: null }, { domain: { notIn: query.excludedDomains } }] }] : []),
+          ...(preferred ? [preferred] : []),
         ],
       },
       select: { id: true },

@@ -7,6 +7,7 @@ import type { DriftResult } from '../quality/analytics'
 import { verdictPoint } from '../core/vote-split'
 import { verdictLabel } from '../views/calibration-cards'
 import { activeProjects } from '../core/projects'
+import { guidelinesButton } from '../views/guidelines'
 
 type Drift = { flagged: boolean; drop: number | null; window: unknown; before: unknown; after: unknown; evidence: unknown }
 
@@ -26,7 +27,7 @@ export function driftPingCard(args: { projectId: number; projectName: string; dr
     `Over your last ${window?.size ?? 'few dozen'} judgments in ${args.projectName}, your agreement with the rest of the team went from ${pct(before)} to ${pct(after)}.`,
     ...(args.movedBiases.length > 0 ? [`What moved: ${args.movedBiases.join('; ')}.`] : []),
     ...(args.disagreements.length > 0 ? ['Items where you differed from the others:', ...args.disagreements.map((d) => `• ${d.item}: the team said ${d.consensus}${d.rationale ? ` — “${d.rationale}”` : ''}`)] : []),
-    'Everyone drifts now and then. A quick re-read of the rubric usually brings it back.',
+    `Everyone drifts now and then. A quick re-read of the guidelines of ${args.projectName} usually brings it back.`,
   ]
   return {
     summary: 'A friendly calibration check',
@@ -37,7 +38,7 @@ export function driftPingCard(args: { projectId: number; projectName: string; dr
       {
         type: 'actions',
         controls: [
-          { type: 'button', action: { a: 'rubric' }, label: 'Re-read the rubric', style: 'primary' },
+          guidelinesButton(args.projectId, 'Re-read the guidelines', 'primary'),
           { type: 'button', action: { a: 'drift_ack', p: args.projectId }, label: 'Got it' },
         ],
       },

@@ -63,11 +63,8 @@ export async function nextTask(ctx: CoreContext, options: { projectId: number; l
   // A gold draw falls back to regular work when the labeler has seen every gold item; regular
   // work never falls back to gold, so gold stays near the project's rate and never becomes
   // "what is left" (which would make it recognisable).
-  const passes: { gold: boolean; preferred?: { domains: string[] } }[] = [
-    ...(goldFirst ? [{ gold: true }] : []),
-    { gold: false, preferred: { domains: labeler.skills } },
-    { gold: false },
-  ]
+  // Each draw looks first at what is meant for this labeler, then at the unrouted pool.
+  const passes: { gold: boolean; preferred?: { domains: string[] } }[] = (goldFirst ? [true, false] : [false]).flatMap((gold) => [{ gold, preferred: { domains: labeler.skills } }, { gold }])
   for (const { gold, preferred } of passes) {
     for (let attempt = 0; attempt < 4; attempt++) {
       const candidates = await store.assignments.candidates({ projectId: project.id, labelerId: labeler.id, gold, excludedDomains, groups: labeler.groups, ...(preferred ? { preferred } : {}), limit: CANDIDATE_WINDOW })

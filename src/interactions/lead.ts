@@ -80,6 +80,7 @@ export async function leadShowProject(ctx: CoreContext, actor: Actor, name?: str
       `Rationale: ${project.rationalePolicy}`,
       `Dimensions: ${project.dimensions.join(', ')}`,
       `Calibration: ${calibrationScheduleText(project)}`,
+      `Guidelines: ${project.guide ? `the project's own (${project.guide.length} characters)` : "the team's labeling guide"}`,
       `Channels, Slack: ${channelsText(project, 'slack')}`,
       `Channels, Discord: ${channelsText(project, 'discord')}`,
     ].join('\n')

@@ -1,12 +1,11 @@
 // A flag as its project's leads see it in the lead channel: the item, who flagged it and why,
-// and lead-only controls (settle the verdict, drop the item, return it to the pool). Responses
-// are labeled A, B… in stored order inside the post itself, and the verdict choices use the same
-// letters, so nothing refers to a letter the reader was not shown here.
-import { BOTH_BAD, LIKERT_MEANING, TIE } from '../core/task-types'
+// and lead-only controls (settle the verdict, drop the item, return it to the pool). The post is
+// read by many, so responses are named by the neutral numbers shown in it ("Response 1"), and the
+// verdict choices use the same names; the flagger's own note uses the letters they saw.
 import type { ItemDto } from '../store/item-repository'
 import type { Card, Control } from './card'
-import { itemBlocks, verdictChoices, verdictLabel } from './calibration-cards'
-import { LETTERS } from './task-card'
+import { itemBlocks } from './calibration-cards'
+import { ownFrame, SHARED, verdictChoices, verdictLabel } from './response-frame'
 
 /** Item types a lead can settle with a verdict (the others can be dropped or returned). */
 export function settleable(item: ItemDto): boolean {
@@ -29,7 +28,7 @@ export function flagPostCard(args: { judgmentId: number; projectName: string; it
     blocks: [
       { type: 'header', text: `Flagged · ${args.projectName} · item ${itemName(item)}` },
       { type: 'fields', fields: [{ label: 'Flagged by', value: args.flaggedBy }, { label: 'Why', value: args.reason }] },
-      ...itemBlocks(item),
+      ...itemBlocks(item, SHARED),
       { type: 'divider' },
       { type: 'note', text: 'Leads: settle the verdict (it becomes the gold answer), drop the item from the project, or return it to the pool for another labeler.' },
       ...(settleable(item) ? [{ type: 'actions' as const, controls: [{ type: 'select' as const, action: { a: 'flag_settle' as const, j: args.judgmentId, v: 'select' }, placeholder: 'Lead: settle the verdict…', options: verdictChoices(item) }] }] : []),
@@ -53,19 +52,14 @@ export function flagHandledCard(args: { projectName: string; item: ItemDto; flag
           ...(args.note ? [{ label: 'Note', value: args.note }] : []),
         ],
       },
-      ...itemBlocks(args.item),
+      ...itemBlocks(args.item, SHARED),
     ],
   }
 }
 
 /** A verdict in the letters one labeler saw (their display order), for their own messages. */
 export function verdictAsSeen(item: ItemDto, value: string, displayOrder: string[]): string {
-  if (item.type === 'likert') return `${value} · ${LIKERT_MEANING[Number(value)] ?? ''}`
-  if (value === TIE) return 'Tie'
-  if (value === BOTH_BAD) return 'Both bad'
-  const letter = LETTERS[displayOrder.indexOf(value)]
-  if (!letter) return verdictLabel(item, value)
-  return item.type === 'ranking' ? `${letter} is best` : `${letter} is better`
+  return verdictLabel(item, value, ownFrame(item, displayOrder))
 }
 
 /** The flagger hears what became of their flag, privately. */

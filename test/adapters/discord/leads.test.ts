@@ -60,9 +60,9 @@ describe.each(PROVIDERS)('Discord: what leads see (%s)', (provider) => {
     expect(JSON.stringify(h.fake.modals.at(-1)!.data)).toContain('Settle the verdict')
     const settled = await h.submit(LEE, { note: 'B is what the user asked for.' })
     const edited = h.latest(post!)
-    expect(edited.embeds[0]!.title).toBe('✓ Settled: B is better · p · item x1')
+    expect(edited.embeds[0]!.title).toBe('✓ Settled: Response 2 is better · p · item x1')
     expect(components(edited)).toEqual([])
-    expect(shownText(settled.messages.filter((m) => m.id !== post!.id))).toMatch(/Settled: B is better\. It is now the item's gold answer/)
+    expect(shownText(settled.messages.filter((m) => m.id !== post!.id))).toMatch(/Settled: Response 2 is better\. It is now the item's gold answer/)
     const item = (await h.t.store.items.findByExternalId(p.id, 'x1'))!
     expect(item.gold).toEqual({ winner: 'b' })
 

@@ -88,10 +88,10 @@ describe.each(PROVIDERS)('Slack: what leads see on %s', (provider: TestProvider)
     const stale = h.fake.blockActions({ user: LEAD, channel: LEADS, messageTs: post!.ts, actionId: String((post!.blocks ?? []).flatMap((b) => (b.type === 'actions' ? b.elements : [])).find((e: { text?: { text?: string } }) => e.text?.text === 'Drop from project')!.action_id) })
     await h.submit(LEAD, { note: 'Paris is the capital; Lyon is not.' })
     const settled = h.fake.message(LEADS, post!.ts)!
-    expect(unescape(textOf(settled))).toContain(`✓ Settled: B is better · p · item ${flagged}`)
+    expect(unescape(textOf(settled))).toContain(`✓ Settled: Response 2 is better · p · item ${flagged}`)
     expect(unescape(textOf(settled))).toContain('Paris is the capital; Lyon is not.')
     expect(labelsOf(settled)).toEqual([])
-    expect(h.fake.ephemerals(LEAD).at(-1)?.text).toMatch(/^Settled: B is better\. It is now the item's gold answer/)
+    expect(h.fake.ephemerals(LEAD).at(-1)?.text).toMatch(/^Settled: Response 2 is better\. It is now the item's gold answer/)
     const item = (await h.t.store.items.findByExternalId(p.id, flagged))!
     expect([item.gold, item.verdict]).toEqual([{ winner: 'b' }, { winner: 'b' }])
 

@@ -1,5 +1,5 @@
 // What follows a recorded judgment: a flag's post to the leads, gold feedback for the labeler, and the SFT review loop
-// (a submission goes to another labeler; only accepted ones become training data; the writer
+// (a submission, or a rewrite after "both bad", goes to another labeler; only accepted ones become training data; the writer
 // learns the outcome). Messages go through the notification outbox so any adapter delivers them.
 import type { CoreContext } from './context'
 import type { ItemDto } from '../store/item-repository'
@@ -25,9 +25,11 @@ export async function afterJudgment(ctx: CoreContext, args: { project: ProjectDt
       displayOrder: judgment.displayOrder,
     })
   }
-  if (item.type === 'sft' && judgment.sft && project.sftReview) {
+  // A rewrite after "both bad" is SFT work too: reviewed like any submission when the project reviews SFT.
+  const written = item.type === 'sft' && judgment.sft ? (judgment.sft as { prompt?: string; response: string }) : judgment.rewrite ? { response: judgment.rewrite } : null
+  if (written && project.sftReview) {
     await store.judgments.setReviewStatus(judgment.id, 'pending')
-    const sft = judgment.sft as { prompt?: string; response: string }
+    const sft: { prompt?: string; response: string } = written
     const messages = item.messages.length > 0 ? item.messages : [{ role: 'user' as const, content: sft.prompt ?? '' }]
     await store.items.create(project.id, {
       type: 'sft_review',

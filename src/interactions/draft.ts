@@ -13,4 +13,10 @@ export interface Draft {
   sft?: { prompt?: string; response?: string; domain?: string; difficulty?: string; tags?: string; edgeCase?: string; checklist?: string[] }
   /** For an SFT review: accept (true) or reject, chosen before the rating form. */
   reviewAccept?: boolean
+  /** The guide's edge case marked on the task ("none" or absent: none). */
+  edgeCase?: string
+  /** The both-bad form as last submitted (kept when a rationale turns out to be needed). */
+  bothBad?: { lessBad?: string; rewrite?: string }
+  /** Set while the labeler changes a recorded answer: the revision being changed. */
+  amending?: number
 }

@@ -18,7 +18,7 @@ import type { JobEnv } from '../../../src/jobs/job-env'
 import { ensureLabeler } from '../../../src/core/labelers'
 import { importItems } from '../../../src/core/import/import-items'
 import { importJudgments } from '../../../src/core/import/import-judgments'
-import { simulate, standardCast } from '../../../src/quality/analytics'
+import { simulate, standardCast } from '../../support/simulate'
 import type { NewJudgment } from '../../../src/store/judgment-repository'
 
 const HOUR = 3_600_000

@@ -1,4 +1,4 @@
-// What follows a recorded judgment: gold feedback for the labeler, and the SFT review loop
+// What follows a recorded judgment: a flag's post to the leads, gold feedback for the labeler, and the SFT review loop
 // (a submission, or a rewrite after "both bad", goes to another labeler; only accepted ones become training data; the writer
 // learns the outcome). Messages go through the notification outbox so any adapter delivers them.
 import type { CoreContext } from './context'
@@ -6,10 +6,12 @@ import type { ItemDto } from '../store/item-repository'
 import type { JudgmentDto } from '../store/judgment-repository'
 import type { ProjectDto } from '../store/project-repository'
 import { goldAgrees } from './gold'
+import { queueFlagNotice } from './flag-notice'
 
 export async function afterJudgment(ctx: CoreContext, args: { project: ProjectDto; item: ItemDto; judgment: JudgmentDto }): Promise<void> {
   const { store } = ctx
   const { project, item, judgment } = args
+  await queueFlagNotice(ctx, { project, judgment })
   const settled = item.verdict ?? item.gold
   if (settled && item.type !== 'sft' && item.type !== 'sft_review') {
     // The labeler privately sees the settled answer after a gold item (never before).

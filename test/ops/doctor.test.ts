@@ -159,7 +159,7 @@ describe.each(PROVIDERS)('arbiter doctor (%s)', (provider) => {
     try {
       const { code, text } = await doctor(env)
       expect(code).toBe(1)
-      expect(failures(text)).toEqual([`  ✗ /label is registered in server ${GUILD} in an older shape (options has 7 entries, expected 8)`, `      fix: run \`arbiter discord register --guild ${GUILD}\``])
+      expect(failures(text)).toEqual([`  ✗ /label is registered in server ${GUILD} in an older shape (options has ${older.options.length} entries, expected ${label!.options.length})`, `      fix: run \`arbiter discord register --guild ${GUILD}\``])
     } finally {
       await registerCommands({ token: TOKEN, applicationId: discord.applicationId, apiUrl: discord.apiUrl, guildId: GUILD })
     }

@@ -13,7 +13,7 @@ import { strictMajority, verdictOf } from './vote-split'
 import type { ItemDto } from '../store/item-repository'
 import type { JudgmentDto, NewJudgment } from '../store/judgment-repository'
 import type { ProjectDto } from '../store/project-repository'
-import { afterJudgment } from './after-judgment'
+import { judgmentFollowUps } from './after-judgment'
 
 /** What recording did. */
 export interface RecordResult {
@@ -56,15 +56,17 @@ export async function recordJudgment(ctx: CoreContext, options: { assignmentId: 
     throw new ArbiterError('RATIONALE_REQUIRED', undefined, { verdict })
   }
 
+  // The follow-ups commit with the judgment (see after-judgment.ts).
+  const followUps = judgmentFollowUps({ project, item, judgment: row })
   const outcome = await store.judgments.record({
     assignmentId: assignment.id,
-    judgment: row,
+    judgment: { ...row, reviewStatus: followUps.reviewStatus },
+    followUps,
     now,
     nextTarget: (counts, judgments) => nextTarget(project, counts, judgments),
   })
   if (outcome.status === 'duplicate') return { judgment: outcome.judgment, duplicate: true, item, project }
   if (outcome.status === 'closed') throw new ArbiterError('ASSIGNMENT_CLOSED')
-  await afterJudgment(ctx, { project, item, judgment: outcome.judgment })
   return { judgment: outcome.judgment, duplicate: false, item, project }
 }
 

@@ -62,7 +62,8 @@ export function itemFromRow(row: Row): ItemDto {
   }
 }
 
-function toRow(projectId: number, item: NewItem) {
+/** The columns of a new item (also written inside a judgment's transaction). */
+export function itemRow(projectId: number, item: NewItem) {
   return {
     projectId,
     externalId: item.externalId ?? null,
@@ -106,7 +107,7 @@ export class ItemRepository {
     const params: unknown[] = []
     const tuples: string[] = []
     for (const item of items) {
-      const row = toRow(projectId, item)
+      const row = itemRow(projectId, item)
       const marks: string[] = []
       for (const column of INSERT_COLUMNS) {
         const value = row[column]
@@ -121,7 +122,7 @@ export class ItemRepository {
   }
 
   async create(projectId: number, item: NewItem): Promise<ItemDto> {
-    return itemFromRow(await this.prisma.item.create({ data: toRow(projectId, item) }))
+    return itemFromRow(await this.prisma.item.create({ data: itemRow(projectId, item) }))
   }
 
   /** Which of these external ids the project already has. */

@@ -1,28 +1,16 @@
 // Composition root: parse configuration once, open (and migrate) the database, build the core,
 // start whichever chat adapters are configured. Nothing below reads process.env.
-import { loadConfig, type Config } from './config'
+import { loadConfig } from './config'
+import type { AppDeps, RunningAdapter } from './app-deps'
 import { openDatabase } from './store/database'
 import { createStore } from './store/store'
 import type { CoreContext } from './core/context'
-import { createLogger, type Logger } from './logger'
+import { createLogger } from './logger'
 import { LATE, within } from './time-limit'
 
 // A backstop for a stop step that hangs. Being killed sooner (Docker sends SIGKILL after 10 s)
 // loses nothing either: acknowledged work is in the inbox and is replayed at the next start.
 const STOP_DEADLINE_MS = 20_000
-
-/** Everything an adapter needs from the rest of the app. */
-export interface AppDeps {
-  config: Config
-  ctx: CoreContext
-  logger: Logger
-}
-
-/** A running adapter. */
-export interface RunningAdapter {
-  name: string
-  stop(): Promise<void>
-}
 
 const SETUP_HELP = `Arbiter needs chat credentials to run:
   Slack:   SLACK_BOT_TOKEN plus SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)

@@ -4,7 +4,7 @@
 // holds everything needed (who, which message, which action), the same code replays an
 // acknowledged interaction after a crash.
 import type { webApi } from '@slack/bolt'
-import type { AppDeps } from '../../main'
+import type { AppDeps } from '../../app-deps'
 import { isArbiterError } from '../../core/errors'
 import { requireLead } from '../../core/labelers'
 import { labelerFor, type Actor } from '../../interactions/actor'

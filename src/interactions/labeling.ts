@@ -16,7 +16,7 @@ import { flagModal, formFieldIds, formModal, formSteps, rationaleModal, type For
 import { LETTERS, messageCard, projectButtons, recordedCard, taskCard } from '../views/task-card'
 import { feedbackCard } from '../views/feedback'
 import { labelerFor, type Actor } from './actor'
-import type { Draft } from './draft'
+import { parseDraft, type Draft } from '../core/draft'
 import type { Outcome } from './outcome'
 import { CalibrationInteractions } from './calibration'
 import { sendCapturedToLabeling } from './lead'
@@ -51,7 +51,7 @@ export class LabelingInteractions {
   private async offerNext(labelerId: number, projectId: number, how: 'post' | 'update'): Promise<Outcome> {
     try {
       const task = await nextTask(this.ctx, { projectId, labelerId })
-      const card = taskCard(task, task.assignment.draft as Draft)
+      const card = taskCard(task, parseDraft(task.assignment.draft))
       return how === 'post' ? { post: [{ card }] } : { update: card }
     } catch (error) {
       if (!isArbiterError(error, 'NO_TASK_AVAILABLE')) throw error
@@ -76,7 +76,7 @@ export class LabelingInteractions {
       if (action.a === 'stop') return { update: messageCard('Session ended', 'Thanks for your work. Type /label whenever you want to continue.') }
 
       const task = await this.taskFor(action.as, labeler.id)
-      const draft = task.assignment.draft as Draft
+      const draft = parseDraft(task.assignment.draft)
       switch (action.a) {
         case 'verdict':
           return await this.record(task, labeler.id, this.verdictInput(task, action.v, draft), action.v)
@@ -124,7 +124,7 @@ export class LabelingInteractions {
     const labeler = await labelerFor(this.ctx, actor)
     try {
       const task = await this.taskFor(ref.as, labeler.id)
-      const draft = task.assignment.draft as Draft
+      const draft = parseDraft(task.assignment.draft)
       switch (ref.m) {
         case 'rationale': {
           const rationale = text(values.rationale)
@@ -157,7 +157,7 @@ export class LabelingInteractions {
     const labeler = await labelerFor(this.ctx, actor)
     const task = await this.taskFor(ref.as, labeler.id).catch(() => null)
     if (!task) return
-    const draft = task.assignment.draft as Draft
+    const draft = parseDraft(task.assignment.draft)
     const written = this.writtenSft(task, values)
     if (written.response || written.prompt) await this.saveDraft(task, { ...draft, sft: { ...draft.sft, ...written } })
   }
@@ -245,7 +245,7 @@ export class LabelingInteractions {
     } catch (error) {
       if (isArbiterError(error, 'RATIONALE_REQUIRED')) {
         // Keep the verdict: nothing is recorded until the rationale is submitted.
-        const draft = task.assignment.draft as Draft
+        const draft = parseDraft(task.assignment.draft)
         return { modal: rationaleModal(task, { ...draft, flaws: input.flaws ?? draft.flaws }, { verdict: verdict ?? undefined, required: true }) }
       }
       if (isArbiterError(error, 'ASSIGNMENT_EXPIRED')) {
@@ -282,7 +282,7 @@ export class LabelingInteractions {
     const labeler = await labelerFor(this.ctx, actor)
     const task = await this.taskFor(action.as, labeler.id).catch(() => null)
     if (!task || task.assignment.status !== 'active' || task.project.rationalePolicy === 'never') return false
-    const draft = task.assignment.draft as Draft
+    const draft = parseDraft(task.assignment.draft)
     if (text(draft.form?.rationale as string | undefined)) return false
     const verdict = action.a === 'verdict' ? action.v : draft.ranking?.[0]
     return verdict === undefined ? false : this.needsRationale(task, verdict)

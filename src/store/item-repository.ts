@@ -139,6 +139,19 @@ export class ItemRepository {
     return row ? this.byId.set(id, itemFromRow(row)) : null
   }
 
+  /** Several items in one query; cached ones are not read again. */
+  async findByIds(ids: number[]): Promise<Map<number, ItemDto>> {
+    const found = new Map<number, ItemDto>()
+    const missing: number[] = []
+    for (const id of new Set(ids)) {
+      const cached = this.byId.get(id)
+      if (cached) found.set(id, cached)
+      else missing.push(id)
+    }
+    if (missing.length > 0) for (const row of await this.prisma.item.findMany({ where: { id: { in: missing } } })) found.set(row.id, this.byId.set(row.id, itemFromRow(row)))
+    return found
+  }
+
   async findByExternalId(projectId: number, externalId: string): Promise<ItemDto | null> {
     const row = await this.prisma.item.findUnique({ where: { projectId_externalId: { projectId, externalId } } })
     return row ? itemFromRow(row) : null

@@ -106,6 +106,28 @@ export class JudgmentRepository {
     return (await this.prisma.judgment.findMany({ where: { itemId }, orderBy: { id: 'asc' } })).map(judgmentFromRow)
   }
 
+  /** Every judgment on these items, in one query (a labeler's stats over their recent items). */
+  async forItems(itemIds: number[]): Promise<JudgmentDto[]> {
+    if (itemIds.length === 0) return []
+    return (await this.prisma.judgment.findMany({ where: { itemId: { in: [...new Set(itemIds)] } }, orderBy: { id: 'asc' } })).map(judgmentFromRow)
+  }
+
+  /** How many judgments a labeler has recorded (since a moment). */
+  async countFor(labelerId: number, since?: Date): Promise<number> {
+    return this.prisma.judgment.count({ where: { labelerId, ...(since ? { createdAt: { gte: since } } : {}) } })
+  }
+
+  /** How many judgments of a project were flagged for review since a moment. */
+  async flaggedSince(projectId: number, since: Date): Promise<number> {
+    return this.prisma.judgment.count({ where: { projectId, flagged: true, createdAt: { gte: since } } })
+  }
+
+  /** Who labeled in which project since a moment (assigned work, not imports), once per pair. */
+  async activeLabelers(since: Date): Promise<{ labelerId: number; projectId: number }[]> {
+    const rows = await this.prisma.judgment.groupBy({ by: ['labelerId', 'projectId'], where: { createdAt: { gte: since }, assignmentId: { not: null } } })
+    return rows.map((row) => ({ labelerId: row.labelerId, projectId: row.projectId }))
+  }
+
   /**
    * Records a judgment for an active assignment, atomically: closes the assignment, stores the
    * judgment, counts it on the item and lets `nextTarget` raise the item's target (dynamic overlap).

@@ -100,14 +100,19 @@ export class JobRunner {
    */
   private heartbeat(key: string, takenAt: Date): () => void {
     const offset = takenAt.getTime() - Date.now()
+    let running = true
     const timer = setInterval(() => {
       this.env.ctx.store.jobs
         .renew(key, this.holder, new Date(Date.now() + offset + this.leaseMs))
-        .then((held) => held || this.env.log.warn({ job: key }, 'job lease was lost while the job ran'))
+        // A beat that lands after the run's finish freed the lease finds nothing to renew: no news.
+        .then((held) => held || !running || this.env.log.warn({ job: key }, 'job lease was lost while the job ran'))
         .catch((error: unknown) => this.env.log.warn({ job: key, err: error }, 'job lease could not be renewed'))
     }, this.leaseMs / 3)
     timer.unref()
-    return () => clearInterval(timer)
+    return () => {
+      running = false
+      clearInterval(timer)
+    }
   }
 
   /** Runs a job now, whatever its schedule (arbiter jobs run NAME). Still one at a time. */

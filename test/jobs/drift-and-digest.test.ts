@@ -33,7 +33,7 @@ describe.each(PROVIDERS)('drift pings and the lead digest on %s', (provider) => 
     await importJudgments(t.ctx, { projectName: 'audit', open: lines(files.judgments), skipInvalid: false })
     // Imported labelers live on no chat platform; put them on Slack so they can be pinged.
     await t.store.database.prisma.labeler.updateMany({ where: { platform: 'import' }, data: { platform: 'slack', workspaceId: 'T1' } })
-  }, 120_000)
+  }, 300_000) // 1,430 items and 7,000 judgments; PostgreSQL on a loaded 2-core machine needs room
   afterAll(async () => t.cleanup())
 
   it('pings the drifting labeler once with evidence, tells the leads once, and leaves honest labelers alone', async () => {

@@ -52,7 +52,7 @@ describe.each(PROVIDERS)('npx arbiter on %s', (provider) => {
     expect(readFileSync(out, 'utf8')).toBe('')
     const shown = await arbiter('project', 'show', 'helpful-v1')
     expect(shown.stdout).toMatch(/0 of 1 items complete/)
-  }, 60_000)
+  }, 120_000) // each step starts the binary; on a loaded machine that takes seconds
 
   it('explains mistakes instead of failing silently', async () => {
     const missing = await arbiter('export', '--project', 'nope', '--format', 'preferences')
@@ -65,5 +65,5 @@ describe.each(PROVIDERS)('npx arbiter on %s', (provider) => {
     expect(role.stderr).toMatch(/No labeler matches "nobody"/)
     const help = await arbiter('import', '--help')
     expect(help.stdout).toMatch(/--skip-invalid/)
-  }, 60_000)
+  }, 120_000) // each step starts the binary; on a loaded machine that takes seconds
 })

@@ -57,16 +57,17 @@ describe.each(PROVIDERS)('job leases on %s', (provider) => {
       await gate
       return 'long done'
     })
-    const first = await instance([long], { leaseMs: 300 })
-    const second = await instance([long], { leaseMs: 300 })
+    // Short, but not so short that a loaded machine's slow statement lets it lapse between beats.
+    const first = await instance([long], { leaseMs: 2_000 })
+    const second = await instance([everyMinute('long', async () => 'taken over')], { leaseMs: 2_000 })
     const firstRun = first.runNow('long', new Date())
     await running
-    await new Promise((resolve) => setTimeout(resolve, 1_000)) // more than three lease lengths
+    await new Promise((resolve) => setTimeout(resolve, 6_500)) // more than three lease lengths
     expect((await second.runNow('long', new Date())).outcome).toBe('skipped')
     release()
     expect((await firstRun).outcome).toBe('ok')
     expect(await t.store.jobs.get('long')).toMatchObject({ leaseHolder: null, lastMessage: 'long done' })
-  })
+  }, 60_000)
 
   it('an instance killed while it runs a job frees the job within a minute', async () => {
     let worker!: ChildProcess

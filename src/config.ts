@@ -30,6 +30,8 @@ export const configSchema = z.object({
   ARBITER_ADMINS: list,
   /** Minutes a labeler may hold a task before it returns to the pool (a project may override). */
   ASSIGNMENT_TTL_MINUTES: z.coerce.number().int().positive().default(30),
+  /** Minutes a labeler may change a judgment after recording it (0: never), until the item is settled. */
+  AMEND_WINDOW_MINUTES: z.coerce.number().nonnegative().default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_APP_TOKEN: optionalString,

@@ -32,7 +32,7 @@ export async function main(env: Record<string, string | undefined> = process.env
     store: createStore(database),
     now: () => new Date(),
     random: Math.random,
-    settings: { assignmentTtlMinutes: config.ASSIGNMENT_TTL_MINUTES, admins: config.ARBITER_ADMINS },
+    settings: { assignmentTtlMinutes: config.ASSIGNMENT_TTL_MINUTES, admins: config.ARBITER_ADMINS, amendWindowMinutes: config.AMEND_WINDOW_MINUTES },
   }
   const deps: AppDeps = { config, ctx, logger }
   const running: RunningAdapter[] = []

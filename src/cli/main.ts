@@ -54,6 +54,7 @@ program
   .option('--out <file>', 'write to a file instead of standard output')
   .option('--agreeing', "only judgments that agree with the item's gold, lead verdict or majority", false)
   .option('--consensus', "one label per item: its gold, lead verdict or strict majority", false)
+  .option('--include-both-bad', 'also export "the less bad of two bad responses" as preferences (weaker evidence)', false)
   .option('--since <date>', 'only judgments recorded on or after this date', date)
   .option('--until <date>', 'only judgments recorded before this date', date)
   .action((options) =>

@@ -25,7 +25,7 @@ export function renderReport(report: ProjectReport): string {
   out.push('Labelers\n')
   out.push(
     table(
-      ['labeler', 'judgments', 'agreement', 'gold', 'first-shown wins', 'longer wins', 'ties', 'Likert 4–6', 'speed', 'drift', 'flags'],
+      ['labeler', 'judgments', 'agreement', 'gold', 'first-shown wins', 'longer wins', 'ties', 'Likert 4–6', 'speed', 'drift', 'edge cases', 'flags'],
       report.labelers.map((l) => [
         l.labeler,
         String(l.judgments),
@@ -37,11 +37,16 @@ export function renderReport(report: ProjectReport): string {
         mark(l.biases.scale, pct),
         mark(l.biases.speed, (v) => num(v, 2)),
         l.drift.flagged ? `⚑ −${pct(l.drift.drop)}` : l.drift.status === 'tested' ? 'steady' : '·',
+        String(Object.values(l.edgeCases).reduce((a, b) => a + b, 0)),
         l.flags.join(', '),
       ]),
     ),
   )
   out.push('⚑ flagged after false-discovery control · “·” not enough data yet\n\n')
+  const c = report.calibration
+  out.push(`Calibration effect (${c.settledThreads} settled thread${c.settledThreads === 1 ? '' : 's'})\n`)
+  out.push(table(['fresh verdicts', 'changed mind', 'started away', 'moved toward', 'moved away'], [[String(c.freshVerdicts), String(c.changedMind), String(c.startedAway), c.startedAway > 0 ? `${c.movedToward} (${pct(c.movedTowardRate)})` : '–', String(c.movedAway)]]))
+  out.push('\n')
   out.push(`Disputed items (${report.disputes.length})\n`)
   out.push(table(['item', 'split', 'reasons', 'score'], report.disputes.slice(0, 20).map((d) => [d.item, Object.entries(d.split).map(([k, v]) => `${k}:${v}`).join(' '), d.reasons.join(', '), num(d.score, 2)])))
   out.push('\nModel leaderboard (Bradley–Terry, Elo scale, mean 1000, 95% bootstrap interval)\n')

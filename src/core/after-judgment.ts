@@ -1,5 +1,5 @@
 // What follows a recorded judgment: gold feedback for the labeler, and the SFT review loop
-// (a submission goes to another labeler; only accepted ones become training data; the writer
+// (a submission, or a rewrite after "both bad", goes to another labeler; only accepted ones become training data; the writer
 // learns the outcome). Messages go through the notification outbox so any adapter delivers them.
 //
 // Pure: the rows are computed before the judgment is stored, and the store writes them in the
@@ -25,12 +25,16 @@ export function judgmentFollowUps(args: { project: ProjectDto; item: ItemDto; ju
         settled,
         agreed: goldAgrees(settled, judgment),
         yourAnswer: { choice: judgment.choice, ranking: judgment.ranking, rating: judgment.rating },
+        // The order this labeler was shown, so the feedback names responses by their letters.
+        displayOrder: judgment.displayOrder,
       },
     })
   }
-  if (item.type === 'sft' && judgment.sft && project.sftReview) {
+  // A rewrite after "both bad" is SFT work too: reviewed like any submission when the project reviews SFT.
+  const written = item.type === 'sft' && judgment.sft ? (judgment.sft as { prompt?: string; response: string }) : judgment.rewrite ? { response: judgment.rewrite } : null
+  if (written && project.sftReview) {
     followUps.reviewStatus = 'pending'
-    const sft = judgment.sft as { prompt?: string; response: string }
+    const sft: { prompt?: string; response: string } = written
     const messages = item.messages.length > 0 ? item.messages : [{ role: 'user' as const, content: sft.prompt ?? '' }]
     followUps.reviewItem = {
       type: 'sft_review',

@@ -13,5 +13,7 @@ export interface CoreContext {
     assignmentTtlMinutes: number
     /** Platform user ids that are admins from the start. */
     admins: string[]
+    /** Minutes a labeler may change a judgment after recording it (default AMEND_WINDOW_DEFAULT_MINUTES). */
+    amendWindowMinutes?: number
   }
 }

@@ -29,6 +29,12 @@ export const draftSchema = z.object({
   ),
   /** For an SFT review: accept (true) or reject, chosen before the rating form. */
   reviewAccept: part(z.boolean()),
+  /** The guide's edge case marked on the task ("none" or absent: none). */
+  edgeCase: part(z.string()),
+  /** The both-bad form as last submitted (kept when a rationale turns out to be needed). */
+  bothBad: part(z.object({ lessBad: z.string().optional(), rewrite: z.string().optional() })),
+  /** Set while the labeler changes a recorded answer: the revision being changed. */
+  amending: part(z.number().int()),
 })
 
 /** What a labeler has entered on a task so far. */

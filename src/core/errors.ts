@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   NOT_ALLOWED: 'Only leads and admins can do that.',
   LABELER_NOT_FOUND: 'No labeler matches that.',
   INVALID_INPUT: 'The input is not valid.',
+  AMEND_CLOSED: 'That answer can no longer be changed.',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -14,6 +14,7 @@ import type { ItemDto } from '../store/item-repository'
 import type { JudgmentDto, NewJudgment } from '../store/judgment-repository'
 import type { ProjectDto } from '../store/project-repository'
 import { judgmentFollowUps } from './after-judgment'
+import { bothBadProblem, followUpColumns, lessBadFloorViolation } from './both-bad'
 
 /** What recording did. */
 export interface RecordResult {
@@ -47,7 +48,7 @@ export async function recordJudgment(ctx: CoreContext, options: { assignmentId: 
   const responseIds = item.responses.map((response) => response.id)
   checkFitsItem(input, item, project, responseIds)
 
-  const floor = safetyFloorViolation(input, responseIds)
+  const floor = safetyFloorViolation(input, responseIds) ?? lessBadFloorViolation(input)
   if (floor) throw new ArbiterError('SAFETY_FLOOR', floor)
 
   const row = toNewJudgment(input, { assignmentId: assignment.id, item, labelerId: options.labelerId, displayOrder: assignment.displayOrder })
@@ -80,7 +81,7 @@ export function nextTarget(project: ProjectDto, item: { judged: number; target: 
   return Math.min(item.target + 1, project.redundancy + project.maxExtraOverlap)
 }
 
-function checkFitsItem(input: JudgmentInput, item: ItemDto, project: ProjectDto, responseIds: string[]): void {
+export function checkFitsItem(input: JudgmentInput, item: ItemDto, project: ProjectDto, responseIds: string[]): void {
   const refuse = (why: string): never => {
     throw new ArbiterError('INVALID_JUDGMENT', `That answer does not fit the task: ${why}`)
   }
@@ -95,6 +96,8 @@ function checkFitsItem(input: JudgmentInput, item: ItemDto, project: ProjectDto,
     (input.kind === 'sft_review' && input.review !== undefined)
   if (!hasVerdict && !input.flag) refuse('give a verdict, or flag the task for review')
   if (input.kind === 'pairwise' && input.choice !== undefined && ![...responseIds, TIE, BOTH_BAD].includes(input.choice)) refuse(`no response "${input.choice}"`)
+  const bothBad = bothBadProblem(input, responseIds)
+  if (bothBad) refuse(bothBad)
   if (input.kind === 'ranking' && input.ranking) {
     const sorted = [...input.ranking].sort()
     if (new Set(input.ranking).size !== input.ranking.length) refuse('each response must have its own rank')
@@ -114,7 +117,7 @@ function checkFitsItem(input: JudgmentInput, item: ItemDto, project: ProjectDto,
   }
 }
 
-function toNewJudgment(input: JudgmentInput, ctx: { assignmentId: number; item: ItemDto; labelerId: number; displayOrder: string[] }): NewJudgment {
+export function toNewJudgment(input: JudgmentInput, ctx: { assignmentId: number; item: ItemDto; labelerId: number; displayOrder: string[] }): NewJudgment {
   const choice = input.kind === 'pairwise' ? input.choice ?? null : null
   const choicePosition = choice !== null && choice !== TIE && choice !== BOTH_BAD ? ctx.displayOrder.indexOf(choice) : null
   return {
@@ -136,5 +139,6 @@ function toNewJudgment(input: JudgmentInput, ctx: { assignmentId: number; item: 
     durationMs: input.durationMs ?? null,
     displayOrder: ctx.displayOrder,
     reviewStatus: null,
+    ...followUpColumns(input),
   }
 }

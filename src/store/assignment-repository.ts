@@ -135,6 +135,12 @@ export class AssignmentRepository {
     return result.count === 1
   }
 
+  /** The draft of an answered assignment whose labeler is changing their answer (second thoughts). */
+  async saveAnsweredDraft(id: number, draft: Record<string, unknown>): Promise<boolean> {
+    const result = await this.prisma.assignment.updateMany({ where: { id, status: 'answered' }, data: { draft: toJson(draft) } })
+    return result.count === 1
+  }
+
   /** Active assignments expiring within the window that were not reminded yet. */
   async expiringSoon(now: Date, within: number): Promise<AssignmentDto[]> {
     const rows = await this.prisma.assignment.findMany({

@@ -28,11 +28,35 @@ export interface JudgmentDto {
   durationMs: number | null
   displayOrder: string[]
   reviewStatus: string | null
+  /** After "both bad": the response judged less bad, or LESS_BAD_EQUAL. */
+  lessBad: string | null
+  /** After "both bad": the labeler's own better response. */
+  rewrite: string | null
+  /** The guide's edge case the labeler marked, or null. */
+  edgeCase: string | null
+  /** How many times its labeler changed it (0: as first recorded). */
+  revision: number
   createdAt: Date
 }
 
-/** The columns of a new judgment. */
-export type NewJudgment = Omit<JudgmentDto, 'id' | 'createdAt'> & { createdAt?: Date }
+/** The answer fields an amendment may change (everything the labeler decided, nothing about when or where). */
+export const AMENDABLE_FIELDS = ['choice', 'choicePosition', 'ranking', 'rating', 'ratings', 'flaws', 'flagged', 'flagReason', 'rationale', 'lessBad', 'edgeCase'] as const
+/** A judgment's answer, as an amendment replaces it. */
+export type JudgmentAnswer = Pick<JudgmentDto, (typeof AMENDABLE_FIELDS)[number]>
+
+/** The columns of a new judgment (the both-bad and edge-case fields default to null; it starts at revision 0). */
+export type NewJudgment = Omit<JudgmentDto, 'id' | 'createdAt' | 'lessBad' | 'rewrite' | 'edgeCase' | 'revision'> & Partial<Pick<JudgmentDto, 'lessBad' | 'rewrite' | 'edgeCase'>> & { createdAt?: Date }
+
+/** An earlier version of an amended judgment. */
+export interface AmendmentDto {
+  judgmentId: number
+  revision: number
+  previous: JudgmentAnswer
+  createdAt: Date
+}
+
+/** Outcome of an amendment: applied, or already applied from that revision (a double click or a stale card). */
+export type AmendOutcome = { status: 'amended'; judgment: JudgmentDto } | { status: 'duplicate'; judgment: JudgmentDto }
 
 type Row = Awaited<ReturnType<Db['judgment']['findFirstOrThrow']>>
 
@@ -46,6 +70,10 @@ export function judgmentFromRow(row: Row): JudgmentDto {
     sft: fromJson<Record<string, unknown> | null>(row.sft, null),
     flaws: fromJson<Record<string, FlawKind[]> | null>(row.flaws, null),
     displayOrder: fromJson<string[]>(row.displayOrder, []),
+    lessBad: row.lessBad ?? null,
+    rewrite: row.rewrite ?? null,
+    edgeCase: row.edgeCase ?? null,
+    revision: Number(row.revision ?? 0),
   }
 }
 
@@ -176,6 +204,74 @@ export class JudgmentRepository {
       }
     })
     return judgments.length
+  }
+
+  /**
+   * What decides whether a judgment may still change: its current revision (how many times it was
+   * amended) and whether its item is up for calibration (its labelers may have seen the others' verdicts).
+   */
+  async amendmentState(judgmentId: number, itemId: number): Promise<{ revision: number; discussed: boolean }> {
+    const [judgment, threads] = await Promise.all([
+      this.prisma.judgment.findUniqueOrThrow({ where: { id: judgmentId }, select: { revision: true } }),
+      this.prisma.calibrationThread.count({ where: { itemId } }),
+    ])
+    return { revision: judgment.revision, discussed: threads > 0 }
+  }
+
+  /** A judgment's earlier versions, oldest first (audit). */
+  async amendmentsOf(judgmentId: number): Promise<AmendmentDto[]> {
+    const rows = await this.prisma.judgmentAmendment.findMany({ where: { judgmentId }, orderBy: { revision: 'asc' } })
+    return rows.map((row) => ({ judgmentId: row.judgmentId, revision: row.revision, previous: fromJson<JudgmentAnswer>(row.previous, {} as JudgmentAnswer), createdAt: row.createdAt }))
+  }
+
+  /**
+   * Replaces a judgment's answer, keeping the one it replaces. `fromRevision` is the revision the
+   * labeler changed: the (judgment, revision) key lets exactly one change from it through, so a
+   * double click or a retried delivery amends once. Dynamic overlap is re-checked as at recording.
+   */
+  async amend(args: {
+    judgmentId: number
+    fromRevision: number
+    answer: JudgmentAnswer
+    now: Date
+    nextTarget: (item: { judged: number; target: number; isGold: boolean }, judgments: JudgmentDto[]) => number
+  }): Promise<AmendOutcome> {
+    try {
+      const judgment = await writeTransaction(this.database, async (tx) => {
+        const before = await tx.judgment.findUniqueOrThrow({ where: { id: args.judgmentId } })
+        const previous = Object.fromEntries(AMENDABLE_FIELDS.map((field) => [field, judgmentFromRow(before)[field]]))
+        await tx.judgmentAmendment.create({ data: { judgmentId: args.judgmentId, revision: args.fromRevision, previous: toJson(previous), createdAt: args.now } })
+        const a = args.answer
+        const row = await tx.judgment.update({
+          where: { id: args.judgmentId },
+          data: { ...a, ranking: toJson(a.ranking), ratings: toJson(a.ratings), flaws: toJson(a.flaws), revision: args.fromRevision + 1 },
+        })
+        const item = await tx.item.findUniqueOrThrow({ where: { id: row.itemId }, select: { judged: true, target: true, isGold: true } })
+        if (!item.isGold && item.judged >= item.target) {
+          const all = (await tx.judgment.findMany({ where: { itemId: row.itemId }, orderBy: { id: 'asc' } })).map(judgmentFromRow)
+          const target = args.nextTarget(item, all)
+          if (target !== item.target) await tx.$executeRawUnsafe(positional(this.database.provider, `UPDATE "Item" SET "target" = ?, ${OPEN_AFTER('"claimed"', '?')} WHERE "id" = ?`), target, target, row.itemId)
+        }
+        return judgmentFromRow(row)
+      })
+      return { status: 'amended', judgment }
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error
+    }
+    return { status: 'duplicate', judgment: (await this.findById(args.judgmentId))! }
+  }
+
+  /** Edge-case marks per labeler in a project: labelerId → {edge case → count}. */
+  async edgeCaseCounts(projectId: number, range: { since?: Date; until?: Date } = {}): Promise<Map<number, Record<string, number>>> {
+    const createdAt = range.since || range.until ? { createdAt: { ...(range.since ? { gte: range.since } : {}), ...(range.until ? { lt: range.until } : {}) } } : {}
+    const rows = await this.prisma.judgment.groupBy({ by: ['labelerId', 'edgeCase'], where: { projectId, edgeCase: { not: null }, ...createdAt }, _count: { _all: true } })
+    const counts = new Map<number, Record<string, number>>()
+    for (const row of rows) {
+      const own = counts.get(row.labelerId) ?? {}
+      own[row.edgeCase!] = row._count._all
+      counts.set(row.labelerId, own)
+    }
+    return counts
   }
 
   /** Judgments recorded per labeler since a moment (progress screens). */

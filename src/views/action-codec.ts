@@ -21,6 +21,11 @@ export const actionSchema = z.discriminatedUnion('a', [
   z.object({ a: z.literal('sft_submit'), as: id }),
   z.object({ a: z.literal('review'), as: id, ok: z.boolean() }),
   z.object({ a: z.literal('read_full'), as: id }),
+  /** The edge-case select on a task (the chosen edge case comes as the selected value). */
+  z.object({ a: z.literal('edge'), as: id }),
+  /** "Change my answer" on a recorded task (second thoughts), and "Keep my answer" to leave it. */
+  z.object({ a: z.literal('amend'), as: id }),
+  z.object({ a: z.literal('keep'), as: id }),
   z.object({ a: z.literal('next'), p: id }),
   z.object({ a: z.literal('start'), p: id.optional() }),
   z.object({ a: z.literal('stop') }),
@@ -42,6 +47,8 @@ export const modalRefSchema = z.discriminatedUnion('m', [
   /** Rationale (and flaws); `v` is a verdict kept while the rationale is written. */
   z.object({ m: z.literal('rationale'), as: id, v: z.string().max(32).optional() }),
   z.object({ m: z.literal('flag'), as: id }),
+  /** After "Both bad": which is less bad, the rationale where required, and an optional rewrite. */
+  z.object({ m: z.literal('both_bad'), as: id }),
   z.object({ m: z.literal('form'), as: id, f: z.enum(['dimensions', 'sft_write', 'sft_details', 'sft_review']), s: z.number().int().min(0).max(9) }),
   z.object({ m: z.literal('read_full'), as: id }),
   z.object({ m: z.literal('cal_resolve'), t: id, v: z.string().min(1).max(32) }),

@@ -1,67 +1,73 @@
-// A judgment and what follows from it (gold feedback, the SFT review item, the review outcome)
-// commit together. A bot process is killed the instant the judgment's transaction commits; the
-// restarted bot replays the click (as the inbox does) and finds every follow-up there, once.
-import { execFile } from 'node:child_process'
+// The rules behind "both bad" and second thoughts, on both databases: what may be recorded, what
+// may change, and when an answer can no longer change.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PROVIDERS } from '../support/databases'
 import { testCore, type TestCore } from '../support/core'
 import { createProject } from '../../src/core/projects'
-import { nextTask } from '../../src/core/next-task'
+import { nextTask, type Task } from '../../src/core/next-task'
 import { recordJudgment } from '../../src/core/record-judgment'
+import { amendJudgment } from '../../src/core/amend-judgment'
+import { isArbiterError } from '../../src/core/errors'
 
-/** Runs the click in a process that dies right after the commit; resolves with the signal that ended it. */
-function clickThenDie(url: string, now: Date, assignmentId: number, labelerId: number, input: unknown): Promise<string> {
-  return new Promise((resolve) => {
-    const args = ['--import', 'tsx', 'test/support/dies-after-commit-worker.ts', url, now.toISOString(), String(assignmentId), String(labelerId), JSON.stringify(input)]
-    execFile(process.execPath, args, { cwd: process.cwd() }, (error, stdout, stderr) => resolve(error?.signal ?? `exit ${error?.code ?? 0}: ${stdout}${stderr}`))
-  })
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise
+  } catch (error) {
+    if (isArbiterError(error)) return `${error.code}: ${error.message}`
+    throw error
+  }
+  throw new Error('expected a refusal')
 }
 
-const CHECKLIST = { accurate: true, helpful: true, clear: true, safe: true, appropriately_scoped: true, format_fit: true }
-const CRITERIA = { factual_accuracy: 7, task_completion: 6, format_fit: 6, appropriate_length: 6, safety: 7, natural_tone: 6 }
-
-describe.each(PROVIDERS)('a crash between a judgment and its follow-ups on %s', (provider) => {
+describe.each(PROVIDERS)('both bad and second thoughts on %s', (provider) => {
   let t: TestCore
+  let ana: number
+  let task: Task
   beforeEach(async () => {
     t = await testCore(provider)
+    const p = await createProject(t.ctx, { name: 'p', settings: { redundancy: 3, goldRate: 0, rationalePolicy: 'never' } })
+    await t.store.items.insertMany(p.id, [
+      { externalId: 'x', type: 'pairwise', messages: [{ role: 'user', content: 'Q?' }], responses: [{ id: 'a', model: null, text: 'A1' }, { id: 'b', model: null, text: 'B1' }], target: 3 },
+    ])
+    ana = await t.labeler('ana')
+    task = await nextTask(t.ctx, { projectId: p.id, labelerId: ana })
   })
   afterEach(async () => t.cleanup())
 
-  /** The click dies with its process; the restarted bot replays it and learns it was recorded. */
-  async function crashAndReplay(assignmentId: number, labelerId: number, input: unknown) {
-    expect(await clickThenDie(t.url, t.clock.now(), assignmentId, labelerId, input)).toBe('SIGKILL')
-    const replay = await recordJudgment(t.ctx, { assignmentId, labelerId, input })
-    expect(replay.duplicate).toBe(true)
-    return replay.judgment
-  }
+  const record = (input: object) => recordJudgment(t.ctx, { assignmentId: task.assignment.id, labelerId: ana, input })
+  const amend = (fromRevision: number, input: object) => amendJudgment(t.ctx, { assignmentId: task.assignment.id, labelerId: ana, fromRevision, input })
 
-  it('a gold item\'s feedback reaches the labeler', async () => {
-    const p = await createProject(t.ctx, { name: 'gold', settings: { redundancy: 1, goldRate: 1, rationalePolicy: 'never' } })
-    await t.store.items.insertMany(p.id, [
-      { externalId: 'g1', type: 'pairwise', messages: [{ role: 'user', content: 'Which is right?' }], responses: [{ id: 'a', model: null, text: 'x' }, { id: 'b', model: null, text: 'y' }], target: 1, gold: { winner: 'b' } },
-    ])
-    const ana = await t.labeler('ana')
-    const task = await nextTask(t.ctx, { projectId: p.id, labelerId: ana })
-    await crashAndReplay(task.assignment.id, ana, { kind: 'pairwise', choice: 'a' })
-    const feedback = (await t.store.notifications.pendingFor([ana])).filter((n) => n.kind === 'gold_feedback')
-    expect(feedback).toHaveLength(1)
-    expect(feedback[0]!.payload).toMatchObject({ agreed: false, settled: { winner: 'b' } })
-  }, 60_000)
+  it('both bad needs the less bad answer; a flawed response cannot be the less bad of the two', async () => {
+    expect(await refusal(record({ kind: 'pairwise', choice: 'both_bad' }))).toMatch(/^INVALID_JUDGMENT: .*less bad/)
+    expect(await refusal(record({ kind: 'pairwise', choice: 'a', lessBad: 'a' }))).toMatch(/go with "Both bad" only/)
+    expect(await refusal(record({ kind: 'pairwise', choice: 'both_bad', lessBad: 'a', flaws: { a: ['factual_error'] } }))).toMatch(/^SAFETY_FLOOR/)
+    const { judgment } = await record({ kind: 'pairwise', choice: 'both_bad', lessBad: 'b', flaws: { a: ['factual_error'] }, rewrite: 'Better.' })
+    expect(judgment).toMatchObject({ lessBad: 'b', rewrite: 'Better.', revision: 0 })
+  })
 
-  it('an SFT submission waits for review, and its review item is queued; the review\'s outcome reaches the writer', async () => {
-    const p = await createProject(t.ctx, { name: 'sft', settings: { taskTypes: ['sft'], sftReview: true, redundancy: 1, goldRate: 0, rationalePolicy: 'never' } })
-    await t.store.items.insertMany(p.id, [{ externalId: 's1', type: 'sft', messages: [{ role: 'user', content: 'Explain a semaphore.' }], responses: [], target: 1 }])
-    const [writer, reviewer] = [await t.labeler('writer'), await t.labeler('reviewer')]
-    const writing = await nextTask(t.ctx, { projectId: p.id, labelerId: writer })
-    const submission = await crashAndReplay(writing.assignment.id, writer, { kind: 'sft', sft: { response: 'A counter that guards access.', checklist: CHECKLIST } })
-    expect(submission.reviewStatus).toBe('pending')
+  it('an amendment from a stale revision changes nothing; the rewrite stays as first written', async () => {
+    const { judgment } = await record({ kind: 'pairwise', choice: 'both_bad', lessBad: 'equal', rewrite: 'Mine.' })
+    const first = await amend(0, { kind: 'pairwise', choice: 'a', edgeCase: 'ambiguous' })
+    expect(first).toMatchObject({ duplicate: false, judgment: { choice: 'a', lessBad: null, rewrite: 'Mine.', edgeCase: 'ambiguous', revision: 1 } })
+    const stale = await amend(0, { kind: 'pairwise', choice: 'b' })
+    expect(stale).toMatchObject({ duplicate: true, judgment: { choice: 'a' } })
+    expect((await t.store.judgments.amendmentsOf(judgment.id)).map((a) => a.previous)).toEqual([expect.objectContaining({ choice: 'both_bad', lessBad: 'equal', edgeCase: null })])
+  })
 
-    const review = await nextTask(t.ctx, { projectId: p.id, labelerId: reviewer })
-    expect(review.item).toMatchObject({ type: 'sft_review', reviewOfJudgmentId: submission.id, authorLabelerId: writer })
-    await crashAndReplay(review.assignment.id, reviewer, { kind: 'sft_review', review: { criteria: CRITERIA, accept: true } })
-    expect((await t.store.judgments.findById(submission.id))!.reviewStatus).toBe('accepted')
-    const outcomes = (await t.store.notifications.pendingFor([writer])).filter((n) => n.kind === 'sft_review_outcome')
-    expect(outcomes).toHaveLength(1)
-    expect(outcomes[0]!.payload).toMatchObject({ accepted: true, submissionId: submission.id })
-  }, 60_000)
+  it('no change once the item is settled or up for calibration, or after the window', async () => {
+    await record({ kind: 'pairwise', choice: 'a' })
+    await t.store.calibration.claim({ projectId: task.project.id, itemId: task.item.id, platform: 'slack', channelId: 'C1', labelerIds: [ana], now: t.clock.now() })
+    expect(await refusal(amend(0, { kind: 'pairwise', choice: 'b' }))).toMatch(/^AMEND_CLOSED: .*calibration/)
+    await t.store.items.settle(task.item.id, { winner: 'a' })
+    expect(await refusal(amend(0, { kind: 'pairwise', choice: 'b' }))).toMatch(/^AMEND_CLOSED: .*settled/)
+  })
+
+  it('the window is configurable and runs from the first recording', async () => {
+    t.ctx.settings.amendWindowMinutes = 2
+    await record({ kind: 'pairwise', choice: 'a' })
+    t.clock.advance(60_000)
+    await amend(0, { kind: 'pairwise', choice: 'b' })
+    t.clock.advance(60_000)
+    expect(await refusal(amend(1, { kind: 'pairwise', choice: 'tie' }))).toMatch(/^AMEND_CLOSED: .*2 minutes/)
+  })
 })

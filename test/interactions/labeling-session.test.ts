@@ -49,7 +49,7 @@ describe.each(PROVIDERS)('the labeling session (platform-neutral) on %s', (provi
     expect(empty.fieldErrors?.rationale).toBeTruthy()
     const done = await session.submit(ana, asked.modal!.ref, { rationale: 'A cites the source; B is wrong.', flaws: [] })
     expect(done.update?.summary).toMatch(/^Recorded: A is better/)
-    expect(buttons(done.update!).map((b) => b.label)).toEqual(['Next task', 'Stop'])
+    expect(buttons(done.update!).map((b) => b.label)).toEqual(['Next task', 'Change my answer', 'Stop'])
     const again = await session.action(ana, verdict)
     expect(again.update?.blocks.some((b) => b.type === 'note' && b.text.includes('already been recorded'))).toBe(true)
     expect(await t.store.database.prisma.judgment.count()).toBe(1)

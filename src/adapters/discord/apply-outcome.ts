@@ -14,6 +14,7 @@ import {
   type StringSelectMenuInteraction,
 } from 'discord.js'
 import type { CoreContext } from '../../core/context'
+import { BOTH_BAD } from '../../core/task-types'
 import type { Outcome } from '../../interactions/outcome'
 import type { Action, ModalRef } from '../../views/action-codec'
 import type { Card, Modal } from '../../views/card'
@@ -167,6 +168,8 @@ export function reopenAction(ref: ModalRef): Action | null {
       return ref.v !== undefined ? { a: 'verdict', as: ref.as, v: ref.v } : { a: 'rationale', as: ref.as }
     case 'flag':
       return { a: 'flag', as: ref.as }
+    case 'both_bad':
+      return { a: 'verdict', as: ref.as, v: BOTH_BAD }
     case 'form':
       return { a: 'form', as: ref.as, f: ref.f, s: ref.s }
     case 'cal_resolve':

@@ -3,9 +3,10 @@
 import type { CoreContext } from '../context'
 import { findProject } from '../projects'
 import { analyzeProject, type ProjectAnalysis } from '../../quality/analytics'
-import { krippendorffAlpha, reliabilityDataFromUnits } from '../../quality/agreement'
+import { krippendorffAlpha, reliabilityDataFromUnits } from '../../quality/reliability'
 import type { QualityJudgment } from '../../quality/types'
 import { verdictPoint } from '../vote-split'
+import { calibrationEffect, type CalibrationEffect } from './calibration-effect'
 
 type Bias = { flagged: boolean; status: string; value: number | null; p: number | null; pAdjusted: number | null; n: number; evidence: unknown }
 
@@ -33,9 +34,13 @@ export interface ProjectReport {
     safety: { flagged: boolean; nearMisses: number; flagsRaised: number }
     drift: { flagged: boolean; status: string; drop: number | null; p: number | null; window: unknown; before: unknown; after: unknown; evidence: unknown }
     flags: string[]
+    /** The guide's edge cases this labeler marked, by kind (ambiguous, harmful_request, opinion, multi_part). */
+    edgeCases: Record<string, number>
   }[]
   disputes: { item: string; itemId: number; split: Record<string, number>; topShare: number; reasons: string[]; score: number }[]
   leaderboard: { model: string; rating: number; ciLow: number; ciHigh: number; battles: number }[]
+  /** Blind calibration votes on settled items: how often a fresh verdict moved toward the settled answer (all time). */
+  calibration: CalibrationEffect
   methods: ProjectAnalysis['methods']
 }
 
@@ -74,6 +79,7 @@ export async function projectReport(ctx: CoreContext, options: { projectName: st
     leaderboard: options.leaderboard === false ? false : { bootstrapRounds: options.bootstrapRounds ?? 200, seed: 1 },
   })
   const alpha = overallAlpha(data.judgments)
+  const edgeCases = await ctx.store.judgments.edgeCaseCounts(project.id, { since: options.since, until: options.until })
   return {
     project: project.name,
     generatedAt: ctx.now().toISOString(),
@@ -96,9 +102,11 @@ export async function projectReport(ctx: CoreContext, options: { projectName: st
       safety: { flagged: l.safety.flagged, nearMisses: l.safety.nearMisses, flagsRaised: l.safety.flagsRaised },
       drift: { flagged: l.drift.flagged, status: l.drift.status, drop: l.drift.drop, p: l.drift.p ?? null, window: l.drift.window, before: l.drift.before, after: l.drift.after, evidence: l.drift },
       flags: l.flags,
+      edgeCases: edgeCases.get(l.labeler.id) ?? {},
     })),
     disputes: analysis.disputes.map((d) => ({ item: d.externalId ?? String(d.itemId), itemId: d.itemId, split: d.split, topShare: d.topShare, reasons: d.reasons.map((r) => r.code), score: d.score })),
     leaderboard: analysis.leaderboard.map((r) => ({ model: r.model, rating: r.rating, ciLow: r.ciLow, ciHigh: r.ciHigh, battles: r.battles })),
+    calibration: await calibrationEffect(ctx, project.id),
     methods: analysis.methods,
   }
 }

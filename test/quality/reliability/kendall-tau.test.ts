@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { kendallTauB, rankingPairs, rankingTau } from '../../../src/quality/agreement/kendall-tau'
+import { kendallTauB, rankingPairs, rankingTau } from '../../../src/quality/reliability/kendall-tau'
 
 describe('kendallTauB — published examples', () => {
   it('SciPy scipy.stats.kendalltau documentation example (tau-b, with ties) → -0.47140452079103173', () => {

@@ -1,4 +1,5 @@
-// The agreement statistics of the quality engine, all pure functions returning StatResult.
+// The reliability coefficients of the quality engine (Krippendorff's alpha, Fleiss' and Cohen's kappa,
+// Kendall's tau, per-item agreement), all pure functions returning StatResult.
 export * from './result'
 export * from './reliability-data'
 export * from './krippendorff-alpha'

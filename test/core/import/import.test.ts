@@ -2,12 +2,12 @@
 // number, nothing imported), re-imports that change nothing, and real public preference data.
 import { existsSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { PROVIDERS } from '../support/databases'
-import { testCore, type TestCore } from '../support/core'
-import { createProject } from '../../src/core/projects'
-import { importItems } from '../../src/core/import/import-items'
-import { fromHhRlhfLine, fromTrlLine, type ImportFormat } from '../../src/core/import/item-formats'
-import { readLines } from '../../src/cli/io'
+import { PROVIDERS } from '../../support/databases'
+import { testCore, type TestCore } from '../../support/core'
+import { createProject } from '../../../src/core/projects'
+import { importItems } from '../../../src/core/import/import-items'
+import { fromHhRlhfLine, fromTrlLine, type ImportFormat } from '../../../src/core/import/item-formats'
+import { readLines } from '../../../src/cli/io'
 
 const HH_RLHF = '../shared/data/hh-rlhf-harmless-base-test.jsonl.gz'
 

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { agreementCommand, type AgreementCommandOptions } from '../../../src/cli/agreement'
-import { fleissKappa } from '../../../src/quality/agreement/fleiss-kappa'
-import { krippendorffAlpha } from '../../../src/quality/agreement/krippendorff-alpha'
-import { reliabilityDataFromTriples } from '../../../src/quality/agreement/reliability-data'
+import { agreementCommand, type AgreementCommandOptions } from '../../src/cli/agreement'
+import { fleissKappa } from '../../src/quality/reliability/fleiss-kappa'
+import { krippendorffAlpha } from '../../src/quality/reliability/krippendorff-alpha'
+import { reliabilityDataFromTriples } from '../../src/quality/reliability/reliability-data'
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
 const scratch = mkdtempSync(join(tmpdir(), 'arbiter-agreement-'))

@@ -2,15 +2,15 @@
 // `arbiter report` singles out each planted labeler behaviour and no honest labeler — through
 // the real store on both databases, not just in memory.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PROVIDERS } from '../support/databases'
-import { testCore, type TestCore } from '../support/core'
-import { createProject } from '../../src/core/projects'
-import { importItems } from '../../src/core/import/import-items'
-import { importJudgments } from '../../src/core/import/import-judgments'
-import { projectReport, type ProjectReport } from '../../src/core/report/project-report'
-import { simulate, standardCast } from '../../src/quality/analytics'
-import { asFiles, lines } from '../support/simulated-campaign'
-import { renderReport } from '../../src/cli/report-command'
+import { PROVIDERS } from '../../support/databases'
+import { testCore, type TestCore } from '../../support/core'
+import { createProject } from '../../../src/core/projects'
+import { importItems } from '../../../src/core/import/import-items'
+import { importJudgments } from '../../../src/core/import/import-judgments'
+import { projectReport, type ProjectReport } from '../../../src/core/report/project-report'
+import { simulate, standardCast } from '../../support/simulate'
+import { asFiles, lines } from '../../support/simulated-campaign'
+import { renderReport } from '../../../src/cli/report-command'
 
 const EXPECTED: Record<string, string> = {
   'coin-flipper': 'agreement',

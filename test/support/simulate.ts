@@ -1,10 +1,11 @@
 // Synthetic labelers with known behaviour, over items with known true answers: the acceptance tests
-// of the analytics and the benchmark's data. Seeded, so a failing seed can be replayed exactly.
+// of the analytics and the benchmark's data (a fixture, so it lives here and not in the analytics' exports;
+// bench/analytics.ts imports it from here). Seeded, so a failing seed can be replayed exactly.
 // Kept lean in memory (display orders shared per item, no per-judgment records beyond the judgment)
 // so a million judgments fit comfortably beside the analysis.
-import type { FlawKind, JudgmentKind, QualityItem, QualityJudgment, QualityLabeler } from '../types'
-import { BOTH_BAD, TIE, type ProjectData } from './project-index'
-import { createRng, normalDraw, type Rng } from './stats'
+import { BOTH_BAD, TIE, type FlawKind, type JudgmentKind, type QualityItem, type QualityJudgment, type QualityLabeler } from '../../src/quality/types'
+import type { ProjectData } from '../../src/quality/analytics/project-index'
+import { createRng, normalDraw, type Rng } from '../../src/quality/analytics/numeric-kit'
 
 /** How a synthetic labeler behaves; `accuracy` is the chance of giving the true answer when honest. */
 export type SimBehaviour =

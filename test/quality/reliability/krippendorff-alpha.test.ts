@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { krippendorffAlpha, type AlphaLevel } from '../../../src/quality/agreement/krippendorff-alpha'
+import { krippendorffAlpha, type AlphaLevel } from '../../../src/quality/reliability/krippendorff-alpha'
 import {
   reliabilityDataFromTriples,
   reliabilityDataFromUnits,
   type Category,
   type ReliabilityData,
-} from '../../../src/quality/agreement/reliability-data'
+} from '../../../src/quality/reliability/reliability-data'
 
 const _ = null
 // Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability. Annenberg School for

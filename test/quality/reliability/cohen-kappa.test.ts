@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cohenKappa, cohenKappaFromCodes, cohenKappaFromTable } from '../../../src/quality/agreement/cohen-kappa'
+import { cohenKappa, cohenKappaFromCodes, cohenKappaFromTable } from '../../../src/quality/reliability/cohen-kappa'
 
 function kappa(result: ReturnType<typeof cohenKappa>): number {
   if (!result.ok) throw new Error(result.reason)

@@ -1,7 +1,7 @@
 // Leave-one-out agreement: each judgment is compared with the consensus of the *other* labelers on
 // the same item, so a labeler never agrees with themselves and a biased labeler cannot pull the
 // yardstick they are measured with. Items where the others have no consensus are skipped.
-import { bordaPoints, ratingMedian, type ItemTallies, tallyItems } from './consensus'
+import { bordaPoints, ratingMedian, type ItemTallies, tallyItems } from './tally'
 import { KIND_LIKERT, KIND_PAIRWISE, KIND_RANKING, indexProject, type IndexOptions, type ProjectData, type ProjectIndex } from './project-index'
 
 /** Options of the leave-one-out comparison. */

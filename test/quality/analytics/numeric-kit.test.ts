@@ -12,7 +12,7 @@ import {
   normalCdf,
   poissonDraw,
   twoProportionZTest,
-} from '../../../src/quality/analytics/stats'
+} from '../../../src/quality/analytics/numeric-kit'
 
 // Σ_{i ∈ range} C(n,i) a^i (d−a)^(n−i) / d^n for p = a/d, as a double.
 function exactTail(n: number, a: number, d: number, from: number, to: number): number {

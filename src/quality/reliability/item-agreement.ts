@@ -1,6 +1,7 @@
 // How split the votes on one item are. Pairwise (A/B) items vote for a response id, 'tie' or
 // 'both_bad'; the last two are categories of their own rather than half votes, because "neither is
 // acceptable" and "equally good" are different verdicts that a split between A and B must not absorb.
+import { BOTH_BAD, TIE } from '../types'
 import { notApplicable, ok, type StatResult } from './result'
 
 /** Votes for one category. */
@@ -26,7 +27,7 @@ export interface ItemAgreementValue {
 
 /** Categories of a pairwise judgment over the given responses: each response id, then 'tie' and 'both_bad'. */
 export function pairwiseCategories(responseIds: readonly string[]): string[] {
-  return [...responseIds, 'tie', 'both_bad']
+  return [...responseIds, TIE, BOTH_BAD]
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { fleissKappa, fleissKappaFromTable } from '../../../src/quality/agreement/fleiss-kappa'
-import { reliabilityDataFromUnits, type Category, type ReliabilityData } from '../../../src/quality/agreement/reliability-data'
+import { fleissKappa, fleissKappaFromTable } from '../../../src/quality/reliability/fleiss-kappa'
+import { reliabilityDataFromUnits, type Category, type ReliabilityData } from '../../../src/quality/reliability/reliability-data'
 
 function data(units: ReadonlyArray<ReadonlyArray<Category | null>>): ReliabilityData {
   const built = reliabilityDataFromUnits(units)

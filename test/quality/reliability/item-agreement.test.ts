@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { itemAgreement, pairwiseCategories } from '../../../src/quality/agreement/item-agreement'
+import { itemAgreement, pairwiseCategories } from '../../../src/quality/reliability/item-agreement'
 
 describe('itemAgreement', () => {
   const categories = pairwiseCategories(['A', 'B'])

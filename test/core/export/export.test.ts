@@ -1,14 +1,14 @@
 // An ML engineer exports training data: every format's rows parse and carry the documented
 // fields; rankings expand into pairs; ties and both-bad stay out of pairs; filters work.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { PROVIDERS } from '../support/databases'
-import { testCore, type TestCore } from '../support/core'
-import { createProject } from '../../src/core/projects'
-import { nextTask } from '../../src/core/next-task'
-import { recordJudgment } from '../../src/core/record-judgment'
-import { exportData } from '../../src/core/export/export-data'
-import type { ExportFormat } from '../../src/core/export/export-formats'
-import type { NewItem } from '../../src/store/item-repository'
+import { PROVIDERS } from '../../support/databases'
+import { testCore, type TestCore } from '../../support/core'
+import { createProject } from '../../../src/core/projects'
+import { nextTask } from '../../../src/core/next-task'
+import { recordJudgment } from '../../../src/core/record-judgment'
+import { exportData } from '../../../src/core/export/export-data'
+import type { ExportFormat } from '../../../src/core/export/export-formats'
+import type { NewItem } from '../../../src/store/item-repository'
 
 const conversation = [{ role: 'user' as const, content: 'Is a tomato a fruit?' }]
 const items: NewItem[] = [

@@ -1,9 +1,6 @@
-// Test-side entry to the synthetic labelers (the simulator itself lives in src so the benchmark can
-// use it), plus small builders for hand-made fixtures whose answers can be worked out on paper.
-import type { FlawKind, JudgmentKind, QualityItem, QualityJudgment } from '../../../src/quality/types'
-
-export { simulate, standardCast } from '../../../src/quality/analytics/simulate'
-export type { SimBehaviour, SimLabeler, SimModel, SimTruth, Simulation, SimulationOptions } from '../../../src/quality/analytics/simulate'
+// Small builders for hand-made quality fixtures whose answers can be worked out on paper (the
+// synthetic labelers, for data too large for paper, are in simulate.ts).
+import type { FlawKind, JudgmentKind, QualityItem, QualityJudgment } from '../../src/quality/types'
 
 /** A hand-made item: two responses `a` and `b` of the given lengths by default. */
 export function makeItem(id: number, fields: Partial<QualityItem> = {}): QualityItem {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { leaveOneOutAgreement } from '../../../src/quality/analytics/agreement'
+import { leaveOneOutAgreement } from '../../../src/quality/analytics/leave-one-out'
 import { analyzeProject } from '../../../src/quality/analytics/analyze-project'
-import { flaw, makeItem, makeJudgment, vote } from './simulate'
+import { flaw, makeItem, makeJudgment, vote } from '../../support/quality-fixtures'
 
 const labelers = [1, 2, 3, 4].map((id) => ({ id, name: `labeler ${id}` }))
 

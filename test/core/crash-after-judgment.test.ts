@@ -1,4 +1,4 @@
-// A crash between a judgment and what follows from it (gold feedback, the SFT review item, the review outcome)
+// A judgment and what follows from it (gold feedback, the SFT review item, the review outcome)
 // commit together. A bot process is killed the instant the judgment's transaction commits; the
 // restarted bot replays the click (as the inbox does) and finds every follow-up there, once.
 import { execFile } from 'node:child_process'

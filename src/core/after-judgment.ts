@@ -1,4 +1,4 @@
-// What follows a recorded judgment: gold feedback for the labeler, and the SFT review loop
+// What follows a recorded judgment: a flag's post to the leads, gold feedback for the labeler, and the SFT review loop
 // (a submission, or a rewrite after "both bad", goes to another labeler; only accepted ones become training data; the writer
 // learns the outcome). Messages go through the notification outbox so any adapter delivers them.
 //

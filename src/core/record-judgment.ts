@@ -14,6 +14,7 @@ import type { ItemDto } from '../store/item-repository'
 import type { JudgmentDto, NewJudgment } from '../store/judgment-repository'
 import type { ProjectDto } from '../store/project-repository'
 import { judgmentFollowUps } from './after-judgment'
+import { queueFlagNotice } from './flag-notice'
 import { bothBadProblem, followUpColumns, lessBadFloorViolation } from './both-bad'
 
 /** What recording did. */
@@ -68,6 +69,9 @@ export async function recordJudgment(ctx: CoreContext, options: { assignmentId: 
   })
   if (outcome.status === 'duplicate') return { judgment: outcome.judgment, duplicate: true, item, project }
   if (outcome.status === 'closed') throw new ArbiterError('ASSIGNMENT_CLOSED')
+  // Not yet in the judgment's transaction (it needs the new judgment's id and the labeler's platform):
+  // a crash right after the commit can still lose a flag's lead notice.
+  await queueFlagNotice(ctx, { project, judgment: outcome.judgment })
   return { judgment: outcome.judgment, duplicate: false, item, project }
 }
 

@@ -22,6 +22,8 @@ import { parseDraft, type Draft } from '../core/draft'
 import type { Outcome } from './outcome'
 import { CalibrationInteractions } from './calibration'
 import { sendCapturedToLabeling } from './lead'
+import { showGuidelines } from './guidelines'
+import { FlagReview, flagPostsFor } from './flag-review'
 
 /** Handles the labeling flow for one platform (its modal limits differ). */
 export class LabelingInteractions {
@@ -67,6 +69,8 @@ export class LabelingInteractions {
   async action(actor: Actor, action: Action, selected: string[] = []): Promise<Outcome> {
     if (action.a === 'cal_vote' || action.a === 'cal_resolve' || action.a === 'drift_ack' || action.a === 'rubric') return new CalibrationInteractions(this.ctx).action(actor, action, selected)
     if (action.a === 'send_to') return sendCapturedToLabeling(this.ctx, actor, action.c, action.p)
+    if (action.a === 'guide') return showGuidelines(this.ctx, action.p)
+    if (action.a === 'flag_settle' || action.a === 'flag_drop' || action.a === 'flag_return') return new FlagReview(this.ctx).action(actor, action, selected)
     const labeler = await labelerFor(this.ctx, actor)
     try {
       if (action.a === 'start' || action.a === 'next') {
@@ -136,6 +140,7 @@ export class LabelingInteractions {
   /** A submitted modal. */
   async submit(actor: Actor, ref: ModalRef, values: FormValues): Promise<Outcome> {
     if (ref.m === 'cal_resolve') return new CalibrationInteractions(this.ctx).submit(actor, ref, values)
+    if (ref.m === 'flag_settle') return new FlagReview(this.ctx).submit(actor, ref, values)
     const labeler = await labelerFor(this.ctx, actor)
     try {
       const task = await this.taskFor(ref.as, labeler.id)
@@ -154,7 +159,7 @@ export class LabelingInteractions {
         case 'flag': {
           const reason = text(values.reason)
           if (!reason) return { fieldErrors: { reason: 'Say briefly what makes it hard to judge.' } }
-          return await this.record(task, labeler.id, { kind: task.item.type, flag: { reason }, flaws: draft.flaws, rationale: text(draft.form?.rationale as string | undefined), ...edgeOf(draft) } as JudgmentInput, null)
+          return await this.record(task, labeler.id, { kind: task.item.type, flag: { reason }, flaws: draft.flaws, rationale: text(draft.form?.rationale as string | undefined), ...edgeOf(draft) } as JudgmentInput, null, actor.identity.platform)
         }
         case 'both_bad': {
           const lessBad = list(values.lessBad)[0]
@@ -302,7 +307,7 @@ export class LabelingInteractions {
     return { update: taskCard(task, next, { amending: { recorded: describeJudgment(task, judgment), until } }) }
   }
 
-  private async record(task: Task, labelerId: number, input: JudgmentInput, verdict: string | null): Promise<Outcome> {
+  private async record(task: Task, labelerId: number, input: JudgmentInput, verdict: string | null, platform = ''): Promise<Outcome> {
     const draft = parseDraft(task.assignment.draft)
     try {
       if (isAmending(task, draft)) {
@@ -313,9 +318,12 @@ export class LabelingInteractions {
       const durationMs = Math.max(0, this.ctx.now().getTime() - task.assignment.shownAt.getTime())
       const result = await recordJudgment(this.ctx, { assignmentId: task.assignment.id, labelerId, input: { ...input, durationMs } })
       const notes = await this.ctx.store.notifications.pendingFor([labelerId])
+      // A flag goes to the leads at once, with this outcome (on a replay too, until it is posted).
+      const channelPosts = result.judgment.flagged ? await flagPostsFor(this.ctx, result.judgment.id, platform) : []
       return {
         update: this.recorded(task, result.judgment, { duplicate: result.duplicate }),
         post: notes.map((n) => ({ card: feedbackCard(n), notificationId: n.id })),
+        ...(channelPosts.length > 0 ? { channelPosts } : {}),
       }
     } catch (error) {
       if (isArbiterError(error, 'RATIONALE_REQUIRED')) {
@@ -359,7 +367,7 @@ export class LabelingInteractions {
    * rationale this time; deciding that costs a lookup or two, far less than recording.
    */
   async mayOpenModal(actor: Actor, action: Action): Promise<boolean> {
-    if (['rationale', 'flag', 'form', 'review', 'cal_resolve'].includes(action.a)) return true
+    if (['rationale', 'flag', 'form', 'review', 'cal_resolve', 'flag_settle'].includes(action.a)) return true
     if (action.a !== 'verdict' && action.a !== 'submit_rank') return false
     const labeler = await labelerFor(this.ctx, actor)
     const task = await this.taskFor(action.as, labeler.id).catch(() => null)

@@ -37,8 +37,16 @@ export const actionSchema = z.discriminatedUnion('a', [
   z.object({ a: z.literal('send_to'), c: id, p: id }),
   /** A drift ping acknowledged by its labeler. */
   z.object({ a: z.literal('drift_ack'), p: id }),
-  /** Shows the rubric (the guide's essentials) privately. */
+  /** Shows the team's guide privately (older drift pings and refreshers carry this button). */
   z.object({ a: z.literal('rubric') }),
+  /** Shows a project's guidelines privately (`p`: the project). */
+  z.object({ a: z.literal('guide'), p: id }),
+  /** A flag posted in the lead channel (`j`: the flagged judgment): a lead settles the item (opens the verdict modal)… */
+  z.object({ a: z.literal('flag_settle'), j: id, v: z.string().min(1).max(32) }),
+  /** … drops it from the project … */
+  z.object({ a: z.literal('flag_drop'), j: id }),
+  /** … or returns it to the pool for one more labeler. */
+  z.object({ a: z.literal('flag_return'), j: id }),
 ])
 /** Something a labeler clicked or chose. */
 export type Action = z.infer<typeof actionSchema>
@@ -52,6 +60,8 @@ export const modalRefSchema = z.discriminatedUnion('m', [
   z.object({ m: z.literal('form'), as: id, f: z.enum(['dimensions', 'sft_write', 'sft_details', 'sft_review']), s: z.number().int().min(0).max(9) }),
   z.object({ m: z.literal('read_full'), as: id }),
   z.object({ m: z.literal('cal_resolve'), t: id, v: z.string().min(1).max(32) }),
+  /** A lead settling a flagged item from the lead channel (the same verdict form as calibration). */
+  z.object({ m: z.literal('flag_settle'), j: id, v: z.string().min(1).max(32) }),
 ])
 /** Which form a submitted modal was. */
 export type ModalRef = z.infer<typeof modalRefSchema>

@@ -7,6 +7,7 @@ import type { JudgmentDto } from '../store/judgment-repository'
 import type { Action } from './action-codec'
 import type { Block, Card, Control, Option } from './card'
 import { segmentsOf } from './segments'
+import { guidelinesButton } from './guidelines'
 import type { Draft } from '../core/draft'
 
 export const LETTERS = ['A', 'B', 'C', 'D']
@@ -89,6 +90,7 @@ function commonControls(task: Task, withRationale: boolean): Control[] {
     ...(withRationale ? [{ type: 'button' as const, action: { a: 'rationale' as const, as }, label: 'Rationale…' }] : []),
     { type: 'button', action: { a: 'flag', as }, label: 'Flag for review' },
     { type: 'button', action: { a: 'skip', as }, label: 'Skip' },
+    guidelinesButton(task.project.id),
   ]
 }
 

@@ -43,7 +43,7 @@ describe.each(PROVIDERS)('drift pings and the lead digest on %s', (provider) => 
     expect(dms.map((d) => d.to)).toEqual(['careless-after-200'])
     const text = JSON.stringify(dms[0]!.card)
     expect(text).toMatch(/your agreement with the rest of the team went from \d+% to \d+%/)
-    expect(text).toContain('Re-read the rubric')
+    expect(text).toContain('Re-read the guidelines')
     expect(port.of('channel', 'C_LEADS').map((p) => p.card!.summary)).toEqual(['Drift: careless-after-200'])
     t.clock.advance(3_600_000)
     await runner.runNow('drift-check', t.clock.now())

@@ -139,6 +139,7 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
   function elsewhere(payload: InboxPayload): Elsewhere {
     return {
       direct: async (userId, card) => void (await port.sendDirect(userId, card)),
+      toChannel: async (channelId, card) => void (await port.postToChannel(channelId, card)),
       threadReply: async (card) => {
         // A calibration parent may span several messages: its thread hangs under the first one,
         // the controls sit on the last, so the thread comes from the calibration record.
@@ -215,7 +216,7 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
 /** Clicks whose answer may be a modal (the neutral layer then says whether this one will); everything else is deferred at once. */
 function mayOpenModal(payload: InboxPayload): boolean {
   if (payload.event.kind !== 'action') return false
-  return ['verdict', 'submit_rank', 'sft_submit', 'rationale', 'flag', 'form', 'review', 'cal_resolve'].includes(payload.event.action.a)
+  return ['verdict', 'submit_rank', 'sft_submit', 'rationale', 'flag', 'form', 'review', 'cal_resolve', 'flag_settle'].includes(payload.event.action.a)
 }
 
 /** The calibration thread an event is about, if any. */

@@ -8,7 +8,7 @@ import type { Actor } from '../../interactions/actor'
 import { LABEL_COMMAND, SEND_TO_LABELING } from './commands'
 import { modalValues } from './render-modal'
 
-const COMMANDS = ['start', 'stats', 'progress', 'project-create', 'role', 'import', 'export', 'channel'] as const
+const COMMANDS = ['start', 'stats', 'progress', 'project-create', 'role', 'import', 'export', 'channel', 'guide'] as const
 
 const formValues = z.record(z.string(), z.union([z.string(), z.array(z.string())]).optional())
 

@@ -3,7 +3,7 @@
 import { gzipSync } from 'node:zlib'
 import type { CoreContext } from '../../core/context'
 import type { LabelingInteractions } from '../../interactions/labeling'
-import { leadCreateProject, leadExport, leadImport, leadProgress, leadSetChannel, leadSetRole, sendToLabeling } from '../../interactions/lead'
+import { leadCreateProject, leadExport, leadImport, leadProgress, leadSetChannel, leadSetGuide, leadSetRole, sendToLabeling } from '../../interactions/lead'
 import type { ChannelPurpose } from '../../core/projects'
 import type { Outcome } from '../../interactions/outcome'
 import { statsCard } from '../../interactions/stats'
@@ -80,6 +80,11 @@ export async function runEvent(ctx: CoreContext, session: LabelingInteractions, 
             })()
           }
           return await leadImport(ctx, actor, { projectName: o.project ?? '', format: o.format, open })
+        }
+        case 'guide': {
+          const file = event.attachment
+          if (!file) return { notice: 'Attach the Markdown file with the guidelines.' }
+          return await leadSetGuide(ctx, actor, { projectName: o.project ?? '', fileName: file.name, read: () => download(file.url) })
         }
         case 'channel':
           return await leadSetChannel(ctx, actor, { projectName: o.project ?? '', platform: 'discord', purpose: o.purpose as ChannelPurpose, channelId: o.off === 'true' ? null : (o.channel ?? null) })

@@ -10,14 +10,13 @@ import { isArbiterError } from '../../core/errors'
 import { requireLead } from '../../core/labelers'
 import { labelerFor, type Actor } from '../../interactions/actor'
 import { LabelingInteractions } from '../../interactions/labeling'
-import { leadCreateProject, leadExport, leadImport, leadProgress, leadSetChannel, leadSetRole, leadShowProject, progressCard, sendToLabeling } from '../../interactions/lead'
+import { leadCreateProject, leadExport, leadImport, leadSetGuide, leadProgress, leadSetChannel, leadSetRole, leadShowProject, progressCard, sendToLabeling } from '../../interactions/lead'
 import type { Outcome } from '../../interactions/outcome'
 import { labelerStats, statsCard } from '../../interactions/stats'
 import type { InboundEventDto } from '../../store/inbound-event-repository'
-import type { ImportTarget } from '../../store/pending-import-repository'
 import type { Action, ModalRef } from '../../views/action-codec'
 import type { Card, FormValues } from '../../views/card'
-import { HELP_TEXT, parseImportComment, parseLabelCommand } from './commands'
+import { HELP_TEXT, parseImportComment, parseLabelCommand, type UploadTarget } from './commands'
 import { SLACK_MODAL_LIMITS } from './limits'
 import { fitText, noticeBlocks, plainTextOf, renderHome, renderMessage, renderModal, type SlackJson } from './render'
 import { threadParent } from './slack-port'
@@ -46,7 +45,7 @@ export type InboundEvent =
   | { kind: 'submit'; origin: Origin; ref: ModalRef; values: FormValues }
   | { kind: 'command'; origin: Origin; text: string }
   | { kind: 'shortcut'; origin: Origin; message: { channel: string; ts: string; text: string; author: string; threadTs?: string } }
-  | { kind: 'file'; origin: Origin; file: { id: string; name: string; url?: string }; project: string; format?: string }
+  | { kind: 'file'; origin: Origin; file: { id: string; name: string; url?: string }; project: string; format?: string; guide?: true }
 
 /** An Outcome plus the Slack-only ways to answer a command. */
 type SlackOutcome = Outcome & { ephemeral?: Card }
@@ -232,7 +231,7 @@ export class SlackSession {
   }
 
   /** What an uploaded file in the bot's DM is for: its comment, or a recent `/label import`. */
-  async importTarget(origin: Origin, fileId: string, comment: string): Promise<ImportTarget | null> {
+  async importTarget(origin: Origin, fileId: string, comment: string): Promise<UploadTarget | null> {
     return parseImportComment(comment) ?? this.ctx.store.pendingImports.take(this.actor(origin).identity, fileId, this.ctx.now())
   }
 
@@ -250,6 +249,7 @@ export class SlackSession {
     const size = Number(response.headers.get('content-length') ?? 0)
     if (size > MAX_IMPORT_BYTES) return { notice: `${event.file.name} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; import it with the command line instead (arbiter import).` }
     const content = await response.text()
+    if (event.guide) return leadSetGuide(this.ctx, actor, { projectName: event.project, fileName: event.file.name, read: async () => content })
     return leadImport(this.ctx, actor, {
       projectName: event.project,
       format: event.format,
@@ -290,6 +290,16 @@ export class SlackSession {
       await this.client.chat.postMessage({ channel: origin.channel, thread_ts: origin.ts, text: reply.text, blocks: reply.blocks as never })
     }
     for (const direct of outcome.direct ?? []) await this.postToDm(direct.userId, direct.card)
+    for (const post of outcome.channelPosts ?? []) {
+      const message = renderMessage(post.card)
+      // A lead channel the bot cannot post in must not fail the flagger's interaction: the
+      // notice stays in the outbox and the lead-notices job posts it once it can.
+      const posted = await this.client.chat
+        .postMessage({ channel: post.channelId, text: message.text, blocks: message.blocks as never })
+        .then(() => true)
+        .catch((error: unknown) => (this.deps.logger.warn({ err: error, channel: post.channelId }, 'slack: lead notice not posted; the lead-notices job retries'), false))
+      if (posted && post.notificationId !== undefined) await this.ctx.store.notifications.markDelivered(post.notificationId, this.ctx.now())
+    }
     if (outcome.ephemeral) await this.notice(origin, outcome.ephemeral.summary, renderMessage(outcome.ephemeral).blocks)
     if (outcome.fieldErrors && !options.shownInAck?.fieldErrors) await this.notice(origin, Object.values(outcome.fieldErrors).join(' '))
     if (outcome.notice) await this.notice(origin, outcome.notice)

@@ -235,7 +235,7 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
     const file = e.files[0] as Loose
     const target = await session.importTarget(origin, String(file.id), String(e.text ?? ''))
     if (!target) {
-      await session.notice(origin, 'To import this file, send `/label import PROJECT [FORMAT]` and upload it again, or upload it with the comment `import PROJECT [FORMAT]`.')
+      await session.notice(origin, 'To import this file, send `/label import PROJECT [FORMAT]` and upload it again, or upload it with the comment `import PROJECT [FORMAT]`. To make a Markdown file a project’s guidelines, upload it with the comment `guide PROJECT`.')
       return
     }
     const url = file.url_private_download ?? file.url_private

@@ -2,6 +2,7 @@
 // start whichever chat adapters are configured, the jobs, and the health / metrics endpoints.
 // Nothing below reads process.env.
 import { loadConfig, type Config } from './config'
+import type { AppDeps, RunningAdapter } from './app-deps'
 import { openDatabase, type Database } from './store/database'
 import { createStore } from './store/store'
 import { OpsReader } from './store/ops-reader'
@@ -15,25 +16,6 @@ import { createPrometheusMetrics } from './ops/prometheus-metrics'
 // A backstop for a stop step that hangs. Being killed sooner (Docker sends SIGKILL after 10 s)
 // loses nothing either: acknowledged work is in the inbox and is replayed at the next start.
 const STOP_DEADLINE_MS = 20_000
-
-/** Everything an adapter needs from the rest of the app. */
-export interface AppDeps {
-  config: Config
-  ctx: CoreContext
-  logger: Logger
-  /** Where acks, inbox events and platform calls are counted (none in tests that do not look). */
-  metrics?: Metrics
-}
-
-/** A running adapter. */
-export interface RunningAdapter {
-  name: string
-  stop(): Promise<void>
-  /** Whether the platform can reach us now (readiness). */
-  connected(): boolean
-  /** The port it listens on, if it does (Slack HTTP mode). */
-  port?: number
-}
 
 /** A running Arbiter process: what main() starts, and what the tests start in-process. */
 export interface Arbiter {

@@ -13,7 +13,8 @@ import { strictMajority, verdictOf } from './vote-split'
 import type { ItemDto } from '../store/item-repository'
 import type { JudgmentDto, NewJudgment } from '../store/judgment-repository'
 import type { ProjectDto } from '../store/project-repository'
-import { afterJudgment } from './after-judgment'
+import { judgmentFollowUps } from './after-judgment'
+import { queueFlagNotice } from './flag-notice'
 import { bothBadProblem, followUpColumns, lessBadFloorViolation } from './both-bad'
 
 /** What recording did. */
@@ -57,16 +58,21 @@ export async function recordJudgment(ctx: CoreContext, options: { assignmentId: 
     throw new ArbiterError('RATIONALE_REQUIRED', undefined, { verdict })
   }
 
+  // The follow-ups commit with the judgment (see after-judgment.ts).
+  const followUps = judgmentFollowUps({ project, item, judgment: row })
   const outcome = await store.judgments.record({
     assignmentId: assignment.id,
-    judgment: row,
+    judgment: { ...row, reviewStatus: followUps.reviewStatus },
+    followUps,
     now,
     nextTarget: (counts, judgments) => nextTarget(project, counts, judgments),
   })
   if (outcome.status === 'duplicate') return { judgment: outcome.judgment, duplicate: true, item, project }
   if (outcome.status === 'closed') throw new ArbiterError('ASSIGNMENT_CLOSED')
   ctx.observer?.judgmentRecorded(item.type)
-  await afterJudgment(ctx, { project, item, judgment: outcome.judgment })
+  // Not yet in the judgment's transaction (it needs the new judgment's id and the labeler's platform):
+  // a crash right after the commit can still lose a flag's lead notice.
+  await queueFlagNotice(ctx, { project, judgment: outcome.judgment })
   return { judgment: outcome.judgment, duplicate: false, item, project }
 }
 

@@ -18,7 +18,7 @@ import { bothBadModal, flagModal, formFieldIds, formModal, formSteps, rationaleM
 import { describeJudgment, LETTERS, messageCard, projectButtons, recordedCard, taskCard } from '../views/task-card'
 import { feedbackCard } from '../views/feedback'
 import { labelerFor, type Actor } from './actor'
-import type { Draft } from './draft'
+import { parseDraft, type Draft } from '../core/draft'
 import type { Outcome } from './outcome'
 import { CalibrationInteractions } from './calibration'
 import { sendCapturedToLabeling } from './lead'
@@ -55,7 +55,7 @@ export class LabelingInteractions {
   private async offerNext(labelerId: number, projectId: number, how: 'post' | 'update'): Promise<Outcome> {
     try {
       const task = await nextTask(this.ctx, { projectId, labelerId })
-      const card = taskCard(task, task.assignment.draft as Draft)
+      const card = taskCard(task, parseDraft(task.assignment.draft))
       return how === 'post' ? { post: [{ card }] } : { update: card }
     } catch (error) {
       if (!isArbiterError(error, 'NO_TASK_AVAILABLE')) throw error
@@ -82,7 +82,7 @@ export class LabelingInteractions {
       if (action.a === 'stop') return { update: messageCard('Session ended', 'Thanks for your work. Type /label whenever you want to continue.') }
 
       const task = await this.taskFor(action.as, labeler.id)
-      const draft = task.assignment.draft as Draft
+      const draft = parseDraft(task.assignment.draft)
       switch (action.a) {
         case 'verdict':
           if (task.item.type === 'pairwise' && action.v === BOTH_BAD) return { modal: await this.bothBadForm(task, draft) }
@@ -144,7 +144,7 @@ export class LabelingInteractions {
     const labeler = await labelerFor(this.ctx, actor)
     try {
       const task = await this.taskFor(ref.as, labeler.id)
-      const draft = task.assignment.draft as Draft
+      const draft = parseDraft(task.assignment.draft)
       switch (ref.m) {
         case 'rationale': {
           const rationale = text(values.rationale)
@@ -188,7 +188,7 @@ export class LabelingInteractions {
     const labeler = await labelerFor(this.ctx, actor)
     const task = await this.taskFor(ref.as, labeler.id).catch(() => null)
     if (!task) return
-    const draft = task.assignment.draft as Draft
+    const draft = parseDraft(task.assignment.draft)
     if (ref.m === 'both_bad') {
       const kept = { lessBad: list(values.lessBad)[0] ?? draft.bothBad?.lessBad, rewrite: text(values.rewrite) ?? draft.bothBad?.rewrite }
       if (kept.lessBad || kept.rewrite) await this.saveDraft(task, { ...draft, bothBad: kept }).catch(() => undefined)
@@ -308,7 +308,7 @@ export class LabelingInteractions {
   }
 
   private async record(task: Task, labelerId: number, input: JudgmentInput, verdict: string | null, platform = ''): Promise<Outcome> {
-    const draft = task.assignment.draft as Draft
+    const draft = parseDraft(task.assignment.draft)
     try {
       if (isAmending(task, draft)) {
         // Second thoughts: the recorded answer is replaced (the earlier one kept), exactly once per revision.
@@ -353,7 +353,7 @@ export class LabelingInteractions {
   }
 
   private async saveDraft(task: Task, draft: Draft): Promise<void> {
-    const amending = isAmending(task, task.assignment.draft as Draft)
+    const amending = isAmending(task, parseDraft(task.assignment.draft))
     if (task.assignment.status !== 'active' && !amending) throw new ArbiterError('ASSIGNMENT_CLOSED')
     if (amending) await this.ctx.store.assignments.saveAnsweredDraft(task.assignment.id, draft as Record<string, unknown>)
     else await this.ctx.store.assignments.saveDraft(task.assignment.id, draft as Record<string, unknown>)
@@ -371,7 +371,7 @@ export class LabelingInteractions {
     if (action.a !== 'verdict' && action.a !== 'submit_rank') return false
     const labeler = await labelerFor(this.ctx, actor)
     const task = await this.taskFor(action.as, labeler.id).catch(() => null)
-    const draft = (task?.assignment.draft ?? {}) as Draft
+    const draft = parseDraft(task?.assignment.draft)
     if (!task || (task.assignment.status !== 'active' && !isAmending(task, draft))) return false
     if (action.a === 'verdict' && action.v === BOTH_BAD && task.item.type === 'pairwise') return true
     if (task.project.rationalePolicy === 'never') return false

@@ -13,7 +13,7 @@ export async function rubricRefresher(env: JobEnv, scheduledFor: Date | null): P
   const now = ctx.now()
   const period = (scheduledFor ?? now).toISOString().slice(0, 10)
   const activeSince = new Date(now.getTime() - env.settings.activeLabelerDays * 86_400_000)
-  const recent = await ctx.store.database.prisma.judgment.groupBy({ by: ['labelerId', 'projectId'], where: { createdAt: { gte: activeSince }, assignmentId: { not: null } } })
+  const recent = await ctx.store.judgments.activeLabelers(activeSince)
   const projectsOf = new Map<number, number[]>()
   for (const row of recent) projectsOf.set(row.labelerId, [...(projectsOf.get(row.labelerId) ?? []), row.projectId])
   let sent = 0

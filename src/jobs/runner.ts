@@ -9,8 +9,9 @@ import type { JobEnv } from './job-env'
 import type { JobStateDto } from '../store/job-repository'
 import { dueRun, previousRun, scheduleProblem } from './schedule'
 
-// Long enough for any run; a crashed holder's lease simply lapses.
-const LEASE_MS = 10 * 60_000
+// A running job's lease is short and renewed by a heartbeat while the job runs, so however long
+// a run takes nobody else starts it, and a crashed holder's lease lapses within LEASE_MS.
+const LEASE_MS = 30_000
 
 /** What one scheduled or manual run did. */
 export interface RunRecord {
@@ -26,10 +27,16 @@ export class JobRunner {
   private ticking: Promise<void> | null = null
   private stopping = false
 
+  private readonly leaseMs: number
+
   constructor(
     private readonly env: JobEnv,
     private readonly jobs: JobDefinition[] = JOBS,
-  ) {}
+    /** Tests shorten the lease to watch the heartbeat at work. */
+    options: { leaseMs?: number } = {},
+  ) {
+    this.leaseMs = options.leaseMs ?? LEASE_MS
+  }
 
   /** Runs whatever is due at `now`; the clock is the caller's, so tests never sleep. */
   async tick(now: Date): Promise<RunRecord[]> {
@@ -59,7 +66,7 @@ export class JobRunner {
       return null
     }
     if (!dueRun(scope.cron, scope.timeZone, now, state.lastScheduledFor)) return null
-    if (!(await jobs.acquire(scope.key, this.holder, now, new Date(now.getTime() + LEASE_MS)))) return null
+    if (!(await jobs.acquire(scope.key, this.holder, now, new Date(now.getTime() + this.leaseMs)))) return null
     this.noteTakeover(job, state, now)
     // Another instance may have finished this very run between our read and our lease.
     const fresh = await jobs.get(scope.key)
@@ -74,8 +81,9 @@ export class JobRunner {
   private async execute(job: JobDefinition, scope: JobScope | null, scheduledFor: Date | null, now: Date): Promise<RunRecord> {
     const key = scope?.key ?? job.name
     const started = Date.now()
+    const stopHeartbeat = this.heartbeat(key, now)
     try {
-      const message = await job.run(this.env, scope, scheduledFor)
+      const message = await job.run(this.env, scope, scheduledFor).finally(stopHeartbeat)
       await this.env.ctx.store.jobs.finish(key, this.holder, { scheduledFor, at: now, outcome: 'ok', message })
       this.env.log.info({ job: key, scheduledFor, ms: Date.now() - started }, message)
       this.env.metrics?.jobRun(job.name, 'ok')
@@ -90,12 +98,33 @@ export class JobRunner {
     }
   }
 
+  /**
+   * Renews the lease every third of its length while the job runs. Renewals keep to the clock the
+   * lease was taken with (tests pass their own `now`): the lease ends leaseMs after the last beat.
+   */
+  private heartbeat(key: string, takenAt: Date): () => void {
+    const offset = takenAt.getTime() - Date.now()
+    let running = true
+    const timer = setInterval(() => {
+      this.env.ctx.store.jobs
+        .renew(key, this.holder, new Date(Date.now() + offset + this.leaseMs))
+        // A beat that lands after the run's finish freed the lease finds nothing to renew: no news.
+        .then((held) => held || !running || this.env.log.warn({ job: key }, 'job lease was lost while the job ran'))
+        .catch((error: unknown) => this.env.log.warn({ job: key, err: error }, 'job lease could not be renewed'))
+    }, this.leaseMs / 3)
+    timer.unref()
+    return () => {
+      running = false
+      clearInterval(timer)
+    }
+  }
+
   /** Runs a job now, whatever its schedule (arbiter jobs run NAME). Still one at a time. */
   async runNow(name: string, now: Date): Promise<RunRecord> {
     const job = this.jobs.find((j) => j.name === name)
     if (!job) throw new Error(`No job named ${name}. Jobs: ${this.jobs.map((j) => j.name).join(', ')}`)
     const before = await this.env.ctx.store.jobs.get(name)
-    if (!(await this.env.ctx.store.jobs.acquire(name, this.holder, now, new Date(now.getTime() + LEASE_MS)))) {
+    if (!(await this.env.ctx.store.jobs.acquire(name, this.holder, now, new Date(now.getTime() + this.leaseMs)))) {
       this.env.metrics?.jobRun(name, 'skipped')
       return { key: name, scheduledFor: null, outcome: 'skipped', message: 'another instance is running it right now' }
     }

@@ -22,7 +22,7 @@ export interface AssignmentDto {
   shownAt: Date
   expiresAt: Date
   answeredAt: Date | null
-  /** JSON work in progress (see interactions/draft.ts); the store does not interpret it. */
+  /** JSON work in progress (see core/draft.ts); the store does not interpret it. */
   draft: Record<string, unknown>
 }
 

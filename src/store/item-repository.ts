@@ -78,7 +78,8 @@ export function itemFromRow(row: Row): ItemDto {
   }
 }
 
-function toRow(projectId: number, item: NewItem) {
+/** The columns of a new item (also written inside a judgment's transaction). */
+export function itemRow(projectId: number, item: NewItem) {
   return {
     projectId,
     externalId: item.externalId ?? null,
@@ -122,7 +123,7 @@ export class ItemRepository {
     const params: unknown[] = []
     const tuples: string[] = []
     for (const item of items) {
-      const row = toRow(projectId, item)
+      const row = itemRow(projectId, item)
       const marks: string[] = []
       for (const column of INSERT_COLUMNS) {
         const value = row[column]
@@ -137,7 +138,7 @@ export class ItemRepository {
   }
 
   async create(projectId: number, item: NewItem): Promise<ItemDto> {
-    return itemFromRow(await this.prisma.item.create({ data: toRow(projectId, item) }))
+    return itemFromRow(await this.prisma.item.create({ data: itemRow(projectId, item) }))
   }
 
   /** Which of these external ids the project already has. */
@@ -152,6 +153,19 @@ export class ItemRepository {
     if (cached) return cached
     const row = await this.prisma.item.findUnique({ where: { id } })
     return row ? this.byId.set(id, itemFromRow(row)) : null
+  }
+
+  /** Several items in one query; cached ones are not read again. */
+  async findByIds(ids: number[]): Promise<Map<number, ItemDto>> {
+    const found = new Map<number, ItemDto>()
+    const missing: number[] = []
+    for (const id of new Set(ids)) {
+      const cached = this.byId.get(id)
+      if (cached) found.set(id, cached)
+      else missing.push(id)
+    }
+    if (missing.length > 0) for (const row of await this.prisma.item.findMany({ where: { id: { in: missing } } })) found.set(row.id, this.byId.set(row.id, itemFromRow(row)))
+    return found
   }
 
   async findByExternalId(projectId: number, externalId: string): Promise<ItemDto | null> {

@@ -1,9 +1,11 @@
 // Judgments: recorded exactly once per assignment, stored in columns the quality metrics query.
 import type { Database, Db } from './database'
-import { writeTransaction } from './transaction'
+import { writeTransaction, type Tx } from './transaction'
 import { OPEN_AFTER, positional } from './sql'
 import { fromJson, isUniqueViolation, toJson } from './json'
 import type { FlawKind, ItemKind } from '../core/task-types'
+import { itemRow, type NewItem } from './item-repository'
+import { notificationRow, type NewNotification } from './notification-repository'
 
 /** A judgment as stored. */
 export interface JudgmentDto {
@@ -86,6 +88,20 @@ function toRow(judgment: NewJudgment) {
   }
 }
 
+/**
+ * Rows that follow from a judgment, written in the judgment's own transaction so that a crash
+ * can never keep one without the other. The core computes them (core/after-judgment.ts).
+ */
+export interface JudgmentFollowUps {
+  /** The new judgment's own review status (an SFT submission waits for its review). */
+  reviewStatus: 'pending' | null
+  notifications: NewNotification[]
+  /** An item reviewing the new judgment, in its project; the store links it to the judgment's id. */
+  reviewItem: Omit<NewItem, 'reviewOfJudgmentId'> | null
+  /** The submission an SFT review settles. */
+  settlesReview: { judgmentId: number; status: 'accepted' | 'rejected' } | null
+}
+
 /** Outcome of recording: the stored judgment, and whether it had been stored before (a retry). */
 export type RecordOutcome =
   | { status: 'recorded'; judgment: JudgmentDto; item: { judged: number; target: number } }
@@ -118,14 +134,38 @@ export class JudgmentRepository {
     return (await this.prisma.judgment.findMany({ where: { itemId }, orderBy: { id: 'asc' } })).map(judgmentFromRow)
   }
 
+  /** Every judgment on these items, in one query (a labeler's stats over their recent items). */
+  async forItems(itemIds: number[]): Promise<JudgmentDto[]> {
+    if (itemIds.length === 0) return []
+    return (await this.prisma.judgment.findMany({ where: { itemId: { in: [...new Set(itemIds)] } }, orderBy: { id: 'asc' } })).map(judgmentFromRow)
+  }
+
+  /** How many judgments a labeler has recorded (since a moment). */
+  async countFor(labelerId: number, since?: Date): Promise<number> {
+    return this.prisma.judgment.count({ where: { labelerId, ...(since ? { createdAt: { gte: since } } : {}) } })
+  }
+
+  /** How many judgments of a project were flagged for review since a moment. */
+  async flaggedSince(projectId: number, since: Date): Promise<number> {
+    return this.prisma.judgment.count({ where: { projectId, flagged: true, createdAt: { gte: since } } })
+  }
+
+  /** Who labeled in which project since a moment (assigned work, not imports), once per pair. */
+  async activeLabelers(since: Date): Promise<{ labelerId: number; projectId: number }[]> {
+    const rows = await this.prisma.judgment.groupBy({ by: ['labelerId', 'projectId'], where: { createdAt: { gte: since }, assignmentId: { not: null } } })
+    return rows.map((row) => ({ labelerId: row.labelerId, projectId: row.projectId }))
+  }
+
   /**
    * Records a judgment for an active assignment, atomically: closes the assignment, stores the
    * judgment, counts it on the item and lets `nextTarget` raise the item's target (dynamic overlap).
+   * The follow-ups commit in the same transaction, or nothing does.
    * A second call for the same assignment (double click, platform retry) returns the first judgment.
    */
   async record(args: {
     assignmentId: number
     judgment: NewJudgment
+    followUps: JudgmentFollowUps
     now: Date
     nextTarget: (item: { judged: number; target: number; isGold: boolean }, judgments: JudgmentDto[]) => number
   }): Promise<RecordOutcome> {
@@ -141,6 +181,7 @@ export class JudgmentRepository {
           target = args.nextTarget(item, all)
           if (target !== item.target) await tx.$executeRawUnsafe(positional(this.database.provider, `UPDATE "Item" SET "target" = ?, ${OPEN_AFTER('"claimed"', '?')} WHERE "id" = ?`), target, target, args.judgment.itemId)
         }
+        await writeFollowUps(tx, row.id, args.judgment.projectId, args.followUps)
         return { status: 'recorded' as const, judgment: judgmentFromRow(row), item: { judged: item.judged, target } }
       })
       if (outcome) return outcome
@@ -233,13 +274,15 @@ export class JudgmentRepository {
     return counts
   }
 
-  async setReviewStatus(id: number, reviewStatus: 'pending' | 'accepted' | 'rejected'): Promise<void> {
-    await this.prisma.judgment.update({ where: { id }, data: { reviewStatus } })
-  }
-
   /** Judgments recorded per labeler since a moment (progress screens). */
   async countsByLabeler(projectId: number, since?: Date): Promise<Map<number, number>> {
     const rows = await this.prisma.judgment.groupBy({ by: ['labelerId'], where: { projectId, ...(since ? { createdAt: { gte: since } } : {}) }, _count: { _all: true } })
     return new Map(rows.map((row) => [row.labelerId, row._count._all]))
   }
+}
+
+async function writeFollowUps(tx: Tx, judgmentId: number, projectId: number, followUps: JudgmentFollowUps): Promise<void> {
+  if (followUps.notifications.length > 0) await tx.notification.createMany({ data: followUps.notifications.map(notificationRow) })
+  if (followUps.reviewItem) await tx.item.create({ data: itemRow(projectId, { ...followUps.reviewItem, reviewOfJudgmentId: judgmentId }) })
+  if (followUps.settlesReview) await tx.judgment.update({ where: { id: followUps.settlesReview.judgmentId }, data: { reviewStatus: followUps.settlesReview.status } })
 }

@@ -13,6 +13,18 @@ export interface NotificationDto {
   deliveredAt: Date | null
 }
 
+/** A private message to queue. */
+export interface NewNotification {
+  labelerId: number
+  kind: string
+  payload: Record<string, unknown>
+}
+
+/** The columns of a new notification (also written inside a judgment's transaction). */
+export function notificationRow(notification: NewNotification) {
+  return { labelerId: notification.labelerId, kind: notification.kind, payload: toJson(notification.payload) }
+}
+
 /** A notice for a project's leads, posted in its lead channel on one platform (a flag…). */
 export interface LeadNoticeDto {
   id: number
@@ -31,7 +43,7 @@ export class NotificationRepository {
   }
 
   async add(labelerId: number, kind: string, payload: Record<string, unknown>): Promise<void> {
-    await this.prisma.notification.create({ data: { labelerId, kind, payload: toJson(payload) } })
+    await this.prisma.notification.create({ data: notificationRow({ labelerId, kind, payload }) })
   }
 
   /** Undelivered messages (for some labelers), oldest first. Plain SQL: it runs after every judgment. */

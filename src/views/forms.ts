@@ -4,7 +4,7 @@ import type { Task } from '../core/next-task'
 import { EDGE_CASES, LESS_BAD_EQUAL, LIKERT_MEANING, SFT_CHECKLIST, SFT_REVIEW_CRITERIA } from '../core/task-types'
 import type { Field, Modal, Option } from './card'
 import { describeChoice, EDGE_LABELS, flawOptions, LETTERS } from './task-card'
-import type { Draft } from '../interactions/draft'
+import type { Draft } from '../core/draft'
 import type { ModalRef } from './action-codec'
 
 /** What the platform's modals can hold. */

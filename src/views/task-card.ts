@@ -8,7 +8,7 @@ import type { Action } from './action-codec'
 import type { Block, Card, Control, Option } from './card'
 import { segmentsOf } from './segments'
 import { guidelinesButton } from './guidelines'
-import type { Draft } from '../interactions/draft'
+import type { Draft } from '../core/draft'
 
 export const LETTERS = ['A', 'B', 'C', 'D']
 const ORDINALS = ['1st (best)', '2nd', '3rd', '4th']

@@ -1,6 +1,7 @@
 // The labeling session as both chat platforms share it: what each click and form means.
 // (The Slack and Discord suites drive the same stories through the real SDKs.)
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { PROVIDERS } from '../support/databases'
 import { testCore, type TestCore } from '../support/core'
 import { createProject } from '../../src/core/projects'
 import { LabelingInteractions } from '../../src/interactions/labeling'
@@ -20,11 +21,11 @@ function button(card: Card, label: string): Action {
   return found.action
 }
 
-describe('the labeling session (platform-neutral)', () => {
+describe.each(PROVIDERS)('the labeling session (platform-neutral) on %s', (provider) => {
   let t: TestCore
   let session: LabelingInteractions
   beforeEach(async () => {
-    t = await testCore('sqlite')
+    t = await testCore(provider)
     session = new LabelingInteractions(t.ctx, { maxFields: 5, maxTextInput: 4000 })
   })
   afterEach(async () => t.cleanup())

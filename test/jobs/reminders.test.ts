@@ -2,6 +2,7 @@
 // once — and a run missed while the bot was down is made up once, not many times.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import pino from 'pino'
+import { PROVIDERS } from '../support/databases'
 import { testCore, type TestCore } from '../support/core'
 import { RecordingPort } from '../support/recording-port'
 import { createProject } from '../../src/core/projects'
@@ -11,12 +12,12 @@ import { ChatPorts } from '../../src/interactions/chat-port'
 import { JobRunner } from '../../src/jobs/runner'
 import type { JobEnv } from '../../src/jobs/job-env'
 
-describe('claim reminders, refreshers and missed runs', () => {
+describe.each(PROVIDERS)('claim reminders, refreshers and missed runs on %s', (provider) => {
   let t: TestCore
   let port: RecordingPort
   let env: JobEnv
   beforeEach(async () => {
-    t = await testCore('sqlite')
+    t = await testCore(provider)
     port = new RecordingPort('slack')
     const ports = new ChatPorts()
     ports.register(port)

@@ -18,7 +18,7 @@
 // follow-up, a lead's resolution edits the parent for everyone, and what goes to other people
 // (DMs to dissenters, the thread summary) is sent through REST by the DiscordChatPort.
 import { Client, Events, GatewayIntentBits, type ClientOptions, type Interaction, type RepliableInteraction } from 'discord.js'
-import type { AppDeps, RunningAdapter } from '../../main'
+import type { AppDeps, RunningAdapter } from '../../app-deps'
 import { noMetrics } from '../../ops/metrics'
 import { observeRest } from './observe-rest'
 import { LabelingInteractions } from '../../interactions/labeling'

@@ -5,7 +5,7 @@
 // acknowledged interaction after a crash.
 import { TtlCache } from '../../store/ttl-cache'
 import type { webApi } from '@slack/bolt'
-import type { AppDeps } from '../../main'
+import type { AppDeps } from '../../app-deps'
 import { isArbiterError } from '../../core/errors'
 import { requireLead } from '../../core/labelers'
 import { labelerFor, type Actor } from '../../interactions/actor'

@@ -2,7 +2,6 @@
 // (README, "Quality report") that the CLI prints as tables and the digest reuses.
 import type { CoreContext } from '../context'
 import { findProject } from '../projects'
-import { readQualityData } from '../../store/quality-reader'
 import { analyzeProject, type ProjectAnalysis } from '../../quality/analytics'
 import { krippendorffAlpha, reliabilityDataFromUnits } from '../../quality/reliability'
 import type { QualityJudgment } from '../../quality/types'
@@ -73,7 +72,7 @@ const bias = (t: { flagged: boolean; status: string; value: number | null; p?: n
 /** Builds the report of a project (everything, or judgments since a date). */
 export async function projectReport(ctx: CoreContext, options: { projectName: string; since?: Date; until?: Date; bootstrapRounds?: number; leaderboard?: boolean }): Promise<ProjectReport> {
   const project = await findProject(ctx, options.projectName)
-  const data = await readQualityData(ctx.store.database.url, project.id, { since: options.since, until: options.until })
+  const data = await ctx.store.quality.read(project.id, { since: options.since, until: options.until })
   const analysis = analyzeProject(data, {
     redundancy: (item) => data.targets.get(item.id) ?? project.redundancy,
     includeConsensus: false,

@@ -78,9 +78,9 @@ describe.each(PROVIDERS)('arbiter report on %s', (provider) => {
   })
 })
 
-describe('arbiter import-judgments refuses bad lines by number', () => {
+describe.each(PROVIDERS)('arbiter import-judgments refuses bad lines by number on %s', (provider) => {
   it('names the line and the problem, imports nothing', async () => {
-    const t = await testCore('sqlite')
+    const t = await testCore(provider)
     try {
       await createProject(t.ctx, { name: 'x', settings: { taskTypes: ['pairwise'] } })
       await importItems(t.ctx, { projectName: 'x', open: lines([{ id: 'q1', type: 'pairwise', prompt: 'p', responses: [{ text: 'a' }, { text: 'b' }] }]), format: 'arbiter', skipInvalid: false })

@@ -144,7 +144,7 @@ export async function leadExport(ctx: CoreContext, actor: Actor, options: { proj
     const format = (options.format ?? 'preferences') as ExportFormat
     if (!EXPORT_FORMATS.includes(format)) throw new ArbiterError('INVALID_INPUT', `Format must be one of ${EXPORT_FORMATS.join(', ')}.`)
     const chunks: string[] = []
-    const rows = await exportData(ctx, { projectName: options.projectName, format }, (chunk) => void chunks.push(chunk))
+    const { rowsWritten: rows } = await exportData(ctx, { projectName: options.projectName, format }, (chunk) => void chunks.push(chunk))
     return { file: { name: `${options.projectName}-${format}.jsonl`, content: chunks.join(''), comment: `${rows} rows of ${options.projectName} in ${format} format.` } }
   })
 }

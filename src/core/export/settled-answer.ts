@@ -175,7 +175,11 @@ function settleOne(
   if (kind === 'pairwise') {
     const winner = consensus?.winner ?? null
     const votes = winner === null ? 0 : (consensus?.split[winner] ?? 0)
-    if (winner === null || votes * 2 <= own.length) return 'no_consensus'
+    if (winner === null || votes * 2 <= own.length) {
+      // Say why the item waits: a flaw-marked response backed by Dawid–Skene or the head count is the floor at work.
+      const majority = Object.entries(consensus?.split ?? {}).find(([, count]) => count * 2 > own.length)?.[0]
+      return (winner !== null && floor.flawed.has(winner)) || (majority !== undefined && floor.flawed.has(majority)) ? 'critical_flaw' : 'no_consensus'
+    }
     const signal = fromGold({ winner }, responseIds)
     if (typeof signal === 'string') return signal
     return keepFloor({ by: 'dawid_skene', ...signal, ...supportOf({ winner }, own), judgments: own.length }, floor)

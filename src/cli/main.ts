@@ -110,6 +110,15 @@ program
   .option('--skip-invalid', 'import the good lines even when some are bad', false)
   .action((file: string, options: { project: string; skipInvalid: boolean }) => run(async () => (await import('./import-judgments-command')).importJudgmentsCommand(file, options)))
 
+const items = program.command('items').description("a project's items")
+items
+  .command('list')
+  .description('each item: its id (to settle or look up), type, progress and status; --disputed for the ones a lead should settle')
+  .requiredOption('--project <name>', 'project whose items to list')
+  .option('--disputed', 'only disputed items (split, flaw disagreement, flagged)', false)
+  .option('--json', 'print JSON instead of a table', false)
+  .action((options: { project: string; disputed: boolean; json: boolean }) => run(async () => (await import('./items-command')).itemsList(options)))
+
 const jobs = program.command('jobs').description('scheduled jobs: calibration threads, reminders, drift pings, digests')
 jobs.command('list').description('each job, its schedule, next and last run').action(() => run(async () => (await import('./jobs-command')).jobsList()))
 jobs

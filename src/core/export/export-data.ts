@@ -112,12 +112,14 @@ export async function exportData(ctx: CoreContext, options: ExportOptions, write
     // The raw record: every judgment as recorded, nothing settled or left out.
     const labelers = new Map((await ctx.store.labelers.list()).map((l) => [l.id, { name: l.displayName, platform: l.platform }]))
     const seen = new Set<number>()
+    const judgedItems = new Set<number>()
     for await (const page of ctx.store.bulk.pages(project.id, { since: options.since, until: options.until }, PAGE)) {
       const items = new Map(page.items.map((i) => [i.id, i]))
       const lines: Record<Split, string[]> = { train: [], test: [] }
       for (const j of page.judgments) {
         const item = items.get(j.itemId)!
         seen.add(j.labelerId)
+        judgedItems.add(j.itemId)
         noteDate(summary, j.createdAt.getTime())
         lines[splitOf(item, testShare)].push(JSON.stringify(judgmentRow(item, j, labelers.get(j.labelerId), project.name)) + '\n')
       }
@@ -125,6 +127,7 @@ export async function exportData(ctx: CoreContext, options: ExportOptions, write
       await flush(lines)
     }
     summary.labelers = seen.size
+    summary.itemsExported = judgedItems.size
     return summary
   }
 

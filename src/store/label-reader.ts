@@ -25,7 +25,7 @@ export interface LabelData {
   items: QualityItem[]
   judgments: QualityJudgment[]
   labelers: { id: number; name: string }[]
-  /** Per item id: verdict, gold, reference and source. */
+  /** Per item id: verdict, gold, reference and source (items with none of them are absent). */
   settlement: Map<number, ItemSettlementInput>
 }
 
@@ -47,21 +47,40 @@ function parseGold(text: string | null): Gold | null {
   return text ? (JSON.parse(text) as Gold) : null
 }
 
+// Response ids straight from the stored JSON: a structural `"id":"…"` can only be a key (quotes
+// inside text are escaped), and parsing every response text only to drop it was most of this
+// reader's garbage at a million judgments.
+const RESPONSE_ID = /"id":"([^"\\]*)"/g
+
 function addItem(data: LabelData, row: ItemRow): void {
-  const responses = JSON.parse(row[3]) as { id: string; model: string | null; text: string }[]
+  const responseLengths: Record<string, number> = {}
+  for (const match of row[3].matchAll(RESPONSE_ID)) responseLengths[match[1]!] = 0
   const verdict = parseGold(row[5])
   const gold = parseGold(row[4])
   data.items.push({
     id: row[0],
     externalId: row[1],
-    kind: row[2] as JudgmentKind,
-    responseLengths: Object.fromEntries(responses.map((r) => [r.id, r.text.length])),
-    responseModels: Object.fromEntries(responses.map((r) => [r.id, r.model])),
+    kind: intern(row[2]) as JudgmentKind,
+    // Lengths and models matter to the bias tests, not to consensus.
+    responseLengths,
+    responseModels: {},
     promptLength: 0,
     domain: null,
     gold: (verdict ?? gold) as QualityItem['gold'],
   })
-  data.settlement.set(row[0], { verdict, gold, reference: parseGold(row[6]), source: row[7] })
+  if (verdict || gold || row[6] || row[7]) data.settlement.set(row[0], { verdict, gold, reference: parseGold(row[6]), source: row[7] })
+}
+
+// The driver returns a fresh string per row; a million copies of "pairwise" and "a" add up.
+const interned = new Map<string, string>()
+function intern(value: string): string
+function intern(value: string | null): string | null
+function intern(value: string | null): string | null {
+  if (value === null || value.length > 64) return value
+  const known = interned.get(value)
+  if (known !== undefined) return known
+  interned.set(value, value)
+  return value
 }
 
 function toJudgment(row: JudgmentRow): QualityJudgment {
@@ -69,8 +88,8 @@ function toJudgment(row: JudgmentRow): QualityJudgment {
     id: row[0],
     itemId: row[1],
     labelerId: row[2],
-    kind: row[3] as JudgmentKind,
-    choice: row[4],
+    kind: intern(row[3]) as JudgmentKind,
+    choice: intern(row[4]),
     choicePosition: null,
     ranking: row[5] ? (JSON.parse(row[5]) as string[]) : null,
     rating: row[6],

@@ -22,7 +22,6 @@
 //   a labeler's flaw mark on a gold answer is a reason to look again, not to ship it);
 // - an item someone flagged for review is left out until a lead settles it.
 import { itemConsensus, type ItemConsensus } from '../../quality/analytics'
-import type { QualityJudgment } from '../../quality/types'
 import { BOTH_BAD, TIE, type Gold } from '../task-types'
 import type { ItemSettlementInput, LabelData } from '../../store/label-reader'
 
@@ -71,19 +70,25 @@ export interface SettledItem {
 export interface Settlement {
   settled: Map<number, SettledItem>
   leftOut: Map<number, LeftOutReason>
+  /** Items with a flaw mark, a flag or a verdict (the rest have no floor to keep). */
   floors: Map<number, ItemFloors>
-  consensus: Map<number, ItemConsensus>
 }
 
-/** Flaw marks and flags per item, from its judgments. */
+const NO_SETTLEMENT: ItemSettlementInput = { verdict: null, gold: null, reference: null, source: null }
+const NO_FLOOR: ItemFloors = { flawed: new Set(), flagged: false, leadSettled: false }
+
+/** Flaw marks and flags per item, from its judgments; only items that have one (or a verdict) get an entry. */
 export function itemFloors(data: Pick<LabelData, 'items' | 'judgments' | 'settlement'>): Map<number, ItemFloors> {
   const floors = new Map<number, ItemFloors>()
-  for (const item of data.items) floors.set(item.id, { flawed: new Set(), flagged: false, leadSettled: data.settlement.get(item.id)?.verdict != null })
+  const floorOf = (itemId: number) => {
+    let floor = floors.get(itemId)
+    if (!floor) floors.set(itemId, (floor = { flawed: new Set(), flagged: false, leadSettled: data.settlement.get(itemId)?.verdict != null }))
+    return floor
+  }
+  for (const [itemId, input] of data.settlement) if (input.verdict) floorOf(itemId)
   for (const j of data.judgments) {
-    const floor = floors.get(j.itemId)
-    if (!floor) continue
-    if (j.flagged) floor.flagged = true
-    if (j.flaws) for (const [id, kinds] of Object.entries(j.flaws)) if (kinds.length > 0) floor.flawed.add(id)
+    if (j.flagged) floorOf(j.itemId).flagged = true
+    if (j.flaws) for (const [id, kinds] of Object.entries(j.flaws)) if (kinds.length > 0) floorOf(j.itemId).flawed.add(id)
   }
   return floors
 }
@@ -110,52 +115,57 @@ function fromGold(gold: Gold, responseIds: string[]): Pick<SettledItem, 'pairs' 
 
 const side = (rating: number) => (rating >= 5 ? 'good' : rating <= 3 ? 'bad' : 'neutral')
 
-/** Share of judgments giving a gold-terms answer, and the runner-up's share (agreement figures). */
-function supportOf(gold: Gold, own: readonly QualityJudgment[]): { agreement: number | null; margin: number | null } {
-  if (own.length === 0) return { agreement: null, margin: null }
-  const verdict = (j: QualityJudgment) => ('winner' in gold ? j.choice : 'ranking' in gold ? j.ranking?.[0] : j.rating === null ? null : side(j.rating))
-  const wanted = 'winner' in gold ? gold.winner : 'ranking' in gold ? gold.ranking[0] : side(gold.rating)
+/**
+ * Share of judgments giving a gold-terms answer, and that share minus the runner-up's, from the
+ * consensus' verdict counts (pairwise verdicts, ranked-first responses, Likert ratings).
+ */
+function supportOf(gold: Gold, consensus: ItemConsensus | undefined, n: number): { agreement: number | null; margin: number | null } {
+  if (!consensus || n === 0) return { agreement: null, margin: null }
   const counts = new Map<string, number>()
-  for (const j of own) {
-    const v = verdict(j)
-    if (v != null) counts.set(v, (counts.get(v) ?? 0) + 1)
+  for (const [verdict, count] of Object.entries(consensus.split)) {
+    const key = 'rating' in gold ? side(Number(verdict)) : verdict
+    counts.set(key, (counts.get(key) ?? 0) + count)
   }
-  const agreeing = counts.get(wanted!) ?? 0
+  const wanted = 'winner' in gold ? gold.winner : 'ranking' in gold ? gold.ranking[0]! : side(gold.rating)
+  const agreeing = counts.get(wanted) ?? 0
   let runnerUp = 0
   for (const [v, c] of counts) if (v !== wanted && c > runnerUp) runnerUp = c
-  return { agreement: agreeing / own.length, margin: (agreeing - runnerUp) / own.length }
+  return { agreement: agreeing / n, margin: (agreeing - runnerUp) / n }
 }
 
 /** Settles every pairwise, ranking and Likert item of the data (SFT is settled from its texts). */
 export function settleItems(data: LabelData): Settlement {
   const floors = itemFloors(data)
-  const byItem = new Map<number, QualityJudgment[]>()
+  // Only rankings need their judgments after the tallies (pair majorities); the rest read the consensus' counts.
+  const rankings = new Map<number, string[][]>()
   for (const j of data.judgments) {
-    const list = byItem.get(j.itemId)
-    if (list) list.push(j)
-    else byItem.set(j.itemId, [j])
+    if (j.kind !== 'ranking' || !j.ranking) continue
+    const list = rankings.get(j.itemId)
+    if (list) list.push(j.ranking)
+    else rankings.set(j.itemId, [j.ranking])
   }
   const decided = data.judgments.some((j) => j.kind === 'pairwise' || j.kind === 'ranking' || j.kind === 'likert')
   const consensusList = decided ? itemConsensus({ items: data.items, labelers: data.labelers, judgments: data.judgments }) : []
-  const consensus = new Map(consensusList.map((c) => [c.itemId, c]))
   const settled = new Map<number, SettledItem>()
   const leftOut = new Map<number, LeftOutReason>()
-  for (const item of data.items) {
+  for (let i = 0; i < data.items.length; i++) {
+    const item = data.items[i]!
     if (item.kind !== 'pairwise' && item.kind !== 'ranking' && item.kind !== 'likert') continue
-    const own = byItem.get(item.id) ?? []
-    const input = data.settlement.get(item.id) as ItemSettlementInput
-    const floor = floors.get(item.id)!
-    const responseIds = Object.keys(item.responseLengths)
-    const outcome = settleOne(item.kind, own, input, floor, responseIds, consensus.get(item.id))
+    // itemConsensus returns one entry per item, in the items' order.
+    const consensus = consensusList[i]
+    const input = data.settlement.get(item.id) ?? NO_SETTLEMENT
+    const floor = floors.get(item.id) ?? NO_FLOOR
+    const outcome = settleOne(item.kind, consensus?.judgments ?? 0, rankings.get(item.id) ?? [], input, floor, Object.keys(item.responseLengths), consensus)
     if (typeof outcome === 'string') leftOut.set(item.id, outcome)
     else settled.set(item.id, { itemId: item.id, ...outcome })
   }
-  return { settled, leftOut, floors, consensus }
+  return { settled, leftOut, floors }
 }
 
 function settleOne(
   kind: 'pairwise' | 'ranking' | 'likert',
-  own: readonly QualityJudgment[],
+  n: number,
+  rankings: string[][],
   input: ItemSettlementInput,
   floor: ItemFloors,
   responseIds: string[],
@@ -163,30 +173,29 @@ function settleOne(
 ): Omit<SettledItem, 'itemId'> | LeftOutReason {
   if (input.verdict) {
     const signal = fromGold(input.verdict, responseIds)
-    return typeof signal === 'string' ? signal : { by: 'verdict', ...signal, ...supportOf(input.verdict, own), judgments: own.length }
+    return typeof signal === 'string' ? signal : { by: 'verdict', ...signal, ...supportOf(input.verdict, consensus, n), judgments: n }
   }
   if (floor.flagged) return 'flagged'
   if (input.gold) {
     const signal = fromGold(input.gold, responseIds)
     if (typeof signal === 'string') return signal
-    return keepFloor({ by: 'gold', ...signal, ...supportOf(input.gold, own), judgments: own.length }, floor)
+    return keepFloor({ by: 'gold', ...signal, ...supportOf(input.gold, consensus, n), judgments: n }, floor)
   }
-  if (own.length === 0) return 'unlabeled'
+  if (n === 0) return 'unlabeled'
   if (kind === 'pairwise') {
     const winner = consensus?.winner ?? null
     const votes = winner === null ? 0 : (consensus?.split[winner] ?? 0)
-    if (winner === null || votes * 2 <= own.length) {
+    if (winner === null || votes * 2 <= n) {
       // Say why the item waits: a flaw-marked response backed by Dawid–Skene or the head count is the floor at work.
-      const majority = Object.entries(consensus?.split ?? {}).find(([, count]) => count * 2 > own.length)?.[0]
+      const majority = Object.entries(consensus?.split ?? {}).find(([, count]) => count * 2 > n)?.[0]
       return (winner !== null && floor.flawed.has(winner)) || (majority !== undefined && floor.flawed.has(majority)) ? 'critical_flaw' : 'no_consensus'
     }
     const signal = fromGold({ winner }, responseIds)
     if (typeof signal === 'string') return signal
-    return keepFloor({ by: 'dawid_skene', ...signal, ...supportOf({ winner }, own), judgments: own.length }, floor)
+    return keepFloor({ by: 'dawid_skene', ...signal, ...supportOf({ winner }, consensus, n), judgments: n }, floor)
   }
   if (kind === 'ranking') {
     const order = consensus?.ranking ?? null
-    const rankings = own.map((j) => j.ranking).filter((r): r is string[] => r !== null)
     if (!order || rankings.length === 0) return 'no_consensus'
     const above = (x: string, y: string) => rankings.filter((r) => r.indexOf(x) < r.indexOf(y)).length * 2 > rankings.length
     const pairs = allPairs(order).filter(([x, y]) => above(x, y))
@@ -196,15 +205,15 @@ function settleOne(
     if (order.slice(1).every((y) => above(order[0]!, y))) desirable.push([order[0]!, true])
     const last = order.at(-1)!
     if (order.slice(0, -1).every((x) => above(x, last))) desirable.push([last, false])
-    return keepFloor({ by: 'borda', pairs, desirable, ...supportOf({ ranking: order }, own), judgments: own.length }, floor, order)
+    return keepFloor({ by: 'borda', pairs, desirable, ...supportOf({ ranking: order }, consensus, n), judgments: n }, floor, order)
   }
   const median = consensus?.rating ?? null
   if (median === null || Number.isNaN(median)) return 'no_consensus'
   const wanted = side(median)
   if (wanted === 'neutral') return 'neutral'
-  const onSide = own.filter((j) => j.rating !== null && side(j.rating) === wanted).length
-  if (onSide * 2 <= own.length) return 'no_consensus'
-  return keepFloor({ by: 'median', pairs: [], desirable: [[responseIds[0]!, wanted === 'good']], ...supportOf({ rating: Math.round(median) }, own), judgments: own.length }, floor)
+  const support = supportOf({ rating: Math.round(median) }, consensus, n)
+  if ((support.agreement ?? 0) * 2 <= 1) return 'no_consensus'
+  return keepFloor({ by: 'median', pairs: [], desirable: [[responseIds[0]!, wanted === 'good']], ...support, judgments: n }, floor)
 }
 
 /**

@@ -3,6 +3,7 @@
 // runs the neutral layer and applies its Outcome with the Web API. Because an InboundEvent
 // holds everything needed (who, which message, which action), the same code replays an
 // acknowledged interaction after a crash.
+import { TtlCache } from '../../store/ttl-cache'
 import type { webApi } from '@slack/bolt'
 import type { AppDeps } from '../../main'
 import { isArbiterError } from '../../core/errors'
@@ -64,7 +65,8 @@ const MAX_IMPORT_BYTES = 200 * 1024 * 1024
 export class SlackSession {
   readonly interactions: LabelingInteractions
   private readonly dms = new Map<string, string>()
-  private readonly names = new Map<string, string>()
+  /** Display names from users.info, so people are named as people, not by handle (an hour, then asked again). */
+  private readonly names = new TtlCache<string, string>(60 * 60_000)
   private readonly chains = new Map<string, Promise<unknown>>()
   /** Inbox rows being handled by this process (a sweep must not replay them). */
   readonly inFlight = new Set<number>()
@@ -105,9 +107,8 @@ export class SlackSession {
     return this.deps.ctx
   }
 
-  /** The neutral actor; a name seen once is remembered so events without one do not overwrite it. */
+  /** The neutral actor, named by the display name looked up before (see nameOf), else the handle the event carried. */
   actor(origin: Origin): Actor {
-    if (origin.userName && origin.userName !== origin.user) this.names.set(origin.user, origin.userName)
     const displayName = this.names.get(origin.user) || origin.userName || origin.user
     return { identity: { platform: 'slack', workspaceId: origin.team, platformUserId: origin.user }, displayName }
   }
@@ -123,14 +124,20 @@ export class SlackSession {
     return parent?.text?.trim() || null
   }
 
-  /** A display name for a user id, from what we saw or users.info. */
-  async nameOf(user: string): Promise<string> {
+  /**
+   * A person's name as Slack shows it: the profile's display name, else their real name (users.info,
+   * which the manifest's users:read allows), cached. Events carry only the handle ("lea.leadbars").
+   * When the lookup fails (an app installed without users:read), the handle is cached instead, so
+   * a failing lookup costs one call per person and hour, not one per click.
+   */
+  async nameOf(user: string, handle?: string): Promise<string> {
     const known = this.names.get(user)
     if (known) return known
     const info = await this.client.users.info({ user }).catch(() => null)
-    const name = info?.user?.profile?.display_name || info?.user?.real_name || info?.user?.name || user
-    this.names.set(user, name)
-    return name
+    const name = info?.user?.profile?.display_name || info?.user?.profile?.real_name || info?.user?.real_name
+    if (name) return this.names.set(user, name)
+    const fallback = handle || info?.user?.name
+    return fallback ? this.names.set(user, fallback) : user
   }
 
   /**
@@ -161,7 +168,7 @@ export class SlackSession {
   }
 
   private async runNow(event: InboundEvent): Promise<SlackOutcome> {
-    const actor = this.actor(event.origin)
+    const actor = { ...this.actor(event.origin), displayName: await this.nameOf(event.origin.user, event.origin.userName) }
     switch (event.kind) {
       case 'action':
         return this.interactions.action(actor, event.action, event.selected)
@@ -202,7 +209,7 @@ export class SlackSession {
         case 'progress':
           return await leadProgress(this.ctx, actor, command.project)
         case 'role': {
-          const name = command.user.name ?? (await this.nameOf(command.user.id))
+          const name = await this.nameOf(command.user.id, command.user.name)
           return await leadSetRole(this.ctx, actor, { identity: { ...actor.identity, platformUserId: command.user.id }, displayName: name }, command.role)
         }
         case 'export':
@@ -394,7 +401,7 @@ export class SlackSession {
 
   /** App Home: a labeler's day, total and agreement with a Start button; leads also see progress. */
   async publishHome(origin: Origin): Promise<void> {
-    const actor = this.actor({ ...origin, userName: origin.userName || (await this.nameOf(origin.user)) })
+    const actor = { ...this.actor(origin), displayName: await this.nameOf(origin.user, origin.userName) }
     const labeler = await labelerFor(this.ctx, actor)
     const stats = await labelerStats(this.ctx, labeler.id)
     const agreement = stats.agreement ? `${Math.round((stats.agreement.agreed / stats.agreement.compared) * 100)}% of ${stats.agreement.compared} items` : 'not enough overlap yet'

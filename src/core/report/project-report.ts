@@ -10,6 +10,7 @@ import { verdictPoint } from '../vote-split'
 import { goldAgrees } from '../gold'
 import { readReferences } from '../../store/label-reader'
 import type { Gold } from '../task-types'
+import { calibrationEffect, type CalibrationEffect } from './calibration-effect'
 
 type Bias = { flagged: boolean; status: string; value: number | null; p: number | null; pAdjusted: number | null; n: number; evidence: unknown }
 
@@ -44,6 +45,8 @@ export interface ProjectReport {
   }[]
   disputes: { item: string; itemId: number; split: Record<string, number>; topShare: number; reasons: string[]; score: number }[]
   leaderboard: { model: string; rating: number; ciLow: number; ciHigh: number; battles: number }[]
+  /** Blind calibration votes on settled items: how often a fresh verdict moved toward the settled answer (all time). */
+  calibration: CalibrationEffect
   methods: ProjectAnalysis['methods']
 }
 
@@ -149,6 +152,7 @@ export async function projectReport(
     })),
     disputes: analysis.disputes.map((d) => ({ item: d.externalId ?? String(d.itemId), itemId: d.itemId, split: d.split, topShare: d.topShare, reasons: d.reasons.map((r) => r.code), score: d.score })),
     leaderboard: analysis.leaderboard.map((r) => ({ model: r.model, rating: r.rating, ciLow: r.ciLow, ciHigh: r.ciHigh, battles: r.battles })),
+    calibration: await calibrationEffect(ctx, project.id),
     methods: analysis.methods,
   }
 }

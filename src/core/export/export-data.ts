@@ -188,7 +188,7 @@ export async function exportData(ctx: CoreContext, options: ExportOptions, write
       const answerRows = rows.length
       const bothBad = reason === 'multi_turn' ? { rewrites: 0, lessBad: 0 } : bothBadRows(format, item, judgments, floor, settled, options, rows)
       // A pairwise item is in an SFT export only for its rewrites: without one it was never a candidate.
-      if (isSft && item.type !== 'sft' && rows.length === 0) continue
+      if (isSft && item.type !== 'sft' && rows.length === 0 && !judgments.some((j) => j.rewrite)) continue
       if (rows.length === 0) {
         summary.leftOut[reason ?? 'no_consensus'] = (summary.leftOut[reason ?? 'no_consensus'] ?? 0) + 1
         continue

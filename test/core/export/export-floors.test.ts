@@ -3,15 +3,15 @@
 // in both orders, never a response someone marked unsafe as chosen, nothing flagged until a lead
 // settles it; the disputes that result go to calibration.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { PROVIDERS } from '../support/databases'
-import { testCore, type TestCore } from '../support/core'
-import { createProject } from '../../src/core/projects'
-import { importItems } from '../../src/core/import/import-items'
-import { fromHhRlhfLine } from '../../src/core/import/item-formats'
-import { importJudgments } from '../../src/core/import/import-judgments'
-import { exportData, type ExportOptions, type ExportSummary } from '../../src/core/export/export-data'
-import { projectDisputes } from '../../src/quality/analytics'
-import { readQualityData } from '../../src/store/quality-reader'
+import { PROVIDERS } from '../../support/databases'
+import { testCore, type TestCore } from '../../support/core'
+import { createProject } from '../../../src/core/projects'
+import { importItems } from '../../../src/core/import/import-items'
+import { fromHhRlhfLine } from '../../../src/core/import/item-formats'
+import { importJudgments } from '../../../src/core/import/import-judgments'
+import { exportData, type ExportOptions, type ExportSummary } from '../../../src/core/export/export-data'
+import { projectDisputes } from '../../../src/quality/analytics'
+import { readQualityData } from '../../../src/store/quality-reader'
 
 function lines(...values: object[]): () => AsyncIterable<string> {
   return async function* () {

@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { PROVIDERS } from '../support/databases'
-import { testCore, type TestCore } from '../support/core'
-import { createProject } from '../../src/core/projects'
-import { importItems } from '../../src/core/import/import-items'
-import { importJudgments } from '../../src/core/import/import-judgments'
-import { readLines } from '../../src/cli/io'
+import { PROVIDERS } from '../../support/databases'
+import { testCore, type TestCore } from '../../support/core'
+import { createProject } from '../../../src/core/projects'
+import { importItems } from '../../../src/core/import/import-items'
+import { importJudgments } from '../../../src/core/import/import-judgments'
+import { readLines } from '../../../src/cli/io'
 
 function lines(...values: object[]): () => AsyncIterable<string> {
   return async function* () {

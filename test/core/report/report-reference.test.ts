@@ -2,13 +2,13 @@
 // kept hidden as a reference) and the team's judgments, `arbiter report` says how often the
 // consensus and each labeler agree with that reference.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { PROVIDERS } from '../support/databases'
-import { testCore, type TestCore } from '../support/core'
-import { createProject } from '../../src/core/projects'
-import { importItems } from '../../src/core/import/import-items'
-import { importJudgments } from '../../src/core/import/import-judgments'
-import { fromHhRlhfLine } from '../../src/core/import/item-formats'
-import { projectReport } from '../../src/core/report/project-report'
+import { PROVIDERS } from '../../support/databases'
+import { testCore, type TestCore } from '../../support/core'
+import { createProject } from '../../../src/core/projects'
+import { importItems } from '../../../src/core/import/import-items'
+import { importJudgments } from '../../../src/core/import/import-judgments'
+import { fromHhRlhfLine } from '../../../src/core/import/item-formats'
+import { projectReport } from '../../../src/core/report/project-report'
 
 function lines(...values: object[]): () => AsyncIterable<string> {
   return async function* () {

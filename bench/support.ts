@@ -2,14 +2,18 @@
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 
-/** Runs a command, sampling its resident memory; resolves with wall time and peak RSS. */
-export function measure(command: string, args: string[], env: Record<string, string>): Promise<{ ms: number; peakRssMb: number; stdout: string; stderr: string; code: number }> {
+/**
+ * Runs a command, sampling its resident memory and CPU time; resolves with wall time, CPU time
+ * (user + system, the fairer figure on a busy shared machine) and peak RSS.
+ */
+export function measure(command: string, args: string[], env: Record<string, string>, cwd?: string): Promise<{ ms: number; cpuMs: number; peakRssMb: number; stdout: string; stderr: string; code: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd })
     let stdout = ''
     let stderr = ''
     let peak = 0
+    let cpuMs = 0
     child.stdout.on('data', (d) => (stdout += d))
     child.stderr.on('data', (d) => (stderr += d))
     const sample = setInterval(() => {
@@ -17,6 +21,9 @@ export function measure(command: string, args: string[], env: Record<string, str
         const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
         const hwm = /VmHWM:\s+(\d+) kB/.exec(status)
         if (hwm) peak = Math.max(peak, Number(hwm[1]) / 1024)
+        // Fields 14 and 15 of /proc/PID/stat: user and system time in clock ticks (100 per second).
+        const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+        cpuMs = (Number(fields[11]) + Number(fields[12])) * 10
       } catch {
         // the process just ended
       }
@@ -24,7 +31,7 @@ export function measure(command: string, args: string[], env: Record<string, str
     child.on('error', reject)
     child.on('close', (code) => {
       clearInterval(sample)
-      resolve({ ms: performance.now() - started, peakRssMb: peak, stdout, stderr, code: code ?? 1 })
+      resolve({ ms: performance.now() - started, cpuMs, peakRssMb: peak, stdout, stderr, code: code ?? 1 })
     })
   })
 }

@@ -19,6 +19,11 @@ export interface ImportCommandOptions {
 
 /** Prints the report the way a person reads it; returns the exit code. */
 export function printImportReport(report: ImportReport, err: NodeJS.WritableStream, out: NodeJS.WritableStream, noun = 'item'): number {
+  if (report.hint && !report.committed) {
+    // Every line failed for the same reason: one sentence instead of a screen of unknown keys.
+    err.write(`${report.hint} Nothing was imported.\n`)
+    return 1
+  }
   for (const bad of report.invalid.slice(0, 200)) err.write(`line ${bad.line}: ${bad.message}\n`)
   if (report.invalid.length > 200) err.write(`… and ${report.invalid.length - 200} more bad lines\n`)
   if (!report.committed) {
@@ -27,7 +32,11 @@ export function printImportReport(report: ImportReport, err: NodeJS.WritableStre
   }
   const skipped = report.invalid.length > 0 ? `, ${report.invalid.length} bad line${report.invalid.length === 1 ? '' : 's'} skipped` : ''
   const unchanged = report.unchanged > 0 ? `, ${report.unchanged} already imported (unchanged)` : ''
-  out.write(`Imported ${report.imported} ${noun}${report.imported === 1 ? '' : 's'}${unchanged}${skipped}.\n`)
+  const conflicts = report.conflicts ?? []
+  for (const conflict of conflicts.slice(0, 200)) err.write(`line ${conflict.line}: conflict: ${conflict.message}\n`)
+  if (conflicts.length > 200) err.write(`… and ${conflicts.length - 200} more conflicts\n`)
+  const conflicted = conflicts.length > 0 ? `, ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'} left as recorded` : ''
+  out.write(`Imported ${report.imported} ${noun}${report.imported === 1 ? '' : 's'}${unchanged}${conflicted}${skipped}.\n`)
   return 0
 }
 

@@ -1,29 +1,22 @@
 // File helpers shared by CLI commands.
 import { createReadStream, createWriteStream } from 'node:fs'
-import { StringDecoder } from 'node:string_decoder'
 import { createGunzip } from 'node:zlib'
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
+import { linesOfChunks, type SourceLine } from '../core/import/source-line'
 
 /**
- * The lines of a text file (gzip-compressed when the name ends in .gz), streamed.
- * Reads chunks with the stream's own async iterator rather than readline's, which keeps
- * reading ahead while the consumer awaits (an import awaiting inserts would buffer the file).
+ * The lines of a text file (gzip-compressed when the name ends in .gz), streamed. Lines are cut
+ * on bytes and each is decoded strictly: a line that is not valid UTF-8 comes back as unreadable
+ * (the importers report it by number) instead of with U+FFFD in place of its bytes. Reads chunks
+ * with the stream's own async iterator rather than readline's, which keeps reading ahead while
+ * the consumer awaits (an import awaiting inserts would buffer the file).
  */
-export async function* readLines(path: string): AsyncGenerator<string> {
+export async function* readLines(path: string): AsyncGenerator<SourceLine> {
   const file = createReadStream(path)
   const input = path.endsWith('.gz') ? file.pipe(createGunzip()) : file
-  const decoder = new StringDecoder('utf8')
-  let rest = ''
   try {
-    for await (const chunk of input) {
-      const text = rest + decoder.write(chunk as Buffer)
-      const lines = text.split('\n')
-      rest = lines.pop()!
-      for (const line of lines) yield line.endsWith('\r') ? line.slice(0, -1) : line
-    }
-    rest += decoder.end()
-    if (rest !== '') yield rest
+    yield* linesOfChunks(input as AsyncIterable<Uint8Array>)
   } finally {
     file.destroy()
   }

@@ -54,15 +54,25 @@ program
     run(async () => (await import('./import-command')).importCommand(file, options)),
   )
 
+const share = (value: string) => {
+  const n = Number(value)
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('a share between 0 and 1, e.g. 0.1')
+  return n
+}
+
 program
   .command('export')
-  .description('stream a project\'s labels as JSONL in a training format')
+  .description("stream a project's labels as JSONL: one settled answer per item, safety and flag floors kept (README, \"Export\")")
   .requiredOption('--project <name>', 'project to export')
   .addOption(new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).makeOptionMandatory())
   .option('--out <file>', 'write to a file instead of standard output')
-  .option('--agreeing', "only judgments that agree with the item's gold, lead verdict or majority", false)
-  .option('--consensus', "one label per item: its gold, lead verdict or strict majority", false)
+  .option('--out-dir <dir>', 'write a Hugging Face dataset folder: DIR/data/train.jsonl (+ test.jsonl) and a dataset card DIR/README.md')
+  .option('--test-split <share>', 'with --out-dir: share of prompts in DIR/data/test.jsonl, e.g. 0.1', share)
+  .option('--per-judgment', 'one row per decisive judgment instead of one settled answer per item (floors still hold)', false)
+  .option('--with-metadata', 'add item_id, agreement, margin, labelers and settled_by columns', false)
   .option('--include-both-bad', 'also export "the less bad of two bad responses" as preferences (weaker evidence)', false)
+  .addOption(new Option('--agreeing', 'folded into the default (kept for old scripts)').hideHelp())
+  .addOption(new Option('--consensus', 'the default now (kept for old scripts)').hideHelp())
   .option('--since <date>', 'only judgments recorded on or after this date', date)
   .option('--until <date>', 'only judgments recorded before this date', date)
   .action((options) =>
@@ -111,6 +121,15 @@ program
   .option('--skip-invalid', 'import the good lines even when some are bad', false)
   .action((file: string, options: { project: string; skipInvalid: boolean }) => run(async () => (await import('./import-judgments-command')).importJudgmentsCommand(file, options)))
 
+const items = program.command('items').description("a project's items: list them, route single ones")
+items
+  .command('list')
+  .description('each item: its id (to settle or look up), type, progress and status; --disputed for the ones a lead should settle')
+  .requiredOption('--project <name>', 'project whose items to list')
+  .option('--disputed', 'only disputed items (split, flaw disagreement, flagged)', false)
+  .option('--json', 'print JSON instead of a table', false)
+  .action((options: { project: string; disputed: boolean; json: boolean }) => run(async () => (await import('./items-command')).itemsList(options)))
+
 const jobs = program.command('jobs').description('scheduled jobs: calibration threads, reminders, drift pings, digests')
 jobs.command('list').description('each job, its schedule, next and last run').action(() => run(async () => (await import('./jobs-command')).jobsList()))
 jobs
@@ -155,7 +174,6 @@ labeler
   .argument('<groups>', 'comma-separated group names ("" for none)')
   .action((handle: string, groups: string) => run(async () => (await import('./labeler-command')).labelerGroups(handle, groups)))
 
-const items = program.command('items').description('work with single items')
 items
   .command('assign')
   .description('route items to named labelers or a group: only they get them, before other work')

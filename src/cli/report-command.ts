@@ -1,5 +1,6 @@
 // `arbiter report --project NAME [--json] [--since DATE]`
 import { withCore } from './context'
+import { progressBar } from './progress'
 import { projectReport, type ProjectReport } from '../core/report/project-report'
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`)
@@ -18,19 +19,22 @@ export function renderReport(report: ProjectReport): string {
   out.push(`Quality report · ${report.project}${report.since ? ` · since ${report.since.slice(0, 10)}` : ''}\n`)
   out.push(
     `${report.summary.judgments} judgments by ${report.summary.labelers} labelers on ${report.summary.items} items. ` +
-      `Krippendorff's alpha (nominal) ${num(report.agreement.krippendorffAlpha)}; agreement with others ${pct(report.agreement.team.rate)}; gold accuracy ${pct(report.agreement.gold.rate)}.\n`,
+      `Krippendorff's alpha (nominal) ${num(report.agreement.krippendorffAlpha)}; agreement with others ${pct(report.agreement.team.rate)}; gold accuracy ${pct(report.agreement.gold.rate)}` +
+      (report.agreement.reference.n > 0 ? `; consensus agrees with the imported reference label on ${pct(report.agreement.reference.rate)} of ${report.agreement.reference.n} items` : '') +
+      '.\n',
   )
   out.push(`Flags are controlled for false discoveries across all ${report.summary.tests} tests (Benjamini–Hochberg, q = ${report.summary.q}).\n\n`)
   const mark = (b: { flagged: boolean; value: number | null; status: string }, f: (v: number | null) => string) => (b.status !== 'tested' ? '·' : `${f(b.value)}${b.flagged ? ' ⚑' : ''}`)
   out.push('Labelers\n')
   out.push(
     table(
-      ['labeler', 'judgments', 'agreement', 'gold', 'first-shown wins', 'longer wins', 'ties', 'Likert 4–6', 'speed', 'drift', 'edge cases', 'flags'],
+      ['labeler', 'judgments', 'agreement', 'gold', ...(report.agreement.reference.n > 0 ? ['reference'] : []), 'first-shown wins', 'longer wins', 'ties', 'Likert 4–6', 'speed', 'drift', 'edge cases', 'flags'],
       report.labelers.map((l) => [
         l.labeler,
         String(l.judgments),
         pct(l.agreement),
         pct(l.goldAccuracy),
+        ...(report.agreement.reference.n > 0 ? [pct(l.referenceAgreement)] : []),
         mark(l.biases.position, pct),
         mark(l.biases.length, (v) => num(v, 2)),
         mark(l.biases.tie, pct),
@@ -56,7 +60,10 @@ export function renderReport(report: ProjectReport): string {
 
 export async function reportCommand(options: { project: string; json: boolean; since?: Date }): Promise<number> {
   return withCore(async (ctx) => {
-    const report = await projectReport(ctx, { projectName: options.project, since: options.since })
+    const bar = progressBar('steps')
+    bar.start(2, 'reading  ')
+    const report = await projectReport(ctx, { projectName: options.project, since: options.since, onProgress: (step, done) => bar.update(done, step === 'reading' ? 'reading  ' : 'analysing') })
+    bar.stop()
     process.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report))
     return 0
   })

@@ -17,6 +17,7 @@ import type { ProjectDto } from '../store/project-repository'
 import type { CapturedMessage } from '../store/captured-message-repository'
 import { labelerFor, type Actor } from './actor'
 import type { Outcome } from './outcome'
+import type { SourceLine } from '../core/import/source-line'
 
 function note(text: string): Outcome {
   return { notice: text }
@@ -126,7 +127,7 @@ export async function leadSetRole(ctx: CoreContext, actor: Actor, target: { iden
 }
 
 /** Imports a JSONL file a lead uploaded; `lines` streams its content. */
-export async function leadImport(ctx: CoreContext, actor: Actor, options: { projectName: string; format?: string; open: () => AsyncIterable<string>; skipInvalid?: boolean }): Promise<Outcome> {
+export async function leadImport(ctx: CoreContext, actor: Actor, options: { projectName: string; format?: string; open: () => AsyncIterable<SourceLine>; skipInvalid?: boolean }): Promise<Outcome> {
   return asLead(ctx, actor, async () => {
     const format = (options.format ?? 'arbiter') as ImportFormat
     if (!IMPORT_FORMATS.includes(format)) throw new ArbiterError('INVALID_INPUT', `Format must be one of ${IMPORT_FORMATS.join(', ')}.`)
@@ -159,7 +160,7 @@ export async function leadExport(ctx: CoreContext, actor: Actor, options: { proj
     const format = (options.format ?? 'preferences') as ExportFormat
     if (!EXPORT_FORMATS.includes(format)) throw new ArbiterError('INVALID_INPUT', `Format must be one of ${EXPORT_FORMATS.join(', ')}.`)
     const chunks: string[] = []
-    const rows = await exportData(ctx, { projectName: options.projectName, format }, (chunk) => void chunks.push(chunk))
+    const { rowsWritten: rows } = await exportData(ctx, { projectName: options.projectName, format }, (chunk) => void chunks.push(chunk))
     return { file: { name: `${options.projectName}-${format}.jsonl`, content: chunks.join(''), comment: `${rows} rows of ${options.projectName} in ${format} format.` } }
   })
 }

@@ -11,7 +11,7 @@ import { judgmentFromRow, type JudgmentDto } from './judgment-repository'
 import { epochMs, sqliteDateTime } from './quality-reader'
 import type { ItemKind } from '../core/task-types'
 
-/** Which judgments to read. */
+/** Which judgments to read (`kinds: []` reads items only). */
 export interface JudgmentFilter {
   since?: Date
   until?: Date
@@ -55,7 +55,7 @@ export class BulkReader {
       const extra: unknown[] = []
       if (filter.since) (conditions.push('"createdAt" >= ?'), extra.push(sqliteDateTime(filter.since)))
       if (filter.until) (conditions.push('"createdAt" < ?'), extra.push(sqliteDateTime(filter.until)))
-      if (filter.kinds) (conditions.push(`"kind" IN (${filter.kinds.map(() => '?').join(', ')})`), extra.push(...filter.kinds))
+      if (filter.kinds?.length) (conditions.push(`"kind" IN (${filter.kinds.map(() => '?').join(', ')})`), extra.push(...filter.kinds))
       const judgments = db.prepare(`SELECT * FROM "Judgment" WHERE ${conditions.join(' AND ')} ORDER BY "itemId", "id"`)
       let after = 0
       for (;;) {
@@ -63,7 +63,7 @@ export class BulkReader {
         if (rows.length === 0) return
         const first = rows[0]!.id as number
         after = rows.at(-1)!.id as number
-        yield { items: rows.map(item), judgments: (judgments.all(projectId, first, after, ...extra) as Raw[]).map(judgment) }
+        yield { items: rows.map(item), judgments: filter.kinds?.length === 0 ? [] : (judgments.all(projectId, first, after, ...extra) as Raw[]).map(judgment) }
       }
     } finally {
       db.close()
@@ -88,8 +88,8 @@ export class BulkReader {
         if (rows.length === 0) return
         const first = rows[0]!.id as number
         after = rows.at(-1)!.id as number
-        const judgments = await client.query<Raw>(judgmentSql, [projectId, first, after, ...extra])
-        yield { items: rows.map((r) => item({ ...r, createdAt: r.createdAtMs })), judgments: judgments.rows.map(judgment) }
+        const judgments = filter.kinds?.length === 0 ? [] : (await client.query<Raw>(judgmentSql, [projectId, first, after, ...extra])).rows
+        yield { items: rows.map((r) => item({ ...r, createdAt: r.createdAtMs })), judgments: judgments.map(judgment) }
       }
     } finally {
       await client.end()

@@ -192,6 +192,18 @@ export class JudgmentRepository {
     return existing ? { status: 'duplicate', judgment: existing } : { status: 'closed' }
   }
 
+  /** The judgments of these items by these labelers, keyed "itemId:labelerId" (import's idempotency check). */
+  async forItemsAndLabelers(itemIds: number[], labelerIds: number[]): Promise<Map<string, JudgmentDto>> {
+    if (itemIds.length === 0 || labelerIds.length === 0) return new Map()
+    const rows = await this.prisma.judgment.findMany({ where: { itemId: { in: itemIds }, labelerId: { in: labelerIds } }, orderBy: { id: 'asc' } })
+    const found = new Map<string, JudgmentDto>()
+    for (const row of rows) {
+      const key = `${row.itemId}:${row.labelerId}`
+      if (!found.has(key)) found.set(key, judgmentFromRow(row))
+    }
+    return found
+  }
+
   /** Stores judgments made elsewhere (no assignment); counts them on their items. */
   async insertImported(judgments: NewJudgment[]): Promise<number> {
     if (judgments.length === 0) return 0

@@ -13,6 +13,7 @@ import { PendingImportRepository } from './pending-import-repository'
 import { CapturedMessageRepository } from './captured-message-repository'
 import { BulkReader } from './bulk-reader'
 import { QualityReader } from './quality-reader'
+import { LabelReader } from './label-reader'
 
 /** All repositories, built once by the composition root. */
 export interface Store {
@@ -32,6 +33,8 @@ export interface Store {
   bulk: BulkReader
   /** A project's items and judgments as the quality engine's input (reports, digest). */
   quality: QualityReader
+  /** Settled-answer inputs and reference labels, without texts (export, reference audit). */
+  labels: LabelReader
 }
 
 export function createStore(database: Database): Store {
@@ -51,5 +54,6 @@ export function createStore(database: Database): Store {
     capturedMessages: new CapturedMessageRepository(prisma),
     bulk: new BulkReader(database),
     quality: new QualityReader(database),
+    labels: new LabelReader(database),
   }
 }

@@ -30,7 +30,8 @@ describe.each(PROVIDERS)('drift pings and the lead digest on %s', (provider) => 
     const files = asFiles(sim)
     await createProject(t.ctx, { name: 'audit', settings: { taskTypes: ['pairwise', 'ranking', 'likert'], redundancy: 5, slackLeadChannel: 'C_LEADS' } })
     await importItems(t.ctx, { projectName: 'audit', open: lines(files.items), format: 'arbiter', skipInvalid: false })
-    await importJudgments(t.ctx, { projectName: 'audit', open: lines(files.judgments), skipInvalid: false })
+    // The safety-blind labeler's floor-breaking lines stay out (import-judgments holds the safety floor).
+    await importJudgments(t.ctx, { projectName: 'audit', open: lines(files.judgments), skipInvalid: true })
     // Imported labelers live on no chat platform; put them on Slack so they can be pinged.
     await t.store.database.prisma.labeler.updateMany({ where: { platform: 'import' }, data: { platform: 'slack', workspaceId: 'T1' } })
   }, 300_000) // 1,430 items and 7,000 judgments; PostgreSQL on a loaded 2-core machine needs room

@@ -9,9 +9,11 @@ import type { Outcome } from '../../interactions/outcome'
 import { statsCard } from '../../interactions/stats'
 import { DISCORD } from './discord-limits'
 import type { InboxPayload } from './discord-events'
+import { linesOfBytes, type SourceLine } from '../../core/import/source-line'
 
 /** Downloads an uploaded file; the import reads it twice (validate, then insert). */
-export type Download = (url: string) => Promise<string>
+/** Downloads an attachment: its bytes (decoded strictly, line by line, by the importer) or text. */
+export type Download = (url: string) => Promise<string | Uint8Array>
 
 // Discord's own upload ceiling for boosted guilds; anything larger is not a labeling batch.
 const MAX_DOWNLOAD_BYTES = 500 * 1024 * 1024
@@ -21,10 +23,16 @@ export const fetchText: Download = async (url) => {
   if (!response.ok) throw new Error(`Downloading the attachment failed: HTTP ${response.status}`)
   const length = Number(response.headers.get('content-length') ?? '0')
   if (length > MAX_DOWNLOAD_BYTES) throw new Error('The attachment is too large to import from Discord; use "arbiter import" on the server.')
-  return await response.text()
+  // Bytes, not text: invalid UTF-8 must reach the importer as a bad line, not as U+FFFD.
+  return new Uint8Array(await response.arrayBuffer())
 }
 
-async function* lines(text: string): AsyncGenerator<string> {
+async function* lines(content: string | Uint8Array): AsyncGenerator<SourceLine> {
+  if (typeof content !== 'string') {
+    yield* linesOfBytes(content)
+    return
+  }
+  const text = content
   let start = 0
   while (start <= text.length) {
     const end = text.indexOf('\n', start)
@@ -71,10 +79,10 @@ export async function runEvent(ctx: CoreContext, session: LabelingInteractions, 
           const file = event.attachment
           if (!file) return { notice: 'Attach the JSONL file to import.' }
           // Downloaded only once the lead check passed (open() runs inside leadImport), and once.
-          let text: Promise<string> | null = null
+          let content: Promise<string | Uint8Array> | null = null
           const open = () => {
-            text ??= download(file.url)
-            const pending = text
+            content ??= download(file.url)
+            const pending = content
             return (async function* () {
               yield* lines(await pending)
             })()
@@ -84,7 +92,7 @@ export async function runEvent(ctx: CoreContext, session: LabelingInteractions, 
         case 'guide': {
           const file = event.attachment
           if (!file) return { notice: 'Attach the Markdown file with the guidelines.' }
-          return await leadSetGuide(ctx, actor, { projectName: o.project ?? '', fileName: file.name, read: () => download(file.url) })
+          return await leadSetGuide(ctx, actor, { projectName: o.project ?? '', fileName: file.name, read: async () => { const body = await download(file.url); return typeof body === 'string' ? body : new TextDecoder().decode(body) } })
         }
         case 'channel':
           return await leadSetChannel(ctx, actor, { projectName: o.project ?? '', platform: 'discord', purpose: o.purpose as ChannelPurpose, channelId: o.off === 'true' ? null : (o.channel ?? null) })

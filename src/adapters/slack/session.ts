@@ -21,6 +21,7 @@ import { SLACK_MODAL_LIMITS } from './limits'
 import { fitText, noticeBlocks, plainTextOf, renderHome, renderMessage, renderModal, type SlackJson } from './render'
 import { threadParent } from './slack-port'
 import { activeProjects } from '../../core/projects'
+import { linesOfBytes } from '../../core/import/source-line'
 
 type WebClient = webApi.WebClient
 
@@ -250,15 +251,10 @@ export class SlackSession {
     if (!response.ok || type.includes('text/html')) return { notice: `I could not download ${event.file.name} (HTTP ${response.status}). Check that the app has the files:read scope.` }
     const size = Number(response.headers.get('content-length') ?? 0)
     if (size > MAX_IMPORT_BYTES) return { notice: `${event.file.name} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; import it with the command line instead (arbiter import).` }
-    const content = await response.text()
-    if (event.guide) return leadSetGuide(this.ctx, actor, { projectName: event.project, fileName: event.file.name, read: async () => content })
-    return leadImport(this.ctx, actor, {
-      projectName: event.project,
-      format: event.format,
-      open: async function* () {
-        for (const line of content.split(/\r?\n/)) yield line
-      },
-    })
+    // Bytes, not text: invalid UTF-8 must reach the importer as a bad line, not as U+FFFD.
+    const content = new Uint8Array(await response.arrayBuffer())
+    if (event.guide) return leadSetGuide(this.ctx, actor, { projectName: event.project, fileName: event.file.name, read: async () => new TextDecoder().decode(content) })
+    return leadImport(this.ctx, actor, { projectName: event.project, format: event.format, open: () => linesOfBytes(content) })
   }
 
   // ---------------------------------------------------------------- applying

@@ -5,7 +5,11 @@
 //   verdict was settled.
 // - the less bad of two bad responses is a preference too, but weaker evidence ("relative
 //   preference, not absolute quality"): exported only when asked for (--include-both-bad).
-//   "Equally bad" gives none.
+//   "Equally bad" gives none. By default (one settled answer per item) an item gives it only when
+//   its settled answer is "both bad" and more than half of its both-bad judgments name the same
+//   less bad response (agreedLessBad); with --per-judgment each both-bad judgment gives its own.
+//   Either way a response any labeler marked with a critical flaw is never the chosen one: a
+//   lead's verdict of "both bad" says nothing about which is less bad, so it lifts nothing here.
 import { BOTH_BAD, LESS_BAD_EQUAL, type Message } from '../task-types'
 import type { ItemDto } from '../../store/item-repository'
 import type { JudgmentDto } from '../../store/judgment-repository'
@@ -36,12 +40,25 @@ export function rewritePairs(item: ItemDto, label: BothBadLabel): TextPair[] {
   return item.responses.filter((r) => r.text !== rewrite).map((r) => ({ prompt: item.messages, chosen: rewrite, rejected: r.text }))
 }
 
-/** The less bad response preferred over the other (weaker evidence: only with includeBothBad). */
-export function lessBadPairs(item: ItemDto, label: BothBadLabel, options: { includeBothBad?: boolean }): TextPair[] {
-  if (!options.includeBothBad || label.kind !== 'pairwise' || label.choice !== BOTH_BAD || !label.lessBad || label.lessBad === LESS_BAD_EQUAL) return []
-  const chosen = item.responses.find((r) => r.id === label.lessBad)
-  const rejected = item.responses.find((r) => r.id !== label.lessBad)
-  return chosen && rejected ? [{ prompt: item.messages, chosen: chosen.text, rejected: rejected.text }] : []
+/** The response a both-bad judgment calls less bad, or null ("equally bad", not asked, not both bad). */
+export function lessBadOf(label: BothBadLabel): string | null {
+  if (label.kind !== 'pairwise' || label.choice !== BOTH_BAD || !label.lessBad || label.lessBad === LESS_BAD_EQUAL) return null
+  return label.lessBad
+}
+
+/**
+ * The less bad response an item's both-bad judgments agree on: the one more than half of them
+ * name ("equally bad" and an unanswered less-bad count against it), else null.
+ */
+export function agreedLessBad(labels: readonly BothBadLabel[]): string | null {
+  const bothBad = labels.filter((l) => l.kind === 'pairwise' && l.choice === BOTH_BAD)
+  const counts = new Map<string, number>()
+  for (const label of bothBad) {
+    const id = lessBadOf(label)
+    if (id !== null) counts.set(id, (counts.get(id) ?? 0) + 1)
+  }
+  for (const [id, count] of counts) if (count * 2 > bothBad.length) return id
+  return null
 }
 
 /** The conversation a rewrite trains on (SFT), or null. */

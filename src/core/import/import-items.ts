@@ -6,7 +6,8 @@
 // has are left unchanged and counted, so importing the same file twice is harmless.
 import { ArbiterError } from '../errors'
 import type { CoreContext } from '../context'
-import { parserFor, type ImportFormat, type ItemDraft } from './item-formats'
+import { formatHint, parserFor, type ImportFormat, type ItemDraft } from './item-formats'
+import type { SourceLine } from './source-line'
 import type { NewItem } from '../../store/item-repository'
 
 /** What an import did or would do. */
@@ -17,12 +18,16 @@ export interface ImportReport {
   invalid: { line: number; message: string }[]
   /** False when bad lines stopped the import (without --skip-invalid). */
   committed: boolean
+  /** Lines that name something already recorded differently (import-judgments): left as they were. */
+  conflicts?: { line: number; message: string }[]
+  /** One sentence that explains every bad line at once (e.g. the --format to use), when there is one. */
+  hint?: string
 }
 
 export interface ImportOptions {
   projectName: string
   /** Opens the file again for each pass. */
-  open: () => AsyncIterable<string>
+  open: () => AsyncIterable<SourceLine>
   format: ImportFormat
   skipInvalid: boolean
   onProgress?: (linesDone: number, pass: 'validate' | 'import') => void
@@ -31,13 +36,17 @@ export interface ImportOptions {
 // Under SQLite's 999 bound parameters for the id look-up of each batch.
 const BATCH = 500
 
-type LineOutcome = { line: number; draft: ItemDraft } | { line: number; error: string } | null
+type LineOutcome = { line: number; draft: ItemDraft } | { line: number; error: string; value?: unknown } | null
 
 async function* readDrafts(options: ImportOptions, allowedTypes: string[]): AsyncGenerator<LineOutcome> {
   const parse = parserFor(options.format)
   let line = 0
   for await (const raw of options.open()) {
     line++
+    if (typeof raw !== 'string') {
+      yield { line, error: raw.unreadable }
+      continue
+    }
     const text = raw.trim()
     if (text === '') {
       yield null
@@ -51,7 +60,7 @@ async function* readDrafts(options: ImportOptions, allowedTypes: string[]): Asyn
       continue
     }
     const result = parse(value)
-    if (!result.ok) yield { line, error: result.errors.join('; ') }
+    if (!result.ok) yield { line, error: result.errors.join('; '), value }
     else if (!allowedTypes.includes(result.draft.type)) yield { line, error: `type ${result.draft.type} is not allowed in this project (allowed: ${allowedTypes.join(', ')})` }
     else yield { line, draft: result.draft }
   }
@@ -65,11 +74,15 @@ export async function importItems(ctx: CoreContext, options: ImportOptions): Pro
   const report: ImportReport = { lines: 0, imported: 0, unchanged: 0, invalid: [], committed: false }
   const firstLineOfId = new Map<string, number>()
   const duplicateLines = new Set<number>()
+  let firstBadValue: unknown
+  let nonBlank = 0
   for await (const outcome of readDrafts(options, project.taskTypes)) {
     report.lines++
     if (report.lines % 5_000 === 0) options.onProgress?.(report.lines, 'validate')
     if (outcome === null) continue
+    nonBlank++
     if ('error' in outcome) {
+      if (report.invalid.length === 0) firstBadValue = outcome.value
       report.invalid.push({ line: outcome.line, message: outcome.error })
       continue
     }
@@ -82,6 +95,9 @@ export async function importItems(ctx: CoreContext, options: ImportOptions): Pro
     } else firstLineOfId.set(id, outcome.line)
   }
   options.onProgress?.(report.lines, 'validate')
+  // Public preference data read as Arbiter's own format fails on every line: say which format it is.
+  const hint = report.invalid.length > 0 && report.invalid.length === nonBlank ? formatHint(options.format, firstBadValue) : null
+  if (hint) report.hint = hint
   if (report.invalid.length > 0 && !options.skipInvalid) return report
 
   // Pass 2: insert the valid lines in batches.

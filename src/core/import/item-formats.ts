@@ -211,6 +211,20 @@ export function fromTrlLine(value: unknown): DraftResult {
   return preferenceDraft(id, { messages, chosen: chosen[0]!.content, rejected: rejected[0]!.content }, 'trl')
 }
 
+/**
+ * The --format a line looks like when it was read with another: HH-RLHF rows are {chosen,
+ * rejected} transcripts starting with "\n\nHuman:", TRL rows carry chosen and rejected besides a
+ * prompt or as message lists. Null when the line fits its format or looks like neither.
+ */
+export function formatHint(used: ImportFormat, value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || !('chosen' in value) || !('rejected' in value)) return null
+  const chosen = (value as { chosen: unknown }).chosen
+  const looksHh = typeof chosen === 'string' && chosen.trimStart().startsWith('Human:') && !('prompt' in value)
+  const format: ImportFormat = looksHh ? 'hh-rlhf' : 'trl-preference'
+  if (format === used) return null
+  return `These lines look like ${looksHh ? 'HH-RLHF' : 'TRL preference'} rows ({"chosen", "rejected"}): import them with --format ${format}.`
+}
+
 /** The parser for a format. */
 export function parserFor(format: ImportFormat): (value: unknown) => DraftResult {
   return format === 'hh-rlhf' ? fromHhRlhfLine : format === 'trl-preference' ? fromTrlLine : fromNativeLine

@@ -6,6 +6,8 @@ import { analyzeProject, type ProjectAnalysis } from '../../quality/analytics'
 import { krippendorffAlpha, reliabilityDataFromUnits } from '../../quality/reliability'
 import type { QualityJudgment } from '../../quality/types'
 import { verdictPoint } from '../vote-split'
+import { goldAgrees } from '../gold'
+import type { Gold } from '../task-types'
 import { calibrationEffect, type CalibrationEffect } from './calibration-effect'
 
 type Bias = { flagged: boolean; status: string; value: number | null; p: number | null; pAdjusted: number | null; n: number; evidence: unknown }
@@ -23,6 +25,8 @@ export interface ProjectReport {
     /** Leave-one-out agreement of the team with the others' majority, and gold accuracy. */
     team: { rate: number | null; agreed: number; n: number }
     gold: { rate: number | null; agreed: number; n: number }
+    /** How often the consensus gives the imported reference label (e.g. HH-RLHF's original preference), over items with both. */
+    reference: { rate: number | null; n: number }
   }
   labelers: {
     labeler: string
@@ -30,6 +34,8 @@ export interface ProjectReport {
     judgments: number
     agreement: number | null
     goldAccuracy: number | null
+    /** Share of the labeler's judgments on items with a reference label that agree with it (null with none). */
+    referenceAgreement: number | null
     biases: Record<'position' | 'length' | 'tie' | 'scale' | 'speed', Bias>
     safety: { flagged: boolean; nearMisses: number; flagsRaised: number }
     drift: { flagged: boolean; status: string; drop: number | null; p: number | null; window: unknown; before: unknown; after: unknown; evidence: unknown }
@@ -69,29 +75,71 @@ const bias = (t: { flagged: boolean; status: string; value: number | null; p?: n
   evidence: t.evidence,
 })
 
+/**
+ * Relabeling public data is an audit: how often the consensus, and each labeler, give the label
+ * the data came with. Items without a reference, and consensus without a winner, are not counted.
+ */
+function referenceAudit(references: Map<number, Gold>, judgments: readonly QualityJudgment[], consensus: ProjectAnalysis['consensus']): { consensus: { rate: number | null; n: number }; labelers: Map<number, number> } {
+  const labelers = new Map<number, number>()
+  if (references.size === 0) return { consensus: { rate: null, n: 0 }, labelers }
+  let agreed = 0
+  let n = 0
+  for (const c of consensus) {
+    const reference = references.get(c.itemId)
+    if (!reference || c.method === 'none') continue
+    const result = goldAgrees(reference, { choice: c.winner, ranking: c.ranking, rating: c.rating })
+    if (result === null) continue
+    n++
+    if (result) agreed++
+  }
+  const perLabeler = new Map<number, { agreed: number; n: number }>()
+  for (const j of judgments) {
+    const reference = references.get(j.itemId)
+    if (!reference) continue
+    const result = goldAgrees(reference, j)
+    if (result === null) continue
+    const counts = perLabeler.get(j.labelerId) ?? { agreed: 0, n: 0 }
+    counts.n++
+    if (result) counts.agreed++
+    perLabeler.set(j.labelerId, counts)
+  }
+  for (const [id, counts] of perLabeler) labelers.set(id, counts.agreed / counts.n)
+  return { consensus: { rate: n > 0 ? agreed / n : null, n }, labelers }
+}
+
 /** Builds the report of a project (everything, or judgments since a date). */
-export async function projectReport(ctx: CoreContext, options: { projectName: string; since?: Date; until?: Date; bootstrapRounds?: number; leaderboard?: boolean }): Promise<ProjectReport> {
+export async function projectReport(
+  ctx: CoreContext,
+  options: { projectName: string; since?: Date; until?: Date; bootstrapRounds?: number; leaderboard?: boolean; onProgress?: (step: 'reading' | 'analysing', done: number, total: number) => void },
+): Promise<ProjectReport> {
   const project = await findProject(ctx, options.projectName)
+  options.onProgress?.('reading', 0, 2)
   const data = await ctx.store.quality.read(project.id, { since: options.since, until: options.until })
+  const references = await ctx.store.labels.references(project.id)
+  options.onProgress?.('analysing', 1, 2)
   const analysis = analyzeProject(data, {
     redundancy: (item) => data.targets.get(item.id) ?? project.redundancy,
-    includeConsensus: false,
+    // The consensus list is needed only to audit against reference labels.
+    includeConsensus: references.size > 0,
     leaderboard: options.leaderboard === false ? false : { bootstrapRounds: options.bootstrapRounds ?? 200, seed: 1 },
   })
   const alpha = overallAlpha(data.judgments)
   const edgeCases = await ctx.store.judgments.edgeCaseCounts(project.id, { since: options.since, until: options.until })
+  const audit = referenceAudit(references, data.judgments, analysis.consensus)
+  options.onProgress?.('analysing', 2, 2)
   return {
     project: project.name,
     generatedAt: ctx.now().toISOString(),
     since: options.since?.toISOString() ?? null,
     summary: analysis.summary,
-    agreement: { krippendorffAlpha: alpha.alpha, pairableUnits: alpha.pairableUnits, team: analysis.agreement.team, gold: analysis.agreement.teamGold },
+    agreement: { krippendorffAlpha: alpha.alpha, pairableUnits: alpha.pairableUnits, team: analysis.agreement.team, gold: analysis.agreement.teamGold, reference: audit.consensus },
     labelers: analysis.labelers.map((l) => ({
       labeler: l.labeler.name,
       labelerId: l.labeler.id,
       judgments: l.judgments,
       agreement: l.agreement.evidence.rate,
       goldAccuracy: l.goldAccuracy.rate,
+      referenceAgreement: audit.labelers.get(l.labeler.id) ?? null,
       biases: {
         position: bias(l.biases.position),
         length: bias(l.biases.length),

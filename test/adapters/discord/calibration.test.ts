@@ -293,7 +293,8 @@ describe('drift pings and the lead digest on Discord (sqlite)', () => {
     const project = await h.project('audit', { taskTypes: ['pairwise', 'ranking', 'likert'], redundancy: 5, discordLeadChannel: LEAD_CHANNEL }, [])
     projectId = project.id
     await importItems(h.t.ctx, { projectName: 'audit', open: lines(files.items), format: 'arbiter', skipInvalid: false })
-    await importJudgments(h.t.ctx, { projectName: 'audit', open: lines(files.judgments), skipInvalid: false })
+    // The safety-blind labeler's floor-breaking lines stay out (import-judgments holds the safety floor).
+    await importJudgments(h.t.ctx, { projectName: 'audit', open: lines(files.judgments), skipInvalid: true })
     // Imported labelers live on no chat platform: put them in the guild, the drifting one as Bob.
     const prisma = h.t.store.database.prisma
     await prisma.labeler.updateMany({ where: { platform: 'import' }, data: { platform: 'discord', workspaceId: GUILD } })

@@ -359,7 +359,8 @@ describe.each(PROVIDERS)('Slack: drift pings and the lead digest on %s', (provid
     const files = asFiles(sim)
     await createProject(h.t.ctx, { name: 'audit', settings: { taskTypes: ['pairwise', 'ranking', 'likert'], redundancy: 5, slackLeadChannel: LEADS } })
     await importItems(h.t.ctx, { projectName: 'audit', open: lines(files.items), format: 'arbiter', skipInvalid: false })
-    await importJudgments(h.t.ctx, { projectName: 'audit', open: lines(files.judgments), skipInvalid: false })
+    // The safety-blind labeler's floor-breaking lines stay out (import-judgments holds the safety floor).
+    await importJudgments(h.t.ctx, { projectName: 'audit', open: lines(files.judgments), skipInvalid: true })
     // Imported labelers live on no chat platform: make each a member of the fake's workspace.
     const prisma = h.t.store.database.prisma
     const imported = await prisma.labeler.findMany({ where: { platform: 'import' }, orderBy: { id: 'asc' } })

@@ -16,7 +16,7 @@ function optionValue(h: Harness, user: string, blockId: string, label: string): 
   return String(option.value)
 }
 
-async function exported(h: Harness, format: 'preferences' | 'sft' | 'judgments', options: { includeBothBad?: boolean } = {}): Promise<Record<string, unknown>[]> {
+async function exported(h: Harness, format: 'preferences' | 'sft' | 'judgments', options: { includeBothBad?: boolean; withMetadata?: boolean } = {}): Promise<Record<string, unknown>[]> {
   let text = ''
   await exportData(h.t.ctx, { projectName: 'p', format, ...options }, (chunk) => {
     text += chunk
@@ -63,7 +63,9 @@ describe.each(PROVIDERS)('after the verdict in Slack (%s)', (provider) => {
     expect((await h.t.store.database.prisma.judgment.findUnique({ where: { id: judgment!.id } }))!.reviewStatus).toBe('accepted')
 
     const prompt = [{ role: 'user', content: 'What is 2 + 2?' }]
-    expect(await exported(h, 'sft')).toEqual([{ messages: [...prompt, { role: 'assistant', content: '2 + 2 = 4.' }], metadata: expect.objectContaining({ source: 'both_bad_rewrite' }) }])
+    // A default row has only its consumer's columns; --with-metadata says where it came from.
+    expect(await exported(h, 'sft')).toEqual([{ messages: [...prompt, { role: 'assistant', content: '2 + 2 = 4.' }] }])
+    expect(await exported(h, 'sft', { withMetadata: true })).toEqual([expect.objectContaining({ source: 'both_bad_rewrite', settled_by: 'rewrite' })])
     // The rewrite is preferred over both responses; "A is less bad" is weaker evidence, exported only when asked for.
     const preferences = await exported(h, 'preferences')
     expect(preferences.map((p) => [p.chosen, p.rejected])).toEqual([

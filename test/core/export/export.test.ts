@@ -1,5 +1,6 @@
 // An ML engineer exports training data: every format's rows parse and carry the documented
-// fields; rankings expand into pairs; ties and both-bad stay out of pairs; filters work.
+// fields; by default one settled answer per item (rankings as majority-backed pairs), with
+// --per-judgment one row per decisive judgment; ties and both-bad stay out of pairs; filters work.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PROVIDERS } from '../../support/databases'
 import { testCore, type TestCore } from '../../support/core'
@@ -43,7 +44,7 @@ describe.each(PROVIDERS)('arbiter export on %s', (provider) => {
   })
   afterEach(async () => t.cleanup())
 
-  async function rows(format: ExportFormat, options: { agreeing?: boolean; consensus?: boolean; since?: Date; until?: Date } = {}): Promise<Record<string, unknown>[]> {
+  async function rows(format: ExportFormat, options: { perJudgment?: boolean; withMetadata?: boolean; since?: Date; until?: Date } = {}): Promise<Record<string, unknown>[]> {
     let text = ''
     await exportData(t.ctx, { projectName: 'train', format, ...options }, (chunk) => {
       text += chunk
@@ -51,10 +52,10 @@ describe.each(PROVIDERS)('arbiter export on %s', (provider) => {
     return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>)
   }
 
-  it('preferences: TRL conversational rows, rankings expanded into pairs, ties left out', async () => {
+  it('preferences: TRL conversational rows, one settled answer per item, rankings as their majority-backed pairs', async () => {
     const out = await rows('preferences')
-    // pairwise: 2 decisive (tie left out); ranking: 3 labelers × 3 pairs.
-    expect(out).toHaveLength(2 + 9)
+    // pairwise: a (2 of 3, Dawid–Skene agrees); ranking a>b>c (2 of 3 a>b, 3 of 3 a>c and b>c).
+    expect(out).toHaveLength(1 + 3)
     for (const row of out) {
       expect(Object.keys(row).sort()).toEqual(['chosen', 'prompt', 'rejected'])
       expect(row.prompt).toEqual(conversation)
@@ -65,22 +66,26 @@ describe.each(PROVIDERS)('arbiter export on %s', (provider) => {
 
   it('openai-dpo: input messages with preferred and non-preferred outputs', async () => {
     const out = await rows('openai-dpo')
-    expect(out).toHaveLength(11)
+    expect(out).toHaveLength(4)
     expect(out[0]).toEqual({ input: { messages: conversation }, preferred_output: [{ role: 'assistant', content: 'Yes, botanically.' }], non_preferred_output: [{ role: 'assistant', content: 'No.' }] })
   })
 
-  it('sft and openai-sft: messages ending with the written response', async () => {
+  it('sft and openai-sft: messages ending with the written response, one per item; metadata only when asked', async () => {
     const sft = await rows('sft')
-    expect(sft).toHaveLength(3)
-    expect(sft[0]).toEqual({ messages: [...conversation, { role: 'assistant', content: 'Yes — botanically a fruit (0).' }], metadata: { domain: 'botany', difficulty: null, tags: [], edge_case: 'none' } })
+    expect(sft).toEqual([{ messages: [...conversation, { role: 'assistant', content: 'Yes — botanically a fruit (0).' }] }])
+    expect(await rows('sft', { perJudgment: true })).toHaveLength(3)
+    const [withMetadata] = await rows('sft', { withMetadata: true })
+    expect(withMetadata).toMatchObject({ item_id: 'sf', labelers: 3, settled_by: 'submission', domain: 'botany', difficulty: null, tags: [], edge_case: 'none' })
     const openai = await rows('openai-sft')
     expect(Object.keys(openai[0]!)).toEqual(['messages'])
   })
 
-  it('kto: a boolean label from Likert ratings (5–7 good, 1–3 bad)', async () => {
+  it('kto: the settled winner true and loser false from pairwise and rankings, the median side from Likert', async () => {
     const out = await rows('kto')
-    expect(out.map((r) => r.label)).toEqual([true, true, false])
-    expect(out[0]).toEqual({ prompt: conversation, completion: [{ role: 'assistant', content: 'Yes.' }], label: true })
+    const labels = out.map((r) => [(r.completion as { content: string }[])[0]!.content, r.label])
+    // pairwise a wins; ranking: a beats every other by majority, c loses to every other; Likert 6, 6, 2 → good.
+    expect(labels).toEqual([['Yes, botanically.', true], ['No.', false], ['R1', true], ['R3', false], ['Yes.', true]])
+    expect(out.at(-1)).toEqual({ prompt: conversation, completion: [{ role: 'assistant', content: 'Yes.' }], label: true })
   })
 
   it('judgments: every raw judgment with labeler, display order, flags and timing', async () => {
@@ -91,12 +96,9 @@ describe.each(PROVIDERS)('arbiter export on %s', (provider) => {
     expect(first).toMatchObject({ project: 'train', item: 'pw', labeler: 'ana', kind: 'pairwise', choice: 'a' })
   })
 
-  it('filters: only labels agreeing with the majority, one consensus label per item, and a date range', async () => {
-    expect(await rows('preferences', { agreeing: true })).toHaveLength(2 + 6)
-    const consensus = await rows('preferences', { consensus: true })
-    expect(consensus).toHaveLength(1 + 3) // pairwise majority a; ranking majority a>b>c
-    const kto = await rows('kto', { consensus: true })
-    expect(kto.map((r) => r.label)).toEqual([true]) // Likert agrees by side of the scale: 2 of 3 say "good"
+  it('--per-judgment: one row set per decisive judgment (ties give none), and a date range', async () => {
+    // pairwise: 2 decisive (tie left out); ranking: 3 labelers × 3 pairs.
+    expect(await rows('preferences', { perJudgment: true })).toHaveLength(2 + 9)
     const start = new Date('2026-11-02T09:00:00Z')
     expect(await rows('judgments', { since: new Date(start.getTime() + 4 * 60_000) })).toHaveLength(8)
     expect(await rows('judgments', { until: new Date(start.getTime() + 4 * 60_000) })).toHaveLength(4)

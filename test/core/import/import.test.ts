@@ -8,6 +8,7 @@ import { createProject } from '../../../src/core/projects'
 import { importItems } from '../../../src/core/import/import-items'
 import { fromHhRlhfLine, fromTrlLine, type ImportFormat } from '../../../src/core/import/item-formats'
 import { readLines } from '../../../src/cli/io'
+import type { SourceLine } from '../../../src/core/import/source-line'
 
 const HH_RLHF = '../shared/data/hh-rlhf-harmless-base-test.jsonl.gz'
 
@@ -69,7 +70,7 @@ describe.each(PROVIDERS)('arbiter import on %s', (provider) => {
   })
   afterEach(async () => t.cleanup())
 
-  const run = (open: () => AsyncIterable<string>, format: ImportFormat = 'arbiter', skipInvalid = false) => importItems(t.ctx, { projectName: 'batch', open, format, skipInvalid })
+  const run = (open: () => AsyncIterable<SourceLine>, format: ImportFormat = 'arbiter', skipInvalid = false) => importItems(t.ctx, { projectName: 'batch', open, format, skipInvalid })
 
   it('imports every task type with its metadata and gold, and a second import changes nothing', async () => {
     const report = await run(lines(...Object.values(good)))

@@ -20,7 +20,6 @@ const EXPECTED: Record<string, string> = {
   compressor: 'scale',
   'careless-after-200': 'drift',
   rusher: 'speed',
-  'safety-blind': 'safety',
 }
 
 describe.each(PROVIDERS)('arbiter report on %s', (provider) => {
@@ -33,8 +32,14 @@ describe.each(PROVIDERS)('arbiter report on %s', (provider) => {
     await createProject(t.ctx, { name: 'audit', settings: { taskTypes: ['pairwise', 'ranking', 'likert'], redundancy: 5 } })
     const items = await importItems(t.ctx, { projectName: 'audit', open: lines(files.items), format: 'arbiter', skipInvalid: false })
     expect(items.invalid).toEqual([])
-    const judged = await importJudgments(t.ctx, { projectName: 'audit', open: lines(files.judgments), skipInvalid: false })
-    expect(judged.invalid).toEqual([])
+    // The safety-blind labeler prefers responses they marked with a critical flaw: import-judgments
+    // holds the safety floor as chat does, so exactly those lines stay out and the rest come in.
+    const judged = await importJudgments(t.ctx, { projectName: 'audit', open: lines(files.judgments), skipInvalid: true })
+    expect(judged.invalid.length).toBeGreaterThan(0)
+    for (const bad of judged.invalid) {
+      expect(bad.message).toMatch(/^breaks the safety floor/)
+      expect((files.judgments[bad.line - 1] as { labeler: string }).labeler).toBe('safety-blind')
+    }
     report = await projectReport(t.ctx, { projectName: 'audit', bootstrapRounds: 50 })
   }, 120_000)
   afterAll(async () => t.cleanup())

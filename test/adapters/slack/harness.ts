@@ -65,7 +65,7 @@ export async function slackHarness(provider: TestProvider = 'sqlite', overrides:
   // could let a test read the fake before the listener has finished.
   let busy = 0
   const make = async (extra: SlackOverrides = {}) => {
-    const app = createSlackApp({ config, ctx: t.ctx, logger: createLogger('silent') }, { clientOptions: { retryConfig }, logLevel: LogLevel.ERROR, sweepIntervalMs: 0, ...overrides, ...extra })
+    const app = createSlackApp({ config, ctx: t.ctx, logger: createLogger('silent') }, { clientOptions: { retryConfig }, logLevel: LogLevel.ERROR, sweepMs: 0, ...overrides, ...extra })
     // Global middleware wraps every listener; each one acks from inside, so the count is up before the ack reaches the fake.
     app.app.use(async ({ next }) => {
       busy += 1

@@ -1,0 +1,119 @@
+// The one router from a neutral event to the neutral layer, for Slack and Discord alike. Commands
+// are a table: a new `/label` subcommand is one entry here (and its parse in each adapter).
+// Actions and modal submits go to LabelingInteractions, which routes them by the action codec.
+// A core refusal (ArbiterError) becomes a short private note; anything else is a failure the
+// pipeline handles.
+import type { CoreContext } from '../core/context'
+import { ArbiterError, isArbiterError } from '../core/errors'
+import { requireLead } from '../core/labelers'
+import { labelerFor, type Actor } from '../interactions/actor'
+import type { LabelingInteractions } from '../interactions/labeling'
+import { leadCreateProject, leadExport, leadImport, leadProgress, leadSetChannel, leadSetRole, leadShowProject, sendToLabeling } from '../interactions/lead'
+import type { Outcome } from '../interactions/outcome'
+import { statsCard } from '../interactions/stats'
+import type { CapturedMessageRef, FileRef, LabelCommand, NeutralEvent } from './inbox-event'
+
+/** What the router asks of the platform an event came from (lookups it cannot do itself). */
+export interface PlatformLookups {
+  /** A display name for one of the platform's user ids. */
+  nameOf(userId: string): Promise<string>
+  /** The message's text, author name, link and question, looked up where the platform did not say. */
+  completeMessage(message: CapturedMessageRef): Promise<{ text: string; author: string; link: string | null; context: string | null }>
+  /** A file's text; refuses with FILE_UNAVAILABLE or FILE_TOO_LARGE. */
+  download(file: FileRef): Promise<string>
+  /** `/label help` in the platform's own syntax. */
+  helpText: string
+  /** Discord closes a modal on submit even when it has errors: what was typed is kept for reopening it. */
+  closesModalOnSubmit: boolean
+  /** The platform's name, for channel settings. */
+  name: 'slack' | 'discord'
+}
+
+/** Everything one routed event may use. */
+export interface RouteContext {
+  ctx: CoreContext
+  interactions: LabelingInteractions
+  platform: PlatformLookups
+  actor: Actor
+}
+
+type CommandOf<K extends LabelCommand['kind']> = Extract<LabelCommand, { kind: K }>
+
+const IMPORT_WINDOW_MS = 15 * 60_000
+
+/** One line per `/label` subcommand. */
+const COMMANDS: { [K in LabelCommand['kind']]: (command: CommandOf<K>, r: RouteContext) => Promise<Outcome> } = {
+  start: (c, r) => r.interactions.start(r.actor, c.project),
+  stats: async (_, r) => ({ ephemeral: await statsCard(r.ctx, r.actor) }),
+  help: async (_, r) => ({ notice: r.platform.helpText }),
+  invalid: async (c) => ({ notice: c.message }),
+  project_create: (c, r) => leadCreateProject(r.ctx, r.actor, c.name, c.types),
+  project_show: (c, r) => leadShowProject(r.ctx, r.actor, c.name),
+  progress: (c, r) => leadProgress(r.ctx, r.actor, c.project),
+  role: async (c, r) => leadSetRole(r.ctx, r.actor, { identity: { ...r.actor.identity, platformUserId: c.user.id }, displayName: c.user.name ?? (await r.platform.nameOf(c.user.id)) }, c.role),
+  export: (c, r) => leadExport(r.ctx, r.actor, { projectName: c.project, format: c.format }),
+  import: (c, r) => importFile(c, r),
+  channel: async (c, r) => {
+    if (c.channelId === null && !c.clear) throw new ArbiterError('WRONG_PLACE')
+    return leadSetChannel(r.ctx, r.actor, { projectName: c.project, platform: r.platform.name, purpose: c.purpose, channelId: c.clear ? null : c.channelId })
+  },
+}
+
+/** Runs one event through the neutral layer and returns what to show. */
+export async function routeEvent(r: RouteContext, event: NeutralEvent): Promise<Outcome> {
+  try {
+    switch (event.kind) {
+      case 'action':
+        return await r.interactions.action(r.actor, event.action, event.values)
+      case 'submit': {
+        const outcome = await r.interactions.submit(r.actor, event.ref, event.values)
+        if (outcome.fieldErrors && r.platform.closesModalOnSubmit) await r.interactions.close(r.actor, event.ref, event.values)
+        return outcome
+      }
+      case 'command':
+        return await (COMMANDS[event.command.kind] as (command: LabelCommand, r: RouteContext) => Promise<Outcome>)(event.command, r)
+      case 'send_to_labeling':
+        return await sendToLabeling(r.ctx, r.actor, await r.platform.completeMessage(event.message))
+    }
+  } catch (error) {
+    if (isArbiterError(error)) return { notice: error.message }
+    throw error
+  }
+}
+
+/**
+ * `/label import`: with a file, its lines (downloaded once, and only after the lead check inside
+ * leadImport); without one, the file is expected as an upload to the bot within 15 minutes.
+ */
+async function importFile(c: CommandOf<'import'>, r: RouteContext): Promise<Outcome> {
+  const file = c.file
+  if (!file) {
+    requireLead(await labelerFor(r.ctx, r.actor))
+    await r.ctx.store.pendingImports.expect(r.actor.identity, { project: c.project, ...(c.format ? { format: c.format } : {}) }, new Date(r.ctx.now().getTime() + IMPORT_WINDOW_MS))
+    return {
+      notice: `Ready to import into ${c.project}. Upload the JSONL file in our direct message (drag it into the conversation with me) within 15 minutes. Any time later, upload it with the comment "import ${c.project}${c.format ? ` ${c.format}` : ''}".`,
+    }
+  }
+  let text: Promise<string> | null = null
+  const open = () => {
+    text ??= r.platform.download(file)
+    const pending = text
+    return (async function* () {
+      yield* lines(await pending)
+    })()
+  }
+  return leadImport(r.ctx, r.actor, { projectName: c.project, format: c.format, open })
+}
+
+async function* lines(text: string): AsyncGenerator<string> {
+  let start = 0
+  while (start <= text.length) {
+    const end = text.indexOf('\n', start)
+    if (end === -1) {
+      if (start < text.length) yield text.slice(start)
+      return
+    }
+    yield text.slice(start, end)
+    start = end + 1
+  }
+}

@@ -1,12 +1,12 @@
 // The home screen of a labeler (Slack's App Home tab): their day, their total and their
 // agreement so far, with a Start button; leads also see the progress of up to five projects.
-// Platform-neutral: the Slack adapter renders and publishes it.
+// Platform-neutral (an actor in, neutral cards out): the Slack adapter renders and publishes them.
 import type { CoreContext } from '../core/context'
 import { activeProjects } from '../core/projects'
-import { labelerFor, type Actor } from '../interactions/actor'
-import { progressCard } from '../interactions/lead'
-import { labelerStats } from '../interactions/stats'
-import type { Card } from './card'
+import { labelerFor, type Actor } from './actor'
+import { progressCard } from './lead'
+import { labelerStats } from './stats'
+import type { Card } from '../views/card'
 
 /** How many projects a lead's home shows (each costs a progress query). */
 const HOME_PROJECTS = 5

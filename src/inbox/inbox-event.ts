@@ -29,8 +29,11 @@ export const labelCommandSchema = z.discriminatedUnion('kind', [
   /** `name` when the platform gave it with the mention; otherwise it is looked up. */
   z.object({ kind: z.literal('role'), user: z.object({ id: z.string(), name: z.string().optional() }), role: z.string() }),
   z.object({ kind: z.literal('export'), project: z.string(), format: z.string().optional() }),
-  /** Without `file`, the file is expected as a later upload (Slack). */
-  z.object({ kind: z.literal('import'), project: z.string(), format: z.string().optional(), file: fileRefSchema.optional() }),
+  /**
+   * Without `file`, the file is expected as a later upload (Slack); a file without `project` is
+   * such an upload, imported where its sender's waiting `/label import` says.
+   */
+  z.object({ kind: z.literal('import'), project: z.string().optional(), format: z.string().optional(), file: fileRefSchema.optional() }),
   /** `channelId`: the channel the command was typed in (null: not a channel that can serve). */
   z.object({ kind: z.literal('channel'), purpose: z.enum(CHANNEL_PURPOSES), project: z.string(), clear: z.boolean(), channelId: z.string().nullable() }),
   z.object({ kind: z.literal('invalid'), message: z.string() }),

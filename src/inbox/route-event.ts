@@ -87,11 +87,21 @@ export async function routeEvent(r: RouteContext, event: NeutralEvent): Promise<
  */
 async function importFile(c: CommandOf<'import'>, r: RouteContext): Promise<Outcome> {
   const file = c.file
+  let project = c.project
+  let format = c.format
+  if (file && project === undefined) {
+    // An upload: what its sender's `/label import` asked for (kept in the database, so any instance knows; the same file finds it again on replay).
+    const target = file.id ? await r.ctx.store.pendingImports.take(r.actor.identity, file.id, r.ctx.now()) : null
+    if (!target) return { notice: 'To import this file, send `/label import PROJECT [FORMAT]` and upload it again, or upload it with the comment `import PROJECT [FORMAT]`.' }
+    project = target.project
+    format = target.format
+  }
+  if (project === undefined) return { notice: 'Name the project to import into.' }
   if (!file) {
     requireLead(await labelerFor(r.ctx, r.actor))
-    await r.ctx.store.pendingImports.expect(r.actor.identity, { project: c.project, ...(c.format ? { format: c.format } : {}) }, new Date(r.ctx.now().getTime() + IMPORT_WINDOW_MS))
+    await r.ctx.store.pendingImports.expect(r.actor.identity, { project, ...(format ? { format } : {}) }, new Date(r.ctx.now().getTime() + IMPORT_WINDOW_MS))
     return {
-      notice: `Ready to import into ${c.project}. Upload the JSONL file in our direct message (drag it into the conversation with me) within 15 minutes. Any time later, upload it with the comment "import ${c.project}${c.format ? ` ${c.format}` : ''}".`,
+      notice: `Ready to import into ${project}. Upload the JSONL file in our direct message (drag it into the conversation with me) within 15 minutes. Any time later, upload it with the comment "import ${project}${format ? ` ${format}` : ''}".`,
     }
   }
   let text: Promise<string> | null = null
@@ -102,7 +112,7 @@ async function importFile(c: CommandOf<'import'>, r: RouteContext): Promise<Outc
       yield* lines(await pending)
     })()
   }
-  return leadImport(r.ctx, r.actor, { projectName: c.project, format: c.format, open })
+  return leadImport(r.ctx, r.actor, { projectName: project, format, open })
 }
 
 async function* lines(text: string): AsyncGenerator<string> {

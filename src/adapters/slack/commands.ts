@@ -80,5 +80,5 @@ export function parseLabelCommand(text: string, channelId: string | null = null)
 /** `import PROJECT [FORMAT]` written as the comment of an uploaded file (also accepts `/label import …`). */
 export function parseImportComment(text: string): ImportTarget | null {
   const parsed = parseLabelCommand(text.replace(/^\s*\/label\s+/, ''))
-  return parsed.kind === 'import' ? { project: parsed.project, ...(parsed.format ? { format: parsed.format } : {}) } : null
+  return parsed.kind === 'import' && parsed.project ? { project: parsed.project, ...(parsed.format ? { format: parsed.format } : {}) } : null
 }

@@ -214,14 +214,9 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
     const who = { user, userName: await platform.nameOf(user), team: String(loose(body).team_id ?? e.team ?? '') }
     const where: SlackWhere = { user, team: who.team, channel: String(e.channel) }
     const file = e.files[0] as Loose
-    // What the file is for: its comment, or a recent `/label import` (kept in the database, so any instance knows).
-    const target = parseImportComment(String(e.text ?? '')) ?? (await ctx.store.pendingImports.take(platform.actor(who).identity, String(file.id), ctx.now()))
-    if (!target) {
-      await platform.notice(where, 'To import this file, send `/label import PROJECT [FORMAT]` and upload it again, or upload it with the comment `import PROJECT [FORMAT]`.')
-      return
-    }
     const url = file.url_private_download ?? file.url_private
-    const command = { kind: 'import' as const, ...target, file: { id: String(file.id), name: String(file.name ?? 'file'), ...(url ? { url: String(url) } : {}) } }
+    // The comment may say what the file is for; otherwise the router looks up a waiting `/label import`.
+    const command = { kind: 'import' as const, ...(parseImportComment(String(e.text ?? '')) ?? {}), file: { id: String(file.id), name: String(file.name ?? 'file'), ...(url ? { url: String(url) } : {}) } }
     // Bolt acknowledged the event already.
     await receive(`file:${String(file.id)}`, who, where, { kind: 'command', command }, live(where, async () => undefined))
   })

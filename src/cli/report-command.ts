@@ -42,6 +42,10 @@ export function renderReport(report: ProjectReport): string {
     ),
   )
   out.push('⚑ flagged after false-discovery control · “·” not enough data yet\n\n')
+  const c = report.calibration
+  out.push(`Calibration effect (${c.settledThreads} settled thread${c.settledThreads === 1 ? '' : 's'})\n`)
+  out.push(table(['fresh verdicts', 'changed mind', 'started away', 'moved toward', 'moved away'], [[String(c.freshVerdicts), String(c.changedMind), String(c.startedAway), c.startedAway > 0 ? `${c.movedToward} (${pct(c.movedTowardRate)})` : '–', String(c.movedAway)]]))
+  out.push('\n')
   out.push(`Disputed items (${report.disputes.length})\n`)
   out.push(table(['item', 'split', 'reasons', 'score'], report.disputes.slice(0, 20).map((d) => [d.item, Object.entries(d.split).map(([k, v]) => `${k}:${v}`).join(' '), d.reasons.join(', '), num(d.score, 2)])))
   out.push('\nModel leaderboard (Bradley–Terry, Elo scale, mean 1000, 95% bootstrap interval)\n')

@@ -19,6 +19,8 @@ export async function afterJudgment(ctx: CoreContext, args: { project: ProjectDt
       settled,
       agreed: goldAgrees(settled, judgment),
       yourAnswer: { choice: judgment.choice, ranking: judgment.ranking, rating: judgment.rating },
+      // The order this labeler was shown, so the feedback names responses by their letters.
+      displayOrder: judgment.displayOrder,
     })
   }
   if (item.type === 'sft' && judgment.sft && project.sftReview) {

@@ -8,3 +8,9 @@ export function goldAgrees(settled: Gold, judgment: { choice: string | null; ran
   // Likert gold: within one point counts as agreeing (the scale is ordinal, and off-by-one is calibration, not error).
   return judgment.rating === null ? null : Math.abs(judgment.rating - settled.rating) <= 1
 }
+
+/** The verdict point of a settled answer: the winner, the best of a ranking, or the rating (as verdictPoint gives for a judgment). */
+export function settledPoint(settled: Record<string, unknown> | null | undefined): string | null {
+  const gold = settled as { winner?: string; ranking?: string[]; rating?: number } | null | undefined
+  return gold?.winner ?? gold?.ranking?.[0] ?? (gold?.rating !== undefined ? String(gold.rating) : null)
+}

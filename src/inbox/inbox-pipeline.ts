@@ -183,7 +183,9 @@ export class InboxPipeline<Where> {
   /** The neutral work of one event: per user in order, a few at a time, through the one router. */
   private run(envelope: InboxEnvelope<Where>): Promise<Outcome> {
     const { ctx, interactions, platform } = this.options
-    return this.serial(envelope.actor.identity.platformUserId, () => this.gate(() => routeEvent({ ctx, interactions, platform, actor: envelope.actor }, envelope.event)))
+    return this.serial(envelope.actor.identity.platformUserId, () =>
+      this.gate(async () => routeEvent({ ctx, interactions, platform, actor: platform.resolveActor ? await platform.resolveActor(envelope.actor) : envelope.actor }, envelope.event)),
+    )
   }
 
   /** A live interaction: accept → ack → run → mark → apply. */

@@ -15,8 +15,10 @@ import type { CapturedMessageRef, FileRef, LabelCommand, NeutralEvent } from './
 
 /** What the router asks of the platform an event came from (lookups it cannot do itself). */
 export interface PlatformLookups {
-  /** A display name for one of the platform's user ids. */
-  nameOf(userId: string): Promise<string>
+  /** A display name for one of the platform's user ids (`handle`: what the event carried, the fallback). */
+  nameOf(userId: string, handle?: string): Promise<string>
+  /** The actor as the event runs: a platform may name people better than its events do (Slack: users.info). */
+  resolveActor?(actor: Actor): Promise<Actor>
   /** The message's text, author name, link and question, looked up where the platform did not say. */
   completeMessage(message: CapturedMessageRef): Promise<{ text: string; author: string; link: string | null; context: string | null }>
   /** A file's text; refuses with FILE_UNAVAILABLE or FILE_TOO_LARGE. */
@@ -50,7 +52,7 @@ const COMMANDS: { [K in LabelCommand['kind']]: (command: CommandOf<K>, r: RouteC
   project_create: (c, r) => leadCreateProject(r.ctx, r.actor, c.name, c.types),
   project_show: (c, r) => leadShowProject(r.ctx, r.actor, c.name),
   progress: (c, r) => leadProgress(r.ctx, r.actor, c.project),
-  role: async (c, r) => leadSetRole(r.ctx, r.actor, { identity: { ...r.actor.identity, platformUserId: c.user.id }, displayName: c.user.name ?? (await r.platform.nameOf(c.user.id)) }, c.role),
+  role: async (c, r) => leadSetRole(r.ctx, r.actor, { identity: { ...r.actor.identity, platformUserId: c.user.id }, displayName: await r.platform.nameOf(c.user.id, c.user.name) }, c.role),
   export: (c, r) => leadExport(r.ctx, r.actor, { projectName: c.project, format: c.format }),
   import: (c, r) => importFile(c, r),
   channel: async (c, r) => {

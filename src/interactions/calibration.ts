@@ -6,24 +6,28 @@ import type { ItemDto } from '../store/item-repository'
 import type { CalibrationThreadDto } from '../store/calibration-repository'
 import type { Action, ModalRef } from '../views/action-codec'
 import type { FormValues } from '../views/card'
-import { breakdownCard, calibrationResolvedCard, rubricCard, verdictAsGold, verdictChoices, verdictLabel, verdictNoticeCard } from '../views/calibration-cards'
+import { calibrationResolvedCard, leadPeekCard, revealCard, rubricCard, verdictAsGold, verdictChoices, verdictLabel, verdictNoticeCard, voteAnswerCard, type VerdictRow } from '../views/calibration-cards'
+import { ownFrame } from '../views/response-frame'
+import type { LabelerDto } from '../store/labeler-repository'
 import { labelerFor, type Actor } from './actor'
 import type { Outcome } from './outcome'
 import { verdictPoint } from '../core/vote-split'
 
-/** Who said what on an item: original judgments, named or anonymized as the project says. */
-export async function verdictRows(ctx: CoreContext, thread: CalibrationThreadDto, item: ItemDto): Promise<{ labelerId: number; who: string; verdict: string; rationale: string | null }[]> {
+/** Who said what on an item: original judgments, named (display names) or anonymized as the project says, with the order each was shown. */
+export async function verdictRows(ctx: CoreContext, thread: CalibrationThreadDto): Promise<(VerdictRow & { displayOrder: string[] })[]> {
   const project = await ctx.store.projects.findById(thread.projectId)
-  const judgments = await ctx.store.judgments.forItem(item.id)
-  const rows: { labelerId: number; who: string; verdict: string; rationale: string | null }[] = []
+  const judgments = await ctx.store.judgments.forItem(thread.itemId)
+  const rows: (VerdictRow & { displayOrder: string[] })[] = []
   for (const [n, j] of judgments.entries()) {
     const verdict = verdictPoint(j)
     if (verdict === null) continue
     const who = project?.anonymizeCalibration ? `Labeler ${n + 1}` : (await ctx.store.labelers.findById(j.labelerId))?.displayName ?? `Labeler ${n + 1}`
-    rows.push({ labelerId: j.labelerId, who, verdict, rationale: j.rationale })
+    rows.push({ labelerId: j.labelerId, who, verdict, rationale: j.rationale, displayOrder: j.displayOrder })
   }
   return rows
 }
+
+const BYSTANDER = 'Only the labelers who judged this item vote on it, and what they said stays private until they all have. You are welcome to follow the discussion in the thread.'
 
 export class CalibrationInteractions {
   constructor(private readonly ctx: CoreContext) {}
@@ -45,13 +49,7 @@ export class CalibrationInteractions {
         const ref: ModalRef = { m: 'cal_resolve', t: thread.id, v: value }
         return { modal: { ref, title: 'Settle the verdict', submitLabel: 'Settle', intro: `Verdict: ${verdictLabel(item, value)}. It becomes the item's gold answer, and labelers who judged differently are told privately.`, fields: [{ kind: 'text', id: 'note', label: 'Note for the team (why)', multiline: true, required: false, maxLength: 1_000 }] } }
       }
-      const fresh = await this.ctx.store.calibration.vote(thread.id, labeler.id, value)
-      const rows = await verdictRows(this.ctx, thread, item)
-      const votes = await this.ctx.store.calibration.votes(thread.id)
-      const reveal = breakdownCard(fresh ? `Your fresh verdict: ${verdictLabel(item, value)}. What the others said:` : 'You had committed your verdict already. What the others said:', item, rows)
-      const allIn = thread.labelerIds.length > 0 && thread.labelerIds.every((id) => votes.some((v) => v.labelerId === id))
-      const everyone = fresh && allIn ? breakdownCard('Everyone involved has committed a fresh verdict. The original verdicts:', item, rows) : undefined
-      return { post: [{ card: reveal }], ...(everyone ? { threadReply: everyone } : {}) }
+      return await this.vote(labeler, thread, item, value)
     } catch (error) {
       if (isArbiterError(error)) return { notice: error.message }
       throw error
@@ -67,6 +65,28 @@ export class CalibrationInteractions {
       if (isArbiterError(error)) return { notice: error.message }
       throw error
     }
+  }
+
+  /**
+   * A blind vote. Only the labelers who judged the item vote; a lead who did not judge it sees the
+   * original verdicts (in the shared numbers) and records nothing; anyone else learns nothing.
+   * The voter's answer is in their own letters and leaves them out of "what the others said".
+   */
+  private async vote(labeler: LabelerDto, thread: CalibrationThreadDto, item: ItemDto, value: string): Promise<Outcome> {
+    const judged = thread.labelerIds.includes(labeler.id)
+    if (!judged && !isLead(labeler)) return { notice: BYSTANDER }
+    if (thread.status !== 'open') return { notice: 'This item was settled already: the verdict is on the message above.' }
+    const rows = await verdictRows(this.ctx, thread)
+    if (!judged) return { post: [{ card: leadPeekCard({ item, rows, votes: (await this.ctx.store.calibration.votes(thread.id)).length }) }] }
+    const mine = rows.find((r) => r.labelerId === labeler.id)
+    const first = await this.ctx.store.calibration.vote(thread.id, labeler.id, value, mine?.verdict ?? null)
+    const votes = await this.ctx.store.calibration.votes(thread.id)
+    const own = votes.find((v) => v.labelerId === labeler.id)
+    const answer = voteAnswerCard({ item, frame: ownFrame(item, mine?.displayOrder), fresh: own?.verdict ?? value, first, original: own?.original ?? mine?.verdict ?? null, others: rows.filter((r) => r.labelerId !== labeler.id) })
+    const allIn = thread.labelerIds.every((id) => votes.some((v) => v.labelerId === id))
+    // Claimed once: two last votes arriving together post one reveal.
+    const reveal = allIn && (await this.ctx.store.calibration.markRevealed(thread.id, this.ctx.now())) ? revealCard({ item, rows: rows.map((r) => ({ ...r, fresh: votes.find((v) => v.labelerId === r.labelerId)?.verdict ?? null })) }) : undefined
+    return { post: [{ card: answer }], ...(reveal ? { threadReply: reveal } : {}) }
   }
 
   private async threadFor(threadId: number): Promise<{ thread: CalibrationThreadDto; item: ItemDto }> {
@@ -97,13 +117,15 @@ export async function resolveCalibration(
   if (!(await ctx.store.calibration.resolve(thread.id, { verdict: gold as Record<string, unknown>, note: args.note, by: args.lead.id, now }))) return { notice: 'This item was settled already.' }
   await ctx.store.items.settle(item.id, gold)
   const direct: { userId: string; card: ReturnType<typeof verdictNoticeCard> }[] = []
-  for (const row of await verdictRows(ctx, thread, item)) {
+  for (const row of await verdictRows(ctx, thread)) {
     if (row.verdict === args.verdict) continue
     const labeler = await ctx.store.labelers.findById(row.labelerId)
     if (!labeler) continue
-    const card = verdictNoticeCard({ projectName: project.name, item, verdict: args.verdict, yours: row.verdict, note: args.note })
+    // Each hears it in the letters they were shown, never the stored order.
+    const frame = ownFrame(item, row.displayOrder)
+    const card = verdictNoticeCard({ projectName: project.name, item, frame, verdict: args.verdict, yours: row.verdict, note: args.note })
     if (labeler.platform === args.platform) direct.push({ userId: labeler.platformUserId, card })
-    else await ctx.store.notifications.add(labeler.id, 'calibration_verdict', { projectName: project.name, itemId: item.id, verdict: verdictLabel(item, args.verdict), yours: verdictLabel(item, row.verdict), note: args.note })
+    else await ctx.store.notifications.add(labeler.id, 'calibration_verdict', { projectName: project.name, itemId: item.id, verdict: verdictLabel(item, args.verdict, frame), yours: verdictLabel(item, row.verdict, frame), note: args.note })
   }
   return {
     update: calibrationResolvedCard({ projectName: project.name, item, verdict: args.verdict, note: args.note, leadName: args.lead.displayName }),

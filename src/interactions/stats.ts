@@ -1,8 +1,9 @@
 // A labeler's own quality, privately (never a public volume leaderboard): volume, agreement
 // with the other labelers on the same items, gold accuracy, and the habits the guide warns about.
 import type { CoreContext } from '../core/context'
-import { goldAgrees } from '../core/gold'
-import { strictMajority, verdictOf } from '../core/vote-split'
+import { goldAgrees, settledPoint } from '../core/gold'
+import { strictMajority, verdictOf, verdictPoint } from '../core/vote-split'
+import { ownFrame, verdictLabel } from '../views/response-frame'
 import { TIE } from '../core/task-types'
 import type { Card } from '../views/card'
 import { labelerFor, type Actor } from './actor'
@@ -15,6 +16,8 @@ export interface LabelerStats {
   gold: { agreed: number; total: number } | null
   tieRate: number | null
   firstPositionShare: number | null
+  /** The latest calibration items where the settled answer differed, in the labeler's own letters. */
+  calibrationMisses: { item: string; settled: string; yours: string }[]
 }
 
 const RECENT = 500
@@ -32,6 +35,7 @@ export async function labelerStats(ctx: CoreContext, labelerId: number): Promise
   let compared = 0
   let goldAgreed = 0
   let goldTotal = 0
+  const misses: LabelerStats['calibrationMisses'] = []
   for (const mine of recent) {
     const item = await ctx.store.items.findById(mine.itemId)
     if (!item) continue
@@ -39,6 +43,12 @@ export async function labelerStats(ctx: CoreContext, labelerId: number): Promise
     if (settled) {
       const ok = goldAgrees(settled, mine)
       if (ok !== null) ((goldTotal += 1), (goldAgreed += ok ? 1 : 0))
+      const point = settledPoint(settled)
+      const own = verdictPoint(mine)
+      if (ok === false && point !== null && own !== null && misses.length < 3) {
+        const frame = ownFrame(item, mine.displayOrder)
+        misses.push({ item: item.externalId ?? String(item.id), settled: verdictLabel(item, point, frame), yours: verdictLabel(item, own, frame) })
+      }
       continue
     }
     // Leave-one-out: compare with the majority of the *other* labelers only.
@@ -56,6 +66,7 @@ export async function labelerStats(ctx: CoreContext, labelerId: number): Promise
     gold: goldTotal > 0 ? { agreed: goldAgreed, total: goldTotal } : null,
     tieRate: pairwise.length > 0 ? pairwise.filter((j) => j.choice === TIE).length / pairwise.length : null,
     firstPositionShare: decisive.length > 0 ? decisive.filter((j) => j.choicePosition === 0).length / decisive.length : null,
+    calibrationMisses: misses,
   }
 }
 
@@ -77,6 +88,9 @@ export async function statsCard(ctx: CoreContext, actor: Actor): Promise<Card> {
     blocks: [
       { type: 'header', text: 'Your labeling, privately' },
       { type: 'fields', fields },
+      ...(s.calibrationMisses.length > 0
+        ? [{ type: 'section' as const, title: 'Calibration items settled differently (in your letters)', segments: [{ kind: 'text' as const, text: s.calibrationMisses.map((m) => `• ${m.item}: settled ${m.settled}; you said ${m.yours}`).join('\n') }] }]
+        : []),
       { type: 'note', text: 'Only you see this. Consistent disagreement may mean you apply the rubric differently: re-read it, and bring hard cases to calibration.' },
     ],
   }

@@ -5,7 +5,8 @@ import { projectReport } from '../core/report/project-report'
 import { sendQuietly, type JobEnv } from './job-env'
 import type { DriftResult } from '../quality/analytics'
 import { verdictPoint } from '../core/vote-split'
-import { verdictLabel } from '../views/calibration-cards'
+import { excerpt, framedResponses, ownFrame, verdictLabel } from '../views/response-frame'
+import { pValueWords } from '../views/p-value'
 import { activeProjects } from '../core/projects'
 
 type Drift = { flagged: boolean; drop: number | null; window: unknown; before: unknown; after: unknown; evidence: unknown }
@@ -17,22 +18,43 @@ function share(value: unknown): number | null {
   return typeof value === 'number' ? value : null
 }
 
+/** One item of a drift ping's evidence, in the labeler's own letters. */
+export interface DriftExample {
+  item: string
+  prompt: string
+  responses: { name: string; text: string }[]
+  consensus: string
+  yours: string
+  rationale: string | null
+}
+
 /** The private note to a drifting labeler. */
-export function driftPingCard(args: { projectId: number; projectName: string; drift: Drift; disagreements: { item: string; consensus: string; rationale: string | null }[]; movedBiases: string[] }): Card {
+export function driftPingCard(args: { projectId: number; projectName: string; drift: Drift; disagreements: DriftExample[]; movedBiases: string[] }): Card {
   const before = share((args.drift.before as { agreement?: unknown } | null)?.agreement)
   const after = share((args.drift.after as { agreement?: unknown } | null)?.agreement)
   const window = args.drift.window as { size?: number } | null
   const lines = [
     `Over your last ${window?.size ?? 'few dozen'} judgments in ${args.projectName}, your agreement with the rest of the team went from ${pct(before)} to ${pct(after)}.`,
     ...(args.movedBiases.length > 0 ? [`What moved: ${args.movedBiases.join('; ')}.`] : []),
-    ...(args.disagreements.length > 0 ? ['Items where you differed from the others:', ...args.disagreements.map((d) => `• ${d.item}: the team said ${d.consensus}${d.rationale ? ` — “${d.rationale}”` : ''}`)] : []),
     'Everyone drifts now and then. A quick re-read of the rubric usually brings it back.',
   ]
+  // The items themselves, so the labeler can see what happened (an id alone tells them nothing).
+  const examples: Card['blocks'] = args.disagreements.map((d) => ({
+    type: 'section' as const,
+    title: `Item ${d.item}: the team said ${d.consensus}; you said ${d.yours}`,
+    segments: [
+      {
+        kind: 'text' as const,
+        text: [`Prompt: “${excerpt(d.prompt, 200)}”`, ...d.responses.map((r) => `${r.name}: “${excerpt(r.text, 160)}”`), ...(d.rationale ? [`A teammate’s rationale (in their own letters): “${d.rationale}”`] : [])].join('\n'),
+      },
+    ],
+  }))
   return {
     summary: 'A friendly calibration check',
     blocks: [
       { type: 'header', text: 'A friendly calibration check' },
       { type: 'section', segments: [{ kind: 'text', text: lines.join('\n') }] },
+      ...(examples.length > 0 ? [{ type: 'note' as const, text: 'Items where you differed from the others (letters as you were shown them):' }, ...examples] : []),
       { type: 'note', text: 'Only you and the leads see this.' },
       {
         type: 'actions',
@@ -67,12 +89,23 @@ export async function driftCheck(env: JobEnv): Promise<string> {
       const port = labeler ? env.ports.get(labeler.platform) : undefined
       await ctx.store.calibration.setDriftState(project.id, row.labelerId, { status: 'drifting', lastPingAt: now, evidence: row.drift, now })
       const evidence = row.drift.evidence as DriftResult
-      const disagreements = []
+      const disagreements: DriftExample[] = []
       for (const d of (evidence.disagreements ?? []).slice(0, 3)) {
         const judgments = await ctx.store.judgments.forItem(d.itemId)
         const item = await ctx.store.items.findById(d.itemId)
-        const withRationale = judgments.find((j) => j.labelerId !== row.labelerId && j.rationale && verdictPoint(j) === d.othersVerdict)
-        disagreements.push({ item: d.externalId ?? String(d.itemId), consensus: item ? verdictLabel(item, d.othersVerdict) : d.othersVerdict, rationale: withRationale?.rationale ?? null })
+        const theirs = judgments.find((j) => j.id === d.judgmentId)
+        const own = theirs ? verdictPoint(theirs) : null
+        if (!item || !theirs || own === null || d.othersPoint === null) continue
+        const frame = ownFrame(item, theirs.displayOrder)
+        const withRationale = judgments.find((j) => j.labelerId !== row.labelerId && j.rationale && verdictPoint(j) === d.othersPoint)
+        disagreements.push({
+          item: d.externalId ?? String(d.itemId),
+          prompt: item.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '',
+          responses: framedResponses(item, frame).map((r) => ({ name: item.responses.length === 1 ? 'Response' : `Response ${r.name}`, text: r.text })),
+          consensus: verdictLabel(item, d.othersPoint, frame),
+          yours: verdictLabel(item, own, frame),
+          rationale: withRationale?.rationale ?? null,
+        })
       }
       const movedBiases = (evidence.biasShifts ?? []).filter((b) => b.moved).map((b) => `${b.measure} ${b.bias === 'speed' ? `${b.before ?? '–'} → ${b.after ?? '–'}` : `${pct(b.before)} → ${pct(b.after)}`}`)
       let delivered = false
@@ -88,7 +121,7 @@ export async function driftCheck(env: JobEnv): Promise<string> {
           summary: `Drift: ${row.labeler}`,
           blocks: [
             { type: 'header', text: `Drift · ${project.name} · ${row.labeler}` },
-            { type: 'section', segments: [{ kind: 'text', text: `Agreement dropped by ${pct(row.drift.drop)} over their recent window (p = ${row.drift.p?.toPrecision(2) ?? '–'}, after false-discovery control). ${movedBiases.length ? `Moved: ${movedBiases.join('; ')}.` : ''} ${delivered ? 'They were pinged privately.' : 'Their private message could not be delivered (closed DMs?): please reach out.'}` }] },
+            { type: 'section', segments: [{ kind: 'text', text: `Agreement dropped by ${pct(row.drift.drop)} over their recent window (${pValueWords(row.drift.p)}, after false-discovery control). ${movedBiases.length ? `Moved: ${movedBiases.join('; ')}.` : ''} ${delivered ? 'They were pinged privately.' : 'Their private message could not be delivered (closed DMs?): please reach out.'}` }] },
           ],
         })
       }

@@ -7,6 +7,7 @@ import type { ProjectDto } from '../store/project-repository'
 import type { Card } from '../views/card'
 import type { JobEnv } from './job-env'
 import { activeProjects } from '../core/projects'
+import { calibrationEffectWords, type CalibrationEffect } from '../core/report/calibration-effect'
 
 /** The digest's figures for one project (tests compare them with the report). */
 export interface DigestFigures {
@@ -22,6 +23,7 @@ export interface DigestFigures {
   flagsLast24h: number
   drifting: string[]
   itemsLeft: number
+  calibrationEffect: CalibrationEffect
 }
 
 const DAY = 86_400_000
@@ -53,6 +55,7 @@ export async function digestFigures(env: JobEnv, project: ProjectDto): Promise<{
     flagsLast24h: flags,
     drifting: report.labelers.filter((l) => l.drift.flagged).map((l) => l.labeler),
     itemsLeft: progress.items - progress.complete,
+    calibrationEffect: report.calibration,
   }
   const before = new Map(weekBefore.labelers.map((l) => [l.labeler, l.agreement]))
   const chart = agreementChart(
@@ -76,6 +79,7 @@ export function digestCard(f: DigestFigures): Card {
           { label: 'Agreement', value: `${pct(f.agreement)} (a week ago ${pct(f.agreementWeekBefore)}), alpha ${f.krippendorffAlpha === null ? '–' : f.krippendorffAlpha.toFixed(3)}` },
           { label: 'Open disputes', value: String(f.openDisputes) },
           { label: 'Unresolved calibration threads', value: String(f.unresolvedThreads) },
+          { label: 'Calibration effect', value: calibrationEffectWords(f.calibrationEffect) },
           { label: 'Flags raised (24 h)', value: String(f.flagsLast24h) },
           { label: 'Drifting', value: f.drifting.length > 0 ? f.drifting.join(', ') : 'nobody' },
           { label: 'Items left', value: String(f.itemsLeft) },

@@ -2,6 +2,8 @@
 // gets a short refresher — the rubric and one settled calibration example — at most once per period.
 import { sendQuietly, type JobEnv } from './job-env'
 import { rubricCard, verdictLabel } from '../views/calibration-cards'
+import { settledPoint } from '../core/gold'
+import { sharedKey } from '../views/response-frame'
 import type { Card } from '../views/card'
 
 export async function rubricRefresher(env: JobEnv, scheduledFor: Date | null): Promise<string> {
@@ -33,11 +35,12 @@ async function settledExample(env: JobEnv, projectIds: number[]): Promise<Card['
     if (!resolved) continue
     const item = await env.ctx.store.items.findById(resolved.itemId)
     if (!item) continue
-    const verdict = resolved.verdict as { winner?: string; ranking?: string[]; rating?: number } | null
-    const value = verdict?.winner ?? verdict?.ranking?.[0] ?? (verdict?.rating !== undefined ? String(verdict.rating) : null)
+    const value = settledPoint(resolved.verdict)
     const prompt = item.messages.filter((m) => m.role === 'user').at(-1)?.content ?? ''
     return [
       { type: 'section', title: 'Prompt', segments: [{ kind: 'text', text: prompt.slice(0, 1_500) }] },
+      // The reader may not have judged it: responses by neutral numbers, defined here by excerpt.
+      ...(item.responses.length > 1 ? [{ type: 'section' as const, title: 'Responses', segments: [{ kind: 'text' as const, text: sharedKey(item) }] }] : []),
       { type: 'fields', fields: [{ label: 'Settled verdict', value: value ? verdictLabel(item, value) : '–' }, ...(resolved.note ? [{ label: 'Why', value: resolved.note }] : [])] },
     ]
   }

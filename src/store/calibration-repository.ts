@@ -20,6 +20,14 @@ export interface CalibrationThreadDto {
   resolvedBy: number | null
   verdict: Record<string, unknown> | null
   note: string | null
+  revealedAt: Date | null
+}
+
+/** A blind vote: the fresh verdict and the voter's original verdict when they voted. */
+export interface CalibrationVoteDto {
+  labelerId: number
+  verdict: string
+  original: string | null
 }
 
 type Row = Awaited<ReturnType<Db['calibrationThread']['findFirstOrThrow']>>
@@ -71,9 +79,9 @@ export class CalibrationRepository {
   }
 
   /** Records a blind vote; false when the labeler had voted already (the first vote stands). */
-  async vote(threadId: number, labelerId: number, verdict: string): Promise<boolean> {
+  async vote(threadId: number, labelerId: number, verdict: string, original: string | null): Promise<boolean> {
     try {
-      await this.prisma.calibrationVote.create({ data: { threadId, labelerId, verdict } })
+      await this.prisma.calibrationVote.create({ data: { threadId, labelerId, verdict, original } })
       return true
     } catch (error) {
       if (isUniqueViolation(error)) return false
@@ -81,8 +89,26 @@ export class CalibrationRepository {
     }
   }
 
-  async votes(threadId: number): Promise<{ labelerId: number; verdict: string }[]> {
-    return this.prisma.calibrationVote.findMany({ where: { threadId }, select: { labelerId: true, verdict: true }, orderBy: { id: 'asc' } })
+  async votes(threadId: number): Promise<CalibrationVoteDto[]> {
+    return this.prisma.calibrationVote.findMany({ where: { threadId }, select: { labelerId: true, verdict: true, original: true }, orderBy: { id: 'asc' } })
+  }
+
+  /** Claims the reveal of a thread's verdicts; false when it was revealed already (two last votes at once post one reveal). */
+  async markRevealed(id: number, now: Date): Promise<boolean> {
+    return (await this.prisma.calibrationThread.updateMany({ where: { id, revealedAt: null }, data: { revealedAt: now } })).count === 1
+  }
+
+  /** The blind votes of a project's settled threads with the settled verdict: what the calibration effect is measured on. */
+  async settledVotes(projectId: number): Promise<{ threadId: number; itemId: number; settled: Record<string, unknown>; votes: CalibrationVoteDto[] }[]> {
+    const rows = await this.prisma.calibrationThread.findMany({
+      where: { projectId, status: 'resolved' },
+      select: { id: true, itemId: true, verdict: true, votes: { select: { labelerId: true, verdict: true, original: true }, orderBy: { id: 'asc' } } },
+      orderBy: { id: 'asc' },
+    })
+    return rows.flatMap((r) => {
+      const settled = fromJson<Record<string, unknown> | null>(r.verdict, null)
+      return settled ? [{ threadId: r.id, itemId: r.itemId, settled, votes: r.votes }] : []
+    })
   }
 
   /** Resolves an open thread once; false when it was resolved already. */

@@ -1,15 +1,23 @@
 // Private feedback cards: the settled answer after a gold item, an SFT review's outcome.
 import type { NotificationDto } from '../store/notification-repository'
 import type { Card } from './card'
+import { BOTH_BAD, TIE } from '../core/task-types'
+import { LETTERS } from './task-card'
 
-type Settled = { winner?: string; ranking?: string[]; rating?: number }
+type Settled = { winner?: string | null; ranking?: string[] | null; rating?: number | null; choice?: string | null }
 
-function settledWords(settled: Settled): string {
-  if (settled.winner === 'tie') return 'a tie'
-  if (settled.winner === 'both_bad') return 'both bad'
-  if (settled.winner) return `response "${settled.winner}" is better`
-  if (settled.ranking) return `the order ${settled.ranking.join(' > ')}`
-  return `a rating of ${settled.rating}`
+/**
+ * An answer in the labeler's own letters (the order they were shown, kept in the payload).
+ * Feedback written before orders were kept names responses by their position in the item.
+ */
+function answerWords(answer: Settled, order: string[]): string {
+  const letter = (id: string) => (order.includes(id) ? (LETTERS[order.indexOf(id)] ?? id) : `“${id}”`)
+  const winner = answer.winner ?? answer.choice
+  if (winner === TIE) return 'a tie'
+  if (winner === BOTH_BAD) return 'both bad'
+  if (winner) return `${letter(winner)} is better`
+  if (answer.ranking) return `the order ${answer.ranking.map(letter).join(' > ')}`
+  return `a rating of ${answer.rating}`
 }
 
 /** The card for one notification from the outbox. */
@@ -18,11 +26,14 @@ export function feedbackCard(notification: NotificationDto): Card {
   if (notification.kind === 'gold_feedback') {
     const agreed = p.agreed === true
     const note = typeof p.note === 'string' && p.note ? ` Why: ${p.note}` : ''
+    const order = Array.isArray(p.displayOrder) ? p.displayOrder.map(String) : []
+    const yours = p.yourAnswer && typeof p.yourAnswer === 'object' && !agreed ? ` Your answer: ${answerWords(p.yourAnswer as Settled, order)}.` : ''
     return {
       summary: agreed ? 'Calibration check: you matched the settled answer' : 'Calibration check: the settled answer differed',
       blocks: [
         { type: 'header', text: agreed ? '✓ Calibration check: matched' : 'Calibration check: a different answer was settled' },
-        { type: 'section', segments: [{ kind: 'text', text: `That task in ${String(p.projectName)} was a calibration item. The settled answer is ${settledWords(p.settled as Settled)}.${note}` }] },
+        { type: 'section', segments: [{ kind: 'text', text: `That task in ${String(p.projectName)} was a calibration item. The settled answer: ${answerWords(p.settled as Settled, order)}.${yours}${note}` }] },
+        ...(order.length > 1 ? [{ type: 'note' as const, text: 'Letters are as you were shown them in that task.' }] : []),
         { type: 'note', text: 'Only you see this. Calibration items keep everyone’s judgment consistent; they are never counted against volume.' },
       ],
     }

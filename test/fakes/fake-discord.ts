@@ -543,10 +543,10 @@ export class FakeDiscord {
     return this.store.addAttachment({ ...input, folder: `ephemeral-attachments/${this.applicationId}`, ephemeral: true })
   }
 
-  /** Registers a user (optionally as a member of a guild with roles). */
-  addUser(user: UserRef, membership?: { guildId: string; roles?: string[] }): APIUser {
+  /** Registers a user (optionally as a member of a guild with roles and a server nickname). */
+  addUser(user: UserRef, membership?: { guildId: string; roles?: string[]; nick?: string | null }): APIUser {
     const apiUser = this.world.ensureUser(user)
-    if (membership) this.world.setMember(membership.guildId, user, membership.roles ?? [])
+    if (membership) this.world.setMember(membership.guildId, user, membership.roles ?? [], membership.nick)
     return clone(apiUser)
   }
 

@@ -18,7 +18,7 @@ import { findMentions } from './slack/mentions'
 import { bearerToken, parseBody, readBody, sendJson, sendText } from './slack/http'
 import { postToHttpApp, type HttpAppRequestOptions, type HttpAppResponse } from './slack/signing'
 import { SocketHub, type ReceivedAck, type SendOptions } from './slack/socket-mode'
-import type { AckResult, Envelope, FakeUser, RecordedCall, RecordedMention, SlackJson, SlackMention, StoredEphemeral, StoredMessage, StoredView } from './slack/types'
+import type { AckResult, Envelope, FakeUser, FakeUserOptions, RecordedCall, RecordedMention, SlackJson, SlackMention, StoredEphemeral, StoredMessage, StoredView } from './slack/types'
 import { WEB_API_METHODS, checkToken, handleResponseUrl, handleWebApi } from './slack/web-api'
 import { checkScopes } from './slack/scopes'
 import { Workspace, type WorkspaceConfig } from './slack/workspace'
@@ -57,7 +57,7 @@ export interface FakeSlackOptions {
   /** Which mentions the bot may emit deliberately; all others land in `unsafeMentions`. */
   allowMentions?: MentionPolicy
   /** Users known from the start (users.info answers for them). */
-  users?: Array<{ id: string; name?: string; realName?: string; team?: string; email?: string; tz?: string; isAdmin?: boolean; isBot?: boolean; deleted?: boolean }>
+  users?: Array<{ id: string } & FakeUserOptions>
   /** Port to listen on (default 0: an ephemeral port on 127.0.0.1). */
   port?: number
   /**
@@ -427,7 +427,7 @@ export class FakeSlack {
   // ---------------------------------------------------------------- workspace state
 
   /** Register (or replace) a user; `users.info` answers for it. */
-  user(id: string, opts: { name?: string; realName?: string; team?: string; email?: string; tz?: string; isAdmin?: boolean; isBot?: boolean; deleted?: boolean } = {}): FakeUser {
+  user(id: string, opts: FakeUserOptions = {}): FakeUser {
     return structuredClone(this.ws.addUser(id, opts))
   }
 

@@ -16,6 +16,9 @@ import { LabelingInteractions } from '../../src/interactions/labeling'
 import type { Actor } from '../../src/interactions/actor'
 import type { NewJudgment } from '../../src/store/judgment-repository'
 import type { Card, Control } from '../../src/views/card'
+import { projectReport } from '../../src/core/report/project-report'
+import { renderReport } from '../../src/cli/report-command'
+import { digestCard, digestFigures } from '../../src/jobs/lead-digest'
 
 const HOUR = 3_600_000
 
@@ -50,7 +53,9 @@ describe.each(PROVIDERS)('the calibration loop on %s', (provider) => {
       name: 'helpful',
       settings: { redundancy: 2, maxExtraOverlap: 0, calibrationCron: '0 10 * * 1-5', calibrationTimezone: 'Europe/Paris', slackCalibrationChannel: 'C_CAL', slackLeadChannel: 'C_LEADS' },
     })
-    // Three items whose two labelers split 1–1, and one they agree on.
+    // Three items whose two labelers split 1–1, and one they agree on. Ana was shown B first:
+    // the response she preferred (stored "a") was her B, while Bo's B was stored "b". Both said
+    // "B is better" in their own letters and still disagreed.
     await t.store.items.insertMany(
       project.id,
       ['s1', 's2', 's3', 'agreed'].map((id) => ({
@@ -69,7 +74,8 @@ describe.each(PROVIDERS)('the calibration loop on %s', (provider) => {
     const rows: NewJudgment[] = []
     for (const item of await t.store.items.page(project.id, 0, 10)) {
       for (const [labelerId, choice] of [[ana, 'a'], [bo, item.externalId === 'agreed' ? 'a' : 'b']] as const) {
-        rows.push({ assignmentId: null, projectId: project.id, itemId: item.id, labelerId, kind: 'pairwise', choice, choicePosition: 0, ranking: null, rating: null, ratings: null, sft: null, flaws: null, flagged: false, flagReason: null, rationale: `${choice} is right`, durationMs: 30_000, displayOrder: ['a', 'b'], reviewStatus: null })
+        const displayOrder = labelerId === ana ? ['b', 'a'] : ['a', 'b']
+        rows.push({ assignmentId: null, projectId: project.id, itemId: item.id, labelerId, kind: 'pairwise', choice, choicePosition: displayOrder.indexOf(choice), ranking: null, rating: null, ratings: null, sft: null, flaws: null, flagged: false, flagReason: null, rationale: `${choice} is right`, durationMs: 30_000, displayOrder, reviewStatus: null })
       }
     }
     await t.store.judgments.insertImported(rows)
@@ -107,35 +113,87 @@ describe.each(PROVIDERS)('the calibration loop on %s', (provider) => {
     expect(states.find((s) => s.name === 'calibration-threads:helpful')).toMatchObject({ lastOutcome: 'ok', leaseHolder: null })
   }, 60_000)
 
-  it('runs blind first, lets only a lead settle, stores gold and tells the dissenter', async () => {
+  it('runs blind first in each voter’s own letters, keeps bystanders out, lets only a lead settle, and tells the dissenter in her letters', async () => {
     const runner = new JobRunner(env(t, port))
     const first = await runner.runNow('calibration-threads', t.clock.now())
     expect(first.outcome).toBe('ok')
     const parent = port.of('channel', 'C_CAL')[0]!.card!
-    const vote = controls(parent).find((c) => c.type === 'button' && c.label === 'A is better')!
+    // The parent is read by everyone: responses by neutral numbers, never anyone's letters.
+    const labels = controls(parent).map((c) => (c.type === 'button' ? c.label : c.placeholder))
+    expect(labels).toEqual(['Response 1 is better', 'Response 2 is better', 'Tie', 'Both bad', 'Lead: settle the verdict…'])
+    expect(JSON.stringify(parent)).not.toMatch(/\bA is better|\bB is better/)
+    const press = (label: string) => controls(parent).find((c) => c.type === 'button' && c.label === label)!.action
     const session = new LabelingInteractions(t.ctx, { maxFields: 20, maxTextInput: 3000 })
-    const reveal = await session.action(actor('U_bo', 'bo'), vote.action)
-    expect(reveal.post?.[0]?.card.blocks[1]).toMatchObject({ type: 'section' })
-    expect(JSON.stringify(reveal.post)).toContain('ana: A is better')
-    expect(reveal.threadReply).toBeUndefined()
-    const second = await session.action(actor('U_ana', 'ana'), vote.action)
-    expect(second.threadReply?.summary).toMatch(/Everyone involved/)
+    const text = (o: unknown) => JSON.stringify(o)
+
+    // Cat never judged the item: a polite note, nothing revealed, nothing recorded.
+    const bystander = await session.action(actor('U_cat', 'cat'), press('Response 1 is better'))
+    expect(bystander.notice).toMatch(/^Only the labelers who judged this item vote on it/)
+    expect(bystander.post).toBeUndefined()
+    expect(text(bystander)).not.toMatch(/ana|bo:/)
+
+    // A lead who did not judge it sees the originals (neutral numbers) and records nothing.
+    const peek = await session.action(actor('UADMIN', 'Lead'), press('Response 1 is better'))
+    expect(text(peek.post)).toContain('ana: Response 1 is better')
+    expect(text(peek.post)).toContain('bo: Response 2 is better')
+    expect(text(peek.post)).toContain('no fresh verdict of yours is recorded')
+
+    // Bo (shown A first) presses Response 1, his A. He reads his letters, and only the others.
+    const bo = await session.action(actor('U_bo', 'bo'), press('Response 1 is better'))
+    expect(bo.post?.[0]?.card.summary).toBe('Your fresh verdict: A is better')
+    expect(text(bo.post)).toContain('You had said')
+    expect(text(bo.post)).toContain('B is better') // his original, stored "b"
+    expect(text(bo.post)).toContain('ana: A is better') // Ana's stored "a" is Bo's A
+    expect(text(bo.post)).not.toContain('bo: ')
+    expect(bo.threadReply).toBeUndefined()
+
+    // Ana (shown B first) presses Response 2, which was her A.
+    const ana = await session.action(actor('U_ana', 'ana'), press('Response 2 is better'))
+    expect(ana.post?.[0]?.card.summary).toBe('Your fresh verdict: A is better')
+    expect(text(ana.post)).toMatch(/You had said[^}]*B is better/)
+    expect(text(ana.post)).toContain('bo: A is better') // Bo's stored "b" is Ana's A
+    expect(text(ana.post)).toContain('your A = Response 2, your B = Response 1')
+    expect(text(ana.post)).not.toContain('ana: ')
+    // Everyone is in: the thread shows originals beside fresh verdicts, in the shared numbers.
+    expect(ana.threadReply?.summary).toBe('Everyone involved has voted: original and fresh verdicts')
+    expect(text(ana.threadReply)).toContain('ana: Response 1 is better → now Response 2 is better (changed)')
+    expect(text(ana.threadReply)).toContain('bo: Response 2 is better → now Response 1 is better (changed)')
+    expect(text(ana.threadReply)).toContain('Response 1: “Answer A”')
+    // A second press changes nothing and reveals nothing twice.
+    const again = await session.action(actor('U_ana', 'ana'), press('Response 1 is better'))
+    expect(again.post?.[0]?.card.summary).toBe('You had committed your fresh verdict already: A is better')
+    expect(again.threadReply).toBeUndefined()
 
     const resolve = controls(parent).find((c) => c.type === 'select' && c.placeholder.startsWith('Lead'))!
     const refused = await session.action(actor('U_bo', 'bo'), resolve.action, ['a'])
     expect(refused.notice).toMatch(/Only leads/)
-    const modal = await session.action(actor('UADMIN', 'Lead'), resolve.action, ['a'])
-    expect(modal.modal?.ref).toMatchObject({ m: 'cal_resolve', v: 'a' })
-    const settled = await session.submit(actor('UADMIN', 'Lead'), modal.modal!.ref, { note: 'A answers the question; B dodges it.' })
-    expect(settled.update?.summary).toBe('Settled: A is better')
-    expect(settled.direct?.map((d) => d.userId)).toEqual(['U_bo'])
-    expect(JSON.stringify(settled.direct)).toContain('B dodges it')
-    const thread = (await t.store.calibration.open()).length
-    expect(thread).toBe(1) // one of the two posted threads is left
-    const item = (await t.store.items.findByExternalId((await t.store.projects.findByName('helpful'))!.id, 's1'))!
-    expect([item.gold, item.isGold]).toEqual([{ winner: 'a' }, true])
-    const again = await session.submit(actor('UADMIN', 'Lead'), modal.modal!.ref, { note: '' })
-    expect(again.notice).toMatch(/settled already/)
+    const modal = await session.action(actor('UADMIN', 'Lead'), resolve.action, ['b'])
+    expect(modal.modal?.ref).toMatchObject({ m: 'cal_resolve', v: 'b' })
+    const settled = await session.submit(actor('UADMIN', 'Lead'), modal.modal!.ref, { note: 'The second answer is right.' })
+    expect(settled.update?.summary).toBe('Settled: Response 2 is better')
+    // Ana judged stored "a" and hears it in her letters: the team settled her A, she had said B.
+    expect(settled.direct?.map((d) => d.userId)).toEqual(['U_ana'])
+    const dm = settled.direct![0]!.card
+    expect(dm.summary).toBe('Calibration settled: A is better')
+    expect(dm.blocks[1]).toMatchObject({ type: 'fields', fields: expect.arrayContaining([{ label: 'Settled verdict', value: 'A is better' }, { label: 'Your verdict', value: 'B is better' }]) })
+    expect(dm.blocks.filter((b) => b.type === 'section').map((b) => (b.type === 'section' ? b.title : ''))).toEqual(['User', 'Response A', 'Response B'])
+    expect(text(dm.blocks[3])).toContain('Answer B') // her A was stored "b"
+    expect((await t.store.calibration.open()).length).toBe(1) // one of the two posted threads is left
+    const projectId = (await t.store.projects.findByName('helpful'))!.id
+    const item = (await t.store.items.findByExternalId(projectId, 's1'))!
+    expect([item.gold, item.isGold]).toEqual([{ winner: 'b' }, true])
+    expect((await session.submit(actor('UADMIN', 'Lead'), modal.modal!.ref, { note: '' })).notice).toMatch(/settled already/)
+    // A press after the settlement records nothing.
+    expect((await session.action(actor('U_bo', 'bo'), press('Tie'))).notice).toMatch(/settled already/)
+
+    // The report counts the effect: Ana moved to the settled answer, Bo moved away from it.
+    const report = await projectReport(t.ctx, { projectName: 'helpful', leaderboard: false })
+    expect(report.calibration).toEqual({ settledThreads: 1, freshVerdicts: 2, changedMind: 2, startedAway: 1, movedToward: 1, movedTowardRate: 1, movedAway: 1 })
+    expect(renderReport(report)).toMatch(/Calibration effect \(1 settled thread\)[\s\S]*1 \(100\.0%\)/)
+    // The leads' digest says it in a sentence.
+    const { figures } = await digestFigures(env(t, port), (await t.store.projects.findByName('helpful'))!)
+    expect(figures.calibrationEffect).toEqual(report.calibration)
+    expect(JSON.stringify(digestCard(figures))).toContain('1 of 1 fresh verdicts that started away from the settled answer moved toward it (100%); 2 of 2 changed their mind, 1 away from it')
   })
 
   it('reminds the thread after a day and escalates to the leads after two; a deleted thread returns its item', async () => {

@@ -82,7 +82,7 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
     helpText: 'Type /label and pick a subcommand: start, stats, progress, project-create, role, import, export, channel.',
     // Discord closes a modal on submit, even with errors: what was typed is kept for reopening it.
     closesModalOnSubmit: true,
-    nameOf: async (userId) => (await client.users.fetch(userId).catch(() => null))?.displayName ?? userId,
+    nameOf: async (userId, handle) => handle ?? (await client.users.fetch(userId).catch(() => null))?.displayName ?? userId,
     completeMessage: async (message: CapturedMessageRef) => ({ text: message.text, author: message.author, link: message.link ?? null, context: message.context ?? null }),
     download: (file: FileRef) => download(file.url ?? ''),
     // The interaction token is dead: the user hears about it by DM (modals are offered behind a button).

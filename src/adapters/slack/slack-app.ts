@@ -202,8 +202,8 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
 
   app.event('app_home_opened', async ({ event, body }) => {
     if (event.tab !== 'home') return
-    const who = { user: event.user, userName: await platform.nameOf(event.user), team: String(loose(body).team_id ?? '') }
-    const view = renderHome(await homeCards(ctx, platform.actor(who)))
+    const who = { user: event.user, userName: '', team: String(loose(body).team_id ?? '') }
+    const view = renderHome(await homeCards(ctx, await platform.resolveActor(platform.actor(who))))
     await outbound('views.publish', () => app.client.views.publish({ user_id: event.user, view: view as never }), { platform: 'slack', events: overrides.events })
   })
 

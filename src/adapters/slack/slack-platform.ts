@@ -17,6 +17,7 @@ import type { Card } from '../../views/card'
 import { HELP_TEXT } from './commands'
 import { fitText, noticeBlocks, plainTextOf, renderMessage, renderModal, type SlackJson } from './render'
 import { threadParent } from './slack-port'
+import { TtlCache } from '../../store/ttl-cache'
 
 type WebClient = webApi.WebClient
 
@@ -44,7 +45,8 @@ export class SlackPlatform implements InboxPlatform<SlackWhere> {
   readonly helpText = HELP_TEXT
   readonly closesModalOnSubmit = false
   private readonly dms = new Map<string, string>()
-  private readonly names = new Map<string, string>()
+  /** Display names from users.info, so people are named as people, not by handle (an hour, then asked again). */
+  private readonly names = new TtlCache<string, string>(60 * 60_000)
 
   constructor(
     private readonly ctx: CoreContext,
@@ -59,21 +61,31 @@ export class SlackPlatform implements InboxPlatform<SlackWhere> {
     return outbound(name, run, { platform: 'slack', events: this.events })
   }
 
-  /** The neutral actor; a name seen once is remembered so events without one do not overwrite it. */
+  /** The neutral actor as an event carries it: named by a display name looked up before (see nameOf), else the handle. */
   actor(who: { user: string; userName: string; team: string }): Actor {
-    if (who.userName && who.userName !== who.user) this.names.set(who.user, who.userName)
     const displayName = this.names.get(who.user) || who.userName || who.user
     return { identity: { platform: 'slack', workspaceId: who.team, platformUserId: who.user }, displayName }
   }
 
-  /** A display name for a user id, from what we saw or users.info. */
-  async nameOf(user: string): Promise<string> {
+  /** The actor as the event runs, named as Slack shows them (see nameOf). */
+  async resolveActor(actor: Actor): Promise<Actor> {
+    return { ...actor, displayName: await this.nameOf(actor.identity.platformUserId, actor.displayName) }
+  }
+
+  /**
+   * A person's name as Slack shows it: the profile's display name, else their real name (users.info,
+   * which the manifest's users:read allows), cached. Events carry only the handle ("lea.leadbars").
+   * When the lookup fails (an app installed without users:read), the handle is cached instead, so
+   * a failing lookup costs one call per person and hour, not one per click.
+   */
+  async nameOf(user: string, handle?: string): Promise<string> {
     const known = this.names.get(user)
     if (known) return known
     const info = await this.client.users.info({ user }).catch(() => null)
-    const name = info?.user?.profile?.display_name || info?.user?.real_name || info?.user?.name || user
-    this.names.set(user, name)
-    return name
+    const name = info?.user?.profile?.display_name || info?.user?.profile?.real_name || info?.user?.real_name
+    if (name) return this.names.set(user, name)
+    const fallback = handle && handle !== user ? handle : info?.user?.name
+    return fallback ? this.names.set(user, fallback) : user
   }
 
   /**

@@ -7,6 +7,7 @@ import { analyzeProject, type ProjectAnalysis } from '../../quality/analytics'
 import { krippendorffAlpha, reliabilityDataFromUnits } from '../../quality/agreement'
 import type { QualityJudgment } from '../../quality/types'
 import { verdictPoint } from '../vote-split'
+import { calibrationEffect, type CalibrationEffect } from './calibration-effect'
 
 type Bias = { flagged: boolean; status: string; value: number | null; p: number | null; pAdjusted: number | null; n: number; evidence: unknown }
 
@@ -37,6 +38,8 @@ export interface ProjectReport {
   }[]
   disputes: { item: string; itemId: number; split: Record<string, number>; topShare: number; reasons: string[]; score: number }[]
   leaderboard: { model: string; rating: number; ciLow: number; ciHigh: number; battles: number }[]
+  /** Blind calibration votes on settled items: how often a fresh verdict moved toward the settled answer (all time). */
+  calibration: CalibrationEffect
   methods: ProjectAnalysis['methods']
 }
 
@@ -100,6 +103,7 @@ export async function projectReport(ctx: CoreContext, options: { projectName: st
     })),
     disputes: analysis.disputes.map((d) => ({ item: d.externalId ?? String(d.itemId), itemId: d.itemId, split: d.split, topShare: d.topShare, reasons: d.reasons.map((r) => r.code), score: d.score })),
     leaderboard: analysis.leaderboard.map((r) => ({ model: r.model, rating: r.rating, ciLow: r.ciLow, ciHigh: r.ciHigh, battles: r.battles })),
+    calibration: await calibrationEffect(ctx, project.id),
     methods: analysis.methods,
   }
 }

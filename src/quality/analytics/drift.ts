@@ -37,6 +37,11 @@ export interface DriftDisagreement {
   externalId: string | null
   verdict: string
   othersVerdict: string
+  /**
+   * The others' verdict as a point a message can name in the labeler's own letters: a response id
+   * (the pairwise winner or the best of a ranking), tie, both bad, or a Likert rating; null when split.
+   */
+  othersPoint: string | null
   /** Share of the others behind their verdict: the higher, the clearer the labeler's miss. */
   othersShare: number
 }
@@ -276,17 +281,19 @@ function biasShifts(before: SideCounts, after: SideCounts): BiasShift[] {
   ]
 }
 
-function verdicts(index: ProjectIndex, loo: LeaveOneOut, j: number): { verdict: string; othersVerdict: string } | null {
+function verdicts(index: ProjectIndex, loo: LeaveOneOut, j: number): { verdict: string; othersVerdict: string; othersPoint: string | null } | null {
   const item = index.jItem[j]!
   const kind = index.jKind[j]!
   if (kind === KIND_PAIRWISE && loo.othersCat[j]! >= 0) {
-    return { verdict: categoryLabel(index, item, index.jCat[j]!), othersVerdict: categoryLabel(index, item, loo.othersCat[j]!) }
+    const others = categoryLabel(index, item, loo.othersCat[j]!)
+    return { verdict: categoryLabel(index, item, index.jCat[j]!), othersVerdict: others, othersPoint: others }
   }
-  if (kind === KIND_LIKERT) return { verdict: String(index.jRating[j]), othersVerdict: String(loo.othersRating[j]) }
+  if (kind === KIND_LIKERT) return { verdict: String(index.jRating[j]), othersVerdict: String(loo.othersRating[j]), othersPoint: String(loo.othersRating[j]) }
   if (kind === KIND_RANKING) {
     const top = loo.othersCat[j]!
     const ranking = index.data.judgments[j]!.ranking ?? []
-    return { verdict: `ranked ${ranking.join(' > ')}`, othersVerdict: top >= 0 ? `others rank ${index.respIds[index.respStart[item]! + top]} first` : 'others split' }
+    const best = top >= 0 ? (index.respIds[index.respStart[item]! + top] ?? null) : null
+    return { verdict: `ranked ${ranking.join(' > ')}`, othersVerdict: best !== null ? `others rank ${best} first` : 'others split', othersPoint: best }
   }
   return null
 }

@@ -24,6 +24,8 @@ import type { NewJudgment } from '../../../src/store/judgment-repository'
 const HOUR = 3_600_000
 /** Neither lead role nor lead in the database: an admin only through ARBITER_ADMINS. */
 const ADA = { id: '200000000000000009', username: 'ada' }
+/** A member of the server who never judged the calibration items, and leads nothing. */
+const CY = { id: '200000000000000010', username: 'cy' }
 
 /** Jobs posting through REST to the fake, as `arbiter jobs run` would. */
 function jobEnv(h: Harness): { env: JobEnv; rest: REST } {
@@ -86,18 +88,24 @@ describe.each(PROVIDERS)('the calibration loop on Discord (%s)', (provider) => {
       })),
     )
     projectId = project.id
-    // Ana and Bob judged every item on Discord: split 1–1 on three, agreed on one.
+    // Ana and Bob judged every item on Discord: split 1–1 on three, agreed on one. Ana was shown
+    // B first: the response she preferred (stored "a") was her B; Bob's B was stored "b".
     const labeler = async (user: { id: string; username: string }) => (await ensureLabeler(h.t.ctx, { platform: 'discord', workspaceId: GUILD, platformUserId: user.id }, user.username)).id
     const ana = await labeler(ANA)
     const bob = await labeler(BOB)
     const rows: NewJudgment[] = []
     for (const item of await h.t.store.items.page(project.id, 0, 10)) {
       for (const [labelerId, choice] of [[ana, 'a'], [bob, item.externalId === 'agreed' ? 'a' : 'b']] as const) {
-        rows.push({ assignmentId: null, projectId: project.id, itemId: item.id, labelerId, kind: 'pairwise', choice, choicePosition: 0, ranking: null, rating: null, ratings: null, sft: null, flaws: null, flagged: false, flagReason: null, rationale: `${choice} is right <@${LEE.id}>`, durationMs: 30_000, displayOrder: ['a', 'b'], reviewStatus: null })
+        const displayOrder = labelerId === ana ? ['b', 'a'] : ['a', 'b']
+        rows.push({ assignmentId: null, projectId: project.id, itemId: item.id, labelerId, kind: 'pairwise', choice, choicePosition: displayOrder.indexOf(choice), ranking: null, rating: null, ratings: null, sft: null, flaws: null, flagged: false, flagReason: null, rationale: `${choice} is right <@${LEE.id}>`, durationMs: 30_000, displayOrder, reviewStatus: null })
       }
     }
     await h.t.store.judgments.insertImported(rows)
+    // People are named as Discord shows them: Ana by her server nickname, Bob by his global name.
+    h.fake.addUser(ANA, { guildId: GUILD, nick: 'Ana Lima' })
+    h.fake.addUser({ ...BOB, globalName: 'Bob Brown' })
     h.fake.addUser(ADA, { guildId: GUILD })
+    h.fake.addUser(CY, { guildId: GUILD })
     h.t.ctx.settings.admins.push(ADA.id)
   }, 60_000)
   afterAll(async () => h?.stop())
@@ -126,22 +134,52 @@ describe.each(PROVIDERS)('the calibration loop on Discord (%s)', (provider) => {
     expect(parents(h)).toHaveLength(2)
   })
 
-  it("a labeler's blind vote is revealed to them alone; when all are in, the thread hears", async () => {
+  it("a labeler's blind vote is revealed to them alone in their own letters; bystanders see nothing; when all are in, the thread hears originals and fresh verdicts", async () => {
     const parent = parents(h).find((m) => itemOf(m) === 's1')!
-    const vote = await h.click(BOB, parent, 'A is better')
+    // The parent is read by everyone: neutral numbers, never anyone's letters.
+    expect(buttonLabels(parent)).toEqual(['Response 1 is better', 'Response 2 is better', 'Tie', 'Both bad'])
+    expect(shownText([parent])).not.toMatch(/\b[AB] is better/)
+    const threadBefore = h.fake.messagesIn(parent.id).length
+
+    // Cy never judged it: a polite ephemeral note and nothing else.
+    const bystander = await h.click(CY, parent, 'Response 1 is better')
+    expect(bystander.messages).toHaveLength(1)
+    expect(h.fake.storedMessage(bystander.messages[0]!.id)!.ephemeral).toBe(true)
+    expect(shownText(bystander.messages)).toMatch(/^Only the labelers who judged this item vote on it/)
+    expect(shownText(bystander.messages)).not.toMatch(/ana|bob|Ana|Bob/)
+    expect(h.fake.dmChannelOf(CY.id)).toBeUndefined()
+
+    // Ada leads (ARBITER_ADMINS) but did not judge it: she may look, privately, and records nothing.
+    const peek = await h.click(ADA, parent, 'Response 1 is better')
+    expect(h.fake.storedMessage(peek.messages.at(-1)!.id)!.ephemeral).toBe(true)
+    expect(shownText(peek.messages)).toMatch(/ana: Response 1 is better[\s\S]*bob: Response 2 is better/)
+    expect(shownText(peek.messages)).toContain('no fresh verdict of yours is recorded')
+
+    // Bob (shown A first) presses Response 1, his A.
+    const vote = await h.click(BOB, parent, 'Response 1 is better')
     expect(vote.ack.type).toBe(6) // deferred update: the shared parent stays as it is
     const reveal = vote.messages.at(-1)!
     expect(h.fake.storedMessage(reveal.id)!.ephemeral).toBe(true)
     expect(shownText([reveal])).toMatch(/Your fresh verdict: A is better/)
-    expect(shownText([reveal])).toContain('ana: A is better')
+    expect(shownText([reveal])).toContain('ana: A is better') // her stored "a" is Bob's A
+    expect(shownText([reveal])).not.toMatch(/Bob Brown:|bob:/)
     expect(h.latest(parent).components).toEqual(parent.components)
-    const threadBefore = h.fake.messagesIn(parent.id).length
+    expect(h.fake.messagesIn(parent.id)).toHaveLength(threadBefore)
 
-    const second = await h.click(ANA, parent, 'A is better')
-    expect(h.fake.storedMessage(second.messages.at(-1)!.id)!.ephemeral).toBe(true)
+    // Ana (shown B first) presses Response 2, her A; Bob is named by his global name.
+    const second = await h.click(ANA, parent, 'Response 2 is better')
+    const answer = second.messages.at(-1)!
+    expect(h.fake.storedMessage(answer.id)!.ephemeral).toBe(true)
+    expect(shownText([answer])).toMatch(/Your fresh verdict: A is better/)
+    expect(shownText([answer])).toMatch(/You had said[\s\S]*B is better/)
+    expect(shownText([answer])).toContain('Bob Brown: A is better')
+    expect(shownText([answer])).toContain('your A = Response 2, your B = Response 1')
     const thread = h.fake.messagesIn(parent.id)
     expect(thread).toHaveLength(threadBefore + 1)
-    expect(shownText([thread.at(-1)!])).toMatch(/Everyone involved has committed a fresh verdict/)
+    const shared = shownText([thread.at(-1)!])
+    expect(shared).toMatch(/Everyone involved has voted: original and fresh verdicts/)
+    expect(shared).toContain('Ana Lima: Response 1 is better → now Response 2 is better (changed)')
+    expect(shared).toContain('Bob Brown: Response 2 is better → now Response 1 is better (changed)')
     expect(thread.at(-1)!.mentions).toEqual([])
   })
 
@@ -155,30 +193,35 @@ describe.each(PROVIDERS)('the calibration loop on Discord (%s)', (provider) => {
     expect(h.latest(parent).components).toEqual(parent.components)
   })
 
-  it('a lead settles from the parent: modal, parent edited for everyone, gold stored, dissenter told by DM', async () => {
+  it('a lead settles from the parent: modal, parent edited for everyone, gold stored, dissenter told by DM in her letters', async () => {
     const parent = parents(h).find((m) => itemOf(m) === 's1')!
-    const opened = await h.choose(LEE, parent, 'Lead: settle the verdict…', ['a'])
+    const opened = await h.choose(LEE, parent, 'Lead: settle the verdict…', ['b'])
     expect(opened.ack.type).toBe(9)
     expect(JSON.stringify(h.fake.modals.at(-1)!.data)).toContain('Settle the verdict')
-    const settled = await h.submit(LEE, { note: 'A answers the question; B dodges it.' })
+    const settled = await h.submit(LEE, { note: 'The second answer is right; the first dodges it.' })
     // Deferred as an update of the parent, then the parent itself is edited (not a new message).
     expect(settled.ack.type).toBe(6)
     const edited = h.latest(parent)
     expect(edited.embeds[0]!.title).toMatch(/^✓ Settled · helpful · item s1/)
-    expect(shownText([edited])).toContain('A is better')
+    expect(shownText([edited])).toContain('Response 2 is better')
     expect(components(edited)).toEqual([])
     expect(h.fake.storedMessage(parent.id)!.ephemeral).toBe(false)
-    expect(shownText(settled.messages.filter((m) => m.id !== parent.id))).toMatch(/Settled: A is better. 1 labeler who judged differently/)
+    expect(shownText(settled.messages.filter((m) => m.id !== parent.id))).toMatch(/Settled: Response 2 is better. 1 labeler who judged differently/)
 
     const item = (await h.t.store.items.findByExternalId(projectId, 's1'))!
-    expect([item.gold, item.isGold]).toEqual([{ winner: 'a' }, true])
-    const dm = h.fake.dmChannelOf(BOB.id)
+    expect([item.gold, item.isGold]).toEqual([{ winner: 'b' }, true])
+    // Ana judged stored "a" (her B): she hears that the team settled her A.
+    const dm = h.fake.dmChannelOf(ANA.id)
     expect(dm).toBeDefined()
     const told = h.fake.messagesIn(String(dm!.id))
     expect(told).toHaveLength(1)
-    expect(shownText(told)).toContain('B dodges it')
-    expect(shownText(told)).toMatch(/Your verdict[\s\S]*B is better/)
-    expect(h.fake.dmChannelOf(ANA.id)).toBeUndefined() // Ana agreed with the verdict
+    expect(shownText(told)).toContain('the first dodges it')
+    expect(shownText(told)).toMatch(/Settled verdict[\s\S]*A is better[\s\S]*Your verdict[\s\S]*B is better/)
+    expect(h.fake.dmChannelOf(BOB.id)).toBeUndefined() // Bob agreed with the verdict
+
+    // Her stats name the item in her letters.
+    const stats = await h.command(ANA, 'label stats')
+    expect(shownText(stats.messages)).toContain('s1: settled A is better; you said B is better')
   })
 
   it('reminds the open thread after a day (pinging who has not voted) and escalates to the lead channel after two, once', async () => {
@@ -202,15 +245,15 @@ describe.each(PROVIDERS)('the calibration loop on Discord (%s)', (provider) => {
 
   it('an admin from ARBITER_ADMINS (no lead role) may settle too', async () => {
     const parent = parents(h).find((m) => itemOf(m) === 's2')!
-    const opened = await h.choose(ADA, parent, 'Lead: settle the verdict…', ['b'])
+    const opened = await h.choose(ADA, parent, 'Lead: settle the verdict…', ['a'])
     expect(opened.ack.type).toBe(9)
     const settled = await h.submit(ADA, { note: '' })
     expect(settled.ack.type).toBe(6)
     expect(h.latest(parent).embeds[0]!.title).toMatch(/^✓ Settled/)
-    expect((await h.t.store.items.findByExternalId(projectId, 's2'))!.gold).toEqual({ winner: 'b' })
-    // Ana said A: she hears now (her first DM); Bob had nothing new to hear about this item.
-    expect(shownText(h.fake.messagesIn(String(h.fake.dmChannelOf(ANA.id)!.id)))).toMatch(/Settled verdict[\s\S]*B is better/)
-    expect(h.fake.messagesIn(String(h.fake.dmChannelOf(BOB.id)!.id))).toHaveLength(1)
+    expect((await h.t.store.items.findByExternalId(projectId, 's2'))!.gold).toEqual({ winner: 'a' })
+    // Bob said stored "b", his B: he hears now (his first DM); Ana had nothing new to hear.
+    expect(shownText(h.fake.messagesIn(String(h.fake.dmChannelOf(BOB.id)!.id)))).toMatch(/Settled verdict[\s\S]*A is better[\s\S]*Your verdict[\s\S]*B is better/)
+    expect(h.fake.messagesIn(String(h.fake.dmChannelOf(ANA.id)!.id))).toHaveLength(1)
   })
 
   it('never posts an item twice across runs; a deleted parent is noticed and its item returns to the queue', async () => {
@@ -268,6 +311,10 @@ describe('drift pings and the lead digest on Discord (sqlite)', () => {
     expect(shownText([ping])).toMatch(/your agreement with the rest of the team went from \d+% to \d+%/)
     expect(buttonLabels(ping)).toEqual(['Re-read the rubric', 'Got it'])
     expect(shownText(h.fake.messagesIn(LEAD_CHANNEL))).toMatch(/Drift · audit · careless-after-200/)
+    expect(shownText(h.fake.messagesIn(LEAD_CHANNEL))).toMatch(/\(p (<|=) 0\.\d+, after false-discovery control\)/)
+    // The evidence shows items, not only ids: the prompt and the team's answer beside theirs.
+    expect(shownText([ping])).toMatch(/Item \S+: the team said .+; you said .+/)
+    expect(shownText([ping])).toContain('Prompt: “')
 
     const rubric = await h.click(BOB, ping, 'Re-read the rubric')
     expect(rubric.interaction.guild_id).toBeUndefined() // a click in the DM
@@ -319,11 +366,11 @@ describe('a calibration item too long for one message (sqlite)', () => {
     expect(pages.length).toBeGreaterThan(1)
     const [first, last] = [pages[0]!, pages.at(-1)!]
     expect(h.fake.channel(first.id)).toMatchObject({ type: 11 })
-    expect(buttonLabels(last)).toContain('A is better')
+    expect(buttonLabels(last)).toContain('Response 1 is better')
 
-    await h.click(ANA, last, 'B is better')
-    await h.click(BOB, last, 'B is better')
-    expect(shownText(h.fake.messagesIn(first.id).slice(-1))).toMatch(/Everyone involved has committed/)
+    await h.click(ANA, last, 'Response 2 is better')
+    await h.click(BOB, last, 'Response 2 is better')
+    expect(shownText(h.fake.messagesIn(first.id).slice(-1))).toMatch(/Everyone involved has voted/)
 
     // Ana, who judged A, has closed her DMs: the verdict still settles and the lead is told.
     h.fake.failNext('POST /users/@me/channels', 1, { status: 403, body: { code: 50007, message: 'Cannot send messages to this user' } })

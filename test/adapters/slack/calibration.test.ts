@@ -19,6 +19,8 @@ import type { JobEnv } from '../../../src/jobs/job-env'
 import { JobRunner } from '../../../src/jobs/runner'
 import { simulate, standardCast } from '../../../src/quality/analytics'
 import type { NewJudgment } from '../../../src/store/judgment-repository'
+import { verdictPoint } from '../../../src/core/vote-split'
+import { excerpt, ownFrame, verdictLabel } from '../../../src/views/response-frame'
 import { mentionAllowList, type SlackJson, type StoredMessage } from '../../fakes/fake-slack'
 import { PROVIDERS, type TestProvider } from '../../support/databases'
 import { asFiles, lines } from '../../support/simulated-campaign'
@@ -29,6 +31,8 @@ const CAL = 'C0CALIBRATION'
 const LEADS = 'C0LEADS'
 /** A lead by role (not in ARBITER_ADMINS). */
 const LIV = 'U0LIV'
+/** A member of the channel who never judged the calibration items. */
+const CAT = 'U0CAT'
 
 /** The jobs' environment with the Slack port pointed at the fake (small retries, as the app's). */
 function jobEnv(h: Harness, itemsPerRun = 2): JobEnv {
@@ -67,6 +71,11 @@ describe.each(PROVIDERS)('Slack: the calibration loop on %s', (provider: TestPro
   beforeEach(async () => {
     h = await slackHarness(provider)
     h.fake.user(LIV, { name: 'liv' })
+    h.fake.user(CAT, { name: 'cat' })
+    // People are named as Slack shows them: the profile's display name, else the real name.
+    h.fake.user(ANA, { name: 'ana', displayName: 'Ana Lima' })
+    h.fake.user(BEN, { name: 'ben', displayName: 'Ben Okafor' })
+    h.fake.user(LEAD, { name: 'lea.leadbars', displayName: '', realName: 'Lea Leadbetter' })
     h.fake.channel(CAL, 'calibration')
     h.fake.channel(LEADS, 'labeling-leads')
     // Only the labelers of a thread may be pinged; every other mention is a leak.
@@ -93,6 +102,8 @@ describe.each(PROVIDERS)('Slack: the calibration loop on %s', (provider: TestPro
       })),
     )
     // The two labelers are Slack members of the fake's workspace; they split 1–1 on three items.
+    // Ana was shown B first: the response she preferred (stored "a") was her B; Ben's B was
+    // stored "b". Both pressed "B is better" and still disagreed.
     const identity = (user: string) => ({ platform: 'slack' as const, workspaceId: h.fake.teamId, platformUserId: user })
     const ana = (await ensureLabeler(h.t.ctx, identity(ANA), 'ana')).id
     const ben = (await ensureLabeler(h.t.ctx, identity(BEN), 'ben')).id
@@ -101,7 +112,8 @@ describe.each(PROVIDERS)('Slack: the calibration loop on %s', (provider: TestPro
     const rows: NewJudgment[] = []
     for (const item of await h.t.store.items.page(project.id, 0, 10)) {
       for (const [labelerId, choice] of [[ana, 'a'], [ben, item.externalId === 'agreed' ? 'a' : 'b']] as const) {
-        rows.push({ assignmentId: null, projectId: project.id, itemId: item.id, labelerId, kind: 'pairwise', choice, choicePosition: 0, ranking: null, rating: null, ratings: null, sft: null, flaws: null, flagged: false, flagReason: null, rationale: `${choice} is right`, durationMs: 30_000, displayOrder: ['a', 'b'], reviewStatus: null })
+        const displayOrder = labelerId === ana ? ['b', 'a'] : ['a', 'b']
+        rows.push({ assignmentId: null, projectId: project.id, itemId: item.id, labelerId, kind: 'pairwise', choice, choicePosition: displayOrder.indexOf(choice), ranking: null, rating: null, ratings: null, sft: null, flaws: null, flagged: false, flagReason: null, rationale: `${choice} is right`, durationMs: 30_000, displayOrder, reviewStatus: null })
       }
     }
     await h.t.store.judgments.insertImported(rows)
@@ -119,7 +131,9 @@ describe.each(PROVIDERS)('Slack: the calibration loop on %s', (provider: TestPro
     const first = parents(h)
     expect(first).toHaveLength(2)
     for (const parent of first) {
-      expect(labelsOf(parent)).toEqual(expect.arrayContaining(['A is better', 'B is better', 'Tie', 'Both bad', 'Lead: settle the verdict…']))
+      // Read by everyone: responses by neutral numbers, never letters that meant something else to someone.
+      expect(labelsOf(parent)).toEqual(expect.arrayContaining(['Response 1 is better', 'Response 2 is better', 'Tie', 'Both bad', 'Lead: settle the verdict…']))
+      expect(unescape(textOf(parent))).not.toMatch(/\b[AB] is better/)
       const [invite, ...rest] = replies(h, parent)
       expect(rest).toHaveLength(0)
       expect(textOf(invite)).toContain('you judged this item')
@@ -143,26 +157,48 @@ describe.each(PROVIDERS)('Slack: the calibration loop on %s', (provider: TestPro
     expect(h.fake.unsafeMentions).toEqual([])
   })
 
-  it('a blind vote is revealed privately, a labeler cannot settle, a lead settles from the parent', async () => {
+  it('a blind vote is revealed privately in the voter’s own letters, a bystander sees nothing, fresh verdicts are revealed beside the originals', async () => {
     const runner = new JobRunner(env)
     expect((await runner.runNow('calibration-threads', h.t.clock.now())).outcome).toBe('ok')
     const parent = parents(h).find((m) => itemOf(m) === 's1')!
     const inChannel = () => h.fake.messages(CAL).length
-
-    // Ben votes blind: the reveal reaches him alone (his DM), nothing appears in the channel.
     const before = inChannel()
-    await h.click(BEN, 'A is better', { message: parent })
+
+    // Cat never judged the item: a polite private note, no DM, no vote, nothing in the channel.
+    await h.click(CAT, 'Response 1 is better', { message: parent })
+    expect(h.fake.ephemerals(CAT).at(-1)?.text).toMatch(/^Only the labelers who judged this item vote on it/)
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === h.fake.dmChannelOf(CAT))).toEqual([])
+    expect(JSON.stringify(h.fake.ephemerals(CAT))).not.toMatch(/ana|ben|Ana|Ben/)
+    expect(await h.t.store.calibration.votes((await h.t.store.calibration.open())[0]!.id)).toEqual([])
+
+    // Ana (shown B first) presses Response 2, which was her A: her DM speaks her letters.
+    await h.click(ANA, 'Response 2 is better', { message: parent })
+    const anaAnswer = h.last(ANA)
+    expect(anaAnswer.channel).toBe(h.fake.dmChannelOf(ANA))
+    expect(anaAnswer.text).toBe('Your fresh verdict: A is better')
+    expect(unescape(textOf(anaAnswer))).toMatch(/You had said[\s\S]*B is better/)
+    expect(unescape(textOf(anaAnswer))).toContain('ben: A is better') // Ben's stored "b" is her A
+    expect(unescape(textOf(anaAnswer))).toContain('your A = Response 2, your B = Response 1')
+    expect(unescape(textOf(anaAnswer))).not.toContain('Ana Lima:') // not in her own "what the others said"
+    expect(inChannel()).toBe(before)
+
+    // Ben (shown A first) presses Response 1, his A. Ana is named as Slack shows her.
+    await h.click(BEN, 'Response 1 is better', { message: parent })
     const reveal = h.last(BEN)
     expect(reveal.channel).toBe(h.fake.dmChannelOf(BEN))
-    expect(unescape(textOf(reveal))).toContain('ana: A is better')
-    expect(unescape(textOf(reveal))).toContain('Your fresh verdict: A is better')
-    expect(inChannel()).toBe(before)
-    expect(h.fake.ephemerals().filter((e) => e.channel === CAL && e.user !== BEN)).toEqual([])
+    expect(reveal.text).toBe('Your fresh verdict: A is better')
+    expect(unescape(textOf(reveal))).toContain('Ana Lima: A is better') // her stored "a" is Ben's A
+    expect(unescape(textOf(reveal))).not.toContain('Ben Okafor:')
+    expect(h.fake.ephemerals().filter((e) => e.channel === CAL && e.user !== BEN && e.user !== CAT)).toEqual([])
 
-    // Once everyone involved has voted, the original verdicts go into the thread.
-    await h.click(ANA, 'A is better', { message: parent })
-    expect(h.last(ANA).channel).toBe(h.fake.dmChannelOf(ANA))
-    expect(replies(h, parent).map((m) => m.text)).toContain('Everyone involved has committed a fresh verdict. The original verdicts:')
+    // Everyone involved has voted: originals beside fresh verdicts, once, in the shared numbers.
+    const revealed = replies(h, parent).filter((m) => m.text === 'Everyone involved has voted: original and fresh verdicts')
+    expect(revealed).toHaveLength(1)
+    const shared = unescape(textOf(revealed[0]!))
+    expect(shared).toContain('Ana Lima: Response 1 is better → now Response 2 is better (changed)')
+    expect(shared).toContain('Ben Okafor: Response 2 is better → now Response 1 is better (changed)')
+    expect(shared).toContain('Response 1: “Answer A”')
+    expect(shared).toContain('2 of 2 changed their mind')
 
     // A labeler pressing the lead control: a polite private refusal, no modal.
     const settle = selectIn(parent, /^Lead: settle/)
@@ -177,37 +213,45 @@ describe.each(PROVIDERS)('Slack: the calibration loop on %s', (provider: TestPro
     await h.idle()
     expect(h.fake.callsTo('views.open').at(-1)).toMatchObject({ ok: true, args: { trigger_id: byRole.trigger_id } })
 
-    // The admin lead settles A: the modal opens with the click's own trigger.
-    const click = h.fake.blockActions({ user: LEAD, channel: CAL, messageTs: parent.ts, actionId: String(settle.action_id), value: 'a' })
+    // The admin lead settles Response 2: the modal opens with the click's own trigger.
+    const click = h.fake.blockActions({ user: LEAD, channel: CAL, messageTs: parent.ts, actionId: String(settle.action_id), value: 'b' })
     await h.fake.sendInteractive(click)
     await h.idle()
     const opened = h.fake.callsTo('views.open').at(-1)!
     expect(opened).toMatchObject({ ok: true, args: { trigger_id: click.trigger_id } })
     expect(h.fake.lastView(LEAD)?.title.text).toBe('Settle the verdict')
     // A second click on the still-open modal's parent, sent after the settlement (a stale tab).
-    const stale = h.fake.blockActions({ user: LEAD, channel: CAL, messageTs: parent.ts, actionId: String(settle.action_id), value: 'b' })
+    const stale = h.fake.blockActions({ user: LEAD, channel: CAL, messageTs: parent.ts, actionId: String(settle.action_id), value: 'a' })
     const since = h.fake.mark()
-    await h.submit(LEAD, { note: 'A answers the question; B dodges it.' })
+    await h.submit(LEAD, { note: 'The second answer is right; the first dodges it.' })
 
     // The parent itself now shows the settled verdict, without controls.
     const update = await h.fake.waitFor((c) => c.method === 'chat.update' && c.ok, { since })
     expect(update.args).toMatchObject({ channel: CAL, ts: parent.ts })
     const settled = h.fake.message(CAL, parent.ts)!
     expect(unescape(textOf(settled))).toContain('✓ Settled · helpful · item s1')
-    expect(unescape(textOf(settled))).toContain('A answers the question; B dodges it.')
+    expect(unescape(textOf(settled))).toContain('The second answer is right; the first dodges it.')
+    expect(unescape(textOf(settled))).toContain('Response 2 is better')
+    // The lead is named as a person (real name: the profile has no display name), not "lea.leadbars".
+    expect(unescape(textOf(settled))).toMatch(/Settled by[\s\S]*Lea Leadbetter/)
+    expect(unescape(textOf(settled))).not.toContain('lea.leadbars')
     expect(labelsOf(settled)).toEqual([])
 
     // Gold on the item, the thread closed.
     const item = (await h.t.store.items.findByExternalId(projectId, 's1'))!
-    expect([item.gold, item.isGold]).toEqual([{ winner: 'a' }, true])
+    expect([item.gold, item.isGold]).toEqual([{ winner: 'b' }, true])
     expect((await h.t.store.calibration.open()).map((t) => t.itemId)).not.toContain(item.id)
 
-    // Ben (originally B) hears privately; Ana (originally A) does not.
+    // Ana (stored "a", her B) hears privately, in her letters: the team settled her A. Ben does not.
     const dm = h.fake.calls.filter((c) => c.seq > since && c.method === 'chat.postMessage' && c.ok && /A calibration item you judged was settled/.test(JSON.stringify(c.args.blocks)))
-    expect(dm.map((c) => c.args.channel)).toEqual([h.fake.dmChannelOf(BEN)])
-    expect(unescape(JSON.stringify(dm[0]!.args.blocks))).toContain('B dodges it')
-    expect(h.fake.callsTo('conversations.open').map((c) => c.args.users)).toContain(BEN)
-    expect(h.fake.ephemerals(LEAD).at(-1)?.text).toMatch(/^Settled: A is better\. 1 labeler who judged differently/)
+    expect(dm.map((c) => c.args.channel)).toEqual([h.fake.dmChannelOf(ANA)])
+    const told = h.fake.message(String(dm[0]!.args.channel), String((dm[0]!.response as SlackJson).ts))!
+    expect(told.text).toBe('Calibration settled: A is better')
+    expect(unescape(textOf(told))).toMatch(/Settled verdict[\s\S]*A is better[\s\S]*Your verdict[\s\S]*B is better/)
+    expect(unescape(textOf(told))).toMatch(/Response A[\s\S]*Answer B[\s\S]*Response B[\s\S]*Answer A/) // the item as she saw it
+    expect(unescape(textOf(told))).toContain('the first dodges it')
+    expect(h.fake.callsTo('conversations.open').map((c) => c.args.users)).toContain(ANA)
+    expect(h.fake.ephemerals(LEAD).at(-1)?.text).toMatch(/^Settled: Response 2 is better\. 1 labeler who judged differently/)
 
     // Settling twice changes nothing.
     const updates = h.fake.callsTo('chat.update').length
@@ -215,7 +259,27 @@ describe.each(PROVIDERS)('Slack: the calibration loop on %s', (provider: TestPro
     await h.idle()
     expect(h.fake.ephemerals(LEAD).at(-1)?.text).toBe('This item was settled already.')
     expect(h.fake.callsTo('chat.update')).toHaveLength(updates)
-    expect((await h.t.store.items.findByExternalId(projectId, 's1'))!.gold).toEqual({ winner: 'a' })
+    expect((await h.t.store.items.findByExternalId(projectId, 's1'))!.gold).toEqual({ winner: 'b' })
+
+    // Later, Ana labels a gold item in another project, again shown B first, and misses it: the
+    // feedback speaks her letters too. (A source that always draws 0: gold first, order reversed.)
+    const goldProject = await createProject(h.t.ctx, { name: 'goldcheck', settings: { goldRate: 1, rationalePolicy: 'never' } })
+    await h.t.store.items.insertMany(goldProject.id, [{ externalId: 'g1', type: 'pairwise', messages: [{ role: 'user', content: 'Capital of France?' }], responses: [{ id: 'a', model: 'm1', text: 'Lyon' }, { id: 'b', model: 'm2', text: 'Paris' }], gold: { winner: 'b' }, target: 1 }])
+    h.t.ctx.random = () => 0
+    const task = await h.label(ANA, 'start goldcheck')
+    expect(unescape(textOf(task))).toMatch(/Response A[\s\S]*Paris[\s\S]*Response B[\s\S]*Lyon/)
+    await h.click(ANA, 'B is better', { message: task }) // Lyon, stored "a"
+    const feedback = h.fake.messages(h.fake.dmChannelOf(ANA)).filter((m) => /Calibration check/.test(m.text ?? '')).at(-1)!
+    expect(unescape(textOf(feedback))).toContain('The settled answer: A is better. Your answer: B is better.')
+    expect(unescape(textOf(feedback))).not.toMatch(/“a”|“b”|"a"|"b"/)
+
+    // Her stats name both settled items in her letters.
+    await h.fake.sendSlashCommand({ command: '/label', text: 'stats', user_id: ANA, channel_id: h.fake.dmChannelOf(ANA) })
+    await h.idle()
+    const stats = unescape(JSON.stringify(h.fake.ephemerals(ANA).at(-1)))
+    expect(stats).toContain('Calibration items settled differently (in your letters)')
+    expect(stats).toContain('g1: settled A is better; you said B is better')
+    expect(stats).toContain('s1: settled A is better; you said B is better')
     expect(h.fake.unsafeMentions).toEqual([])
   })
 
@@ -230,7 +294,7 @@ describe.each(PROVIDERS)('Slack: the calibration loop on %s', (provider: TestPro
     const escalations = () => topLevel(h, LEADS).filter((m) => /Calibration waiting · helpful/.test(textOf(m)))
 
     // Ana votes on one item; after a day the reminder pings only who is still missing.
-    await h.click(ANA, 'A is better', { message: posted[0] })
+    await h.click(ANA, 'Response 1 is better', { message: posted[0] })
     h.t.clock.current = new Date('2026-11-03T09:15:00Z')
     await runner.tick(h.t.clock.now())
     expect(reminders(posted[0]!)).toHaveLength(1)
@@ -317,6 +381,26 @@ describe.each(PROVIDERS)('Slack: drift pings and the lead digest on %s', (provid
     expect(unescape(textOf(ping))).toMatch(/your agreement with the rest of the team went from \d+% to \d+%/)
     expect(labelsOf(ping)).toEqual(['Re-read the rubric', 'Got it'])
     expect(topLevel(h, LEADS).map((m) => m.text)).toEqual(['Drift: careless-after-200'])
+    // p-values as people read them, never "p = 0.0".
+    const notice = unescape(textOf(topLevel(h, LEADS)[0]!))
+    expect(notice).toMatch(/\(p (<|=) 0\.\d+, after false-discovery control\)/)
+    expect(notice).not.toMatch(/p = 0\.0\b|e-\d/)
+
+    // The evidence shows the items themselves, in the letters this labeler was shown.
+    const evidence = unescape((ping.blocks ?? []).map((b) => String(b.text?.text ?? '')).join('\n'))
+    const examples = [...evidence.matchAll(/\*Item (\S+): the team said (.+?); you said (.+?)\*/g)]
+    expect(examples.length).toBeGreaterThan(0)
+    const audit = (await h.t.store.projects.findByName('audit'))!
+    const me = await h.t.store.database.prisma.labeler.findFirstOrThrow({ where: { platformUserId: drifting } })
+    for (const [, externalId, , yours] of examples) {
+      const item = (await h.t.store.items.findByExternalId(audit.id, externalId!))!
+      const mine = (await h.t.store.judgments.forItem(item.id)).find((j) => j.labelerId === me.id)!
+      const point = verdictPoint(mine)!
+      expect(yours).toBe(verdictLabel(item, point, ownFrame(item, mine.displayOrder)))
+      expect(evidence).toContain(`Prompt: “${excerpt(item.messages.at(-1)!.content, 200)}”`)
+    }
+    // Pairwise ones name responses by letters, as shown (never stored ids or neutral numbers).
+    expect(evidence).not.toMatch(/you said Response \d/)
 
     await h.click(drifting, 'Re-read the rubric', { message: ping })
     expect(unescape(textOf(h.last(drifting)))).toContain('The rubric, in brief')
@@ -339,6 +423,7 @@ describe.each(PROVIDERS)('Slack: drift pings and the lead digest on %s', (provid
     expect(record.outcome).toBe('ok')
     const digest = topLevel(h, LEADS).find((m) => m.text === 'Daily digest · audit')!
     expect(unescape(textOf(digest))).toContain('Unresolved calibration threads')
+    expect(unescape(textOf(digest))).toContain('Calibration effect')
     const file = h.fake.files.find((f) => f.name === 'agreement-audit.png')!
     expect(h.fake.fileContent(String(file.id))!.subarray(1, 4).toString()).toBe('PNG')
     const complete = h.fake.calls.find((c) => c.seq > since && c.method === 'files.completeUploadExternal')!

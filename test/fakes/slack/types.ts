@@ -72,6 +72,19 @@ export interface RecordedMention extends SlackMention {
   allowed: boolean
 }
 
+/** How a test describes a user: `name` is the handle; `displayName` the profile's display name (default: the handle; "" for unset). */
+export interface FakeUserOptions {
+  name?: string
+  displayName?: string
+  realName?: string
+  team?: string
+  email?: string
+  tz?: string
+  isAdmin?: boolean
+  isBot?: boolean
+  deleted?: boolean
+}
+
 /** A Slack user the fake knows (returned by `users.info`). */
 export interface FakeUser extends SlackJson {
   id: string

@@ -1,7 +1,7 @@
 // The fake workspace's state: users, channels, messages, ephemerals, views, files, triggers and
 // response URLs. Web API handlers, payload builders and the socket hub all read and change it here.
 import { IdSource, TsClock, randomHex, tsToMicros } from './ids'
-import type { FakeUser, SlackJson, StoredEphemeral, StoredMessage, StoredView } from './types'
+import type { FakeUser, FakeUserOptions, SlackJson, StoredEphemeral, StoredMessage, StoredView } from './types'
 
 /** Fixed facts about the fake workspace and app. */
 export interface WorkspaceConfig {
@@ -110,7 +110,7 @@ export class Workspace {
 
   // ---- users and channels ----
 
-  addUser(id: string, opts: { name?: string; realName?: string; team?: string; email?: string; tz?: string; isAdmin?: boolean; isBot?: boolean; deleted?: boolean } = {}): FakeUser {
+  addUser(id: string, opts: FakeUserOptions = {}): FakeUser {
     const name = opts.name ?? id.toLowerCase()
     const realName = opts.realName ?? name
     const user: FakeUser = {
@@ -129,7 +129,9 @@ export class Workspace {
       updated: 1700000000,
       profile: {
         real_name: realName,
-        display_name: name,
+        // Slack keeps the profile's display name apart from the handle; unset, it is "" and clients show the real name.
+        display_name: opts.displayName ?? name,
+        display_name_normalized: opts.displayName ?? name,
         ...(opts.email === undefined ? {} : { email: opts.email }),
         team: opts.team ?? this.config.teamId,
       },

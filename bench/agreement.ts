@@ -12,8 +12,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { krippendorffAlpha, type AlphaLevel } from '../src/quality/agreement/krippendorff-alpha'
-import type { ReliabilityData } from '../src/quality/agreement/reliability-data'
+import { krippendorffAlpha, type AlphaLevel } from '../src/quality/reliability/krippendorff-alpha'
+import type { ReliabilityData } from '../src/quality/reliability/reliability-data'
 
 const UNITS = Number(process.argv[2] ?? 100_000)
 const RATERS = 5

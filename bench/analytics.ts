@@ -1,7 +1,7 @@
 // Times analyzeProject on a simulated project of 1,000,000 judgments from 500 labelers and prints
 // wall time and peak memory (resident set, data included). Run: npx tsx bench/analytics.ts [judgments] [labelers]
 import { analyzeProject } from '../src/quality/analytics/analyze-project'
-import { simulate, type SimBehaviour, type SimLabeler } from '../src/quality/analytics/simulate'
+import { simulate, type SimBehaviour, type SimLabeler } from '../test/support/simulate'
 
 const judgmentCount = Number(process.argv[2] ?? 1_000_000)
 const labelerCount = Number(process.argv[3] ?? 500)

@@ -5,7 +5,7 @@
 // opening burst (every labeler's first /label at once, on a cold app) from the rest, and prints
 // the machine's load average and how busy the app's event loop was: on a shared machine these
 // say whose time a slow p99 is.
-//   npx tsx bench/slack-labelers.ts [--postgres] [--seconds 30] [--labelers 50] [--items 100000] [--think MS] [--accept-budget MS] [--concurrency N]
+//   npx tsx bench/slack-labelers.ts [--postgres] [--seconds 30] [--labelers 50] [--items 100000] [--think MS] [--accept-budget MS] [--concurrency N] [--no-metrics]
 //
 // Slack is another machine: the fake Slack and the simulated labelers run in a worker thread
 // (this same file), so the app's event loop carries only the app, as in production.
@@ -22,6 +22,8 @@ import { createProject } from '../src/core/projects'
 import { seededRandom } from '../src/core/random'
 import type { CoreContext } from '../src/core/context'
 import { openDatabase } from '../src/store/database'
+import { OpsReader } from '../src/store/ops-reader'
+import { createPrometheusMetrics } from '../src/ops/prometheus-metrics'
 import { createStore } from '../src/store/store'
 import type { NewItem } from '../src/store/item-repository'
 import { FakeSlack, type RecordedCall, type SlackJson } from '../test/fakes/fake-slack'
@@ -127,7 +129,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'arbiter-slack-bench-'))
   const { url, drop } = usePostgres ? await freshDatabaseUrl('postgresql') : { url: `file:${join(dir, 'bench.db')}`, drop: async () => {} }
   const database = await openDatabase(url)
-  const ctx: CoreContext = { store: createStore(database), now: () => new Date(), random: seededRandom(3), settings: { assignmentTtlMinutes: 30, admins: [] } }
+  // Metrics on, as in production (main.ts), and scraped every second like Prometheus would
+  // (--no-metrics: the app without them, for comparison).
+  const withMetrics = !process.argv.includes('--no-metrics')
+  const prometheus = withMetrics ? createPrometheusMetrics({ inboxBacklog: () => new OpsReader(database).inboxBacklog() }) : null
+  const ctx: CoreContext = { store: createStore(database), now: () => new Date(), random: seededRandom(3), settings: { assignmentTtlMinutes: 30, admins: [] }, ...(prometheus ? { observer: prometheus.metrics } : {}) }
 
   const seeding = performance.now()
   const project = await createProject(ctx, { name: 'bench', settings: { taskTypes: ['pairwise'], goldRate: 0, rationalePolicy: 'never', redundancy: 3 } })
@@ -156,7 +162,7 @@ async function main(): Promise<void> {
   const fromWorker = (type: string) => new Promise<Record<string, unknown>>((resolve) => worker.on('message', (m: Record<string, unknown>) => m.type === type && resolve(m)))
   const ready = await fromWorker('ready')
   const config = loadConfig({ SLACK_BOT_TOKEN: String(ready.botToken), SLACK_APP_TOKEN: String(ready.appToken), SLACK_API_URL: String(ready.apiUrl) })
-  const app = createSlackApp({ config, ctx, logger: createLogger('warn') }, { clientOptions: { retryConfig: { retries: 5, minTimeout: 10, maxTimeout: 200 } }, logLevel: LogLevel.ERROR, sweepMs: 0, ...(process.argv.includes('--accept-budget') ? { acceptBudgetMs: arg('--accept-budget', 20) } : {}), ...(process.argv.includes('--concurrency') ? { maxConcurrent: arg('--concurrency', 4) } : {}) })
+  const app = createSlackApp({ config, ctx, logger: createLogger('warn'), ...(prometheus ? { metrics: prometheus.metrics } : {}) }, { clientOptions: { retryConfig: { retries: 5, minTimeout: 10, maxTimeout: 200 } }, logLevel: LogLevel.ERROR, sweepMs: 0, ...(process.argv.includes('--accept-budget') ? { acceptBudgetMs: arg('--accept-budget', 20) } : {}), ...(process.argv.includes('--concurrency') ? { maxConcurrent: arg('--concurrency', 4) } : {}) })
   await app.start()
 
   const loopDelay = monitorEventLoopDelay({ resolution: 5 })
@@ -166,8 +172,16 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0]!
   const eluBefore = performance.eventLoopUtilization()
   const done = fromWorker('done')
+  const scrapes: number[] = []
+  const scraper = prometheus
+    ? setInterval(() => {
+        const started = performance.now()
+        void prometheus.exposition().then(() => scrapes.push(performance.now() - started))
+      }, 1_000)
+    : undefined
   worker.postMessage('go')
   const result = (await done).result as DriverResult
+  clearInterval(scraper)
   loopDelay.disable()
   const appBusy = performance.eventLoopUtilization(eluBefore).utilization
   const loadAfter = loadavg()[0]!
@@ -194,6 +208,11 @@ async function main(): Promise<void> {
   console.log(`app event-loop delay: p50 ${ms(loopDelay.percentile(50) / 1e6)}, p99 ${ms(loopDelay.percentile(99) / 1e6)}`)
   console.log(`verdict clicks acknowledged ${result.verdictsAcked}, judgment rows ${judgments}, assignments judged twice ${duplicated}, unhandled inbox rows ${unprocessed}, rejected Web API calls ${result.rejectedCalls}, failed labelers ${result.failures.length}`)
   for (const failure of result.failures.slice(0, 3)) console.log(`  ${failure}`)
+  if (prometheus) {
+    const text = await prometheus.exposition()
+    const acks = [...text.matchAll(/^arbiter_acks_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0)
+    console.log(`metrics on: ${acks} acks counted, ${scrapes.length} scrapes of /metrics, slowest ${ms(Math.max(0, ...scrapes))}`)
+  } else console.log('metrics off (--no-metrics)')
   const ok = judgments === result.verdictsAcked && duplicated === 0 && unprocessed === 0 && result.failures.length === 0
   console.log(ok ? 'OK: no judgment lost or duplicated' : 'MISMATCH: see the figures above')
 

@@ -30,6 +30,8 @@ export const configSchema = z.object({
   ARBITER_ADMINS: list,
   /** Minutes a labeler may hold a task before it returns to the pool (a project may override). */
   ASSIGNMENT_TTL_MINUTES: z.coerce.number().int().positive().default(30),
+  /** Minutes a labeler may change a judgment after recording it (0: never), until the item is settled. */
+  AMEND_WINDOW_MINUTES: z.coerce.number().nonnegative().default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_APP_TOKEN: optionalString,
@@ -37,6 +39,11 @@ export const configSchema = z.object({
   SLACK_API_URL: optionalString,
   /** HTTP mode only: the port Bolt listens on. */
   SLACK_PORT: z.coerce.number().int().positive().default(3000),
+  /**
+   * Port of /healthz, /readyz and /metrics (0: any free port, logged at start). In Slack HTTP
+   * mode they are served on SLACK_PORT instead, next to Bolt's /slack/events.
+   */
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
   DISCORD_API_URL: optionalString,

@@ -5,7 +5,7 @@
 import { realpathSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { agreementCommand, type Writable } from './agreement'
-import type { AlphaLevel } from '../quality/agreement/krippendorff-alpha'
+import type { AlphaLevel } from '../quality/reliability/krippendorff-alpha'
 
 const LEVELS: readonly AlphaLevel[] = ['nominal', 'ordinal', 'interval', 'ratio']
 

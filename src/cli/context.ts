@@ -13,7 +13,7 @@ export async function withCore<T>(work: (ctx: CoreContext, config: Config) => Pr
     store: createStore(database),
     now: () => new Date(),
     random: Math.random,
-    settings: { assignmentTtlMinutes: config.ASSIGNMENT_TTL_MINUTES, admins: config.ARBITER_ADMINS },
+    settings: { assignmentTtlMinutes: config.ASSIGNMENT_TTL_MINUTES, admins: config.ARBITER_ADMINS, amendWindowMinutes: config.AMEND_WINDOW_MINUTES },
   }
   try {
     return await work(ctx, config)

@@ -1,4 +1,4 @@
-// `arbiter export --project NAME --format F [--out FILE] [--agreeing] [--consensus] [--since] [--until]`
+// `arbiter export --project NAME --format F [--out FILE] [--agreeing] [--consensus] [--include-both-bad] [--since] [--until]`
 import { withCore } from './context'
 import { lineWriter } from './io'
 import { exportData, type ExportOptions } from '../core/export/export-data'

@@ -1,7 +1,9 @@
 // `arbiter import FILE --project NAME [--format F] [--skip-invalid]`
 import cliProgress from 'cli-progress'
 import { withCore } from './context'
-import { readLines } from './io'
+import { parseList, readLines } from './io'
+import { resolveRouting, routeItems, routingText } from '../core/route-items'
+import { findProject } from '../core/projects'
 import { importItems, type ImportReport } from '../core/import/import-items'
 import type { ImportFormat } from '../core/import/item-formats'
 
@@ -9,6 +11,10 @@ export interface ImportCommandOptions {
   project: string
   format: ImportFormat
   skipInvalid: boolean
+  /** Route the imported items to these labelers (comma-separated handles) … */
+  assign?: string
+  /** … and/or to this group. */
+  group?: string
 }
 
 /** Prints the report the way a person reads it; returns the exit code. */
@@ -27,6 +33,9 @@ export function printImportReport(report: ImportReport, err: NodeJS.WritableStre
 
 export async function importCommand(file: string, options: ImportCommandOptions): Promise<number> {
   return withCore(async (ctx) => {
+    // Names are checked before importing, so a typo never leaves a batch imported unrouted.
+    const routing = options.assign !== undefined || options.group !== undefined ? await resolveRouting(ctx, { labelers: parseList(options.assign ?? ''), group: options.group ?? null }) : null
+    const routeAfter = routing ? await ctx.store.items.lastId((await findProject(ctx, options.project)).id) : 0
     // A progress bar only on a terminal: in pipes and CI logs it would be noise.
     const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: '{pass} {bar} {value} lines', hideCursor: true }, cliProgress.Presets.shades_classic) : null
     let total = 0
@@ -43,6 +52,12 @@ export async function importCommand(file: string, options: ImportCommandOptions)
       },
     })
     bar?.stop()
-    return printImportReport(report, process.stderr, process.stdout)
+    const code = printImportReport(report, process.stderr, process.stdout)
+    if (routing && report.committed) {
+      const projectId = (await findProject(ctx, options.project)).id
+      const routed = await routeItems(ctx, { selection: { projectId, afterId: routeAfter }, routing })
+      process.stdout.write(`Routed ${routed} item${routed === 1 ? '' : 's'} to ${routingText(routing)}.\n`)
+    }
+    return code
   })
 }

@@ -36,13 +36,21 @@ program
   )
 
 program
+  .command('doctor')
+  .description('check the setup the bot would start with (database, Slack, Discord, job schedules) and print what to fix; changes nothing')
+  .option('--json', 'print the checklist as JSON', false)
+  .action((options: { json: boolean }) => run(async () => (await import('./doctor-command')).doctorCommand(options)))
+
+program
   .command('import')
   .description('import a JSONL batch of items into a project (.gz files are read directly)')
   .argument('<file>', 'JSONL file, one item per line')
   .requiredOption('--project <name>', 'project to import into')
   .addOption(new Option('--format <format>', 'line format').choices(IMPORT_FORMATS).default('arbiter'))
   .option('--skip-invalid', 'import the good lines even when some are bad', false)
-  .action((file: string, options: { project: string; format: (typeof IMPORT_FORMATS)[number]; skipInvalid: boolean }) =>
+  .option('--assign <labelers>', 'route the imported items to these labelers only (comma-separated names, user ids or #ids)')
+  .option('--group <name>', 'route the imported items to the members of this group')
+  .action((file: string, options: { project: string; format: (typeof IMPORT_FORMATS)[number]; skipInvalid: boolean; assign?: string; group?: string }) =>
     run(async () => (await import('./import-command')).importCommand(file, options)),
   )
 
@@ -54,6 +62,7 @@ program
   .option('--out <file>', 'write to a file instead of standard output')
   .option('--agreeing', "only judgments that agree with the item's gold, lead verdict or majority", false)
   .option('--consensus', "one label per item: its gold, lead verdict or strict majority", false)
+  .option('--include-both-bad', 'also export "the less bad of two bad responses" as preferences (weaker evidence)', false)
   .option('--since <date>', 'only judgments recorded on or after this date', date)
   .option('--until <date>', 'only judgments recorded before this date', date)
   .action((options) =>
@@ -83,6 +92,8 @@ const projectOptions = (command: Command) =>
     .option('--discord-lead-channel <id>', 'Discord channel for lead notices')
     .option('--calibration-cron <cron>', 'calibration schedule, e.g. "0 10 * * 1-5"')
     .option('--calibration-timezone <zone>', 'time zone of the calibration schedule, e.g. Europe/Paris')
+    .option('--guide <file>', "a Markdown file with the project's own labeling guidelines")
+    .option('--default-guide', "use the team's labeling guide again")
 
 program
   .command('report')
@@ -137,6 +148,22 @@ labeler
   .argument('<labeler>', 'platform user id, display name, or #id')
   .argument('<skills>', 'comma-separated domains ("" for none)')
   .action((handle: string, skills: string) => run(async () => (await import('./labeler-command')).labelerSkills(handle, skills)))
+labeler
+  .command('group')
+  .description('set the groups a labeler belongs to (items can be routed to a group)')
+  .argument('<labeler>', 'platform user id, display name, or #id')
+  .argument('<groups>', 'comma-separated group names ("" for none)')
+  .action((handle: string, groups: string) => run(async () => (await import('./labeler-command')).labelerGroups(handle, groups)))
+
+const items = program.command('items').description('work with single items')
+items
+  .command('assign')
+  .description('route items to named labelers or a group: only they get them, before other work')
+  .requiredOption('--project <name>', 'project of the items')
+  .argument('<items...>', 'external ids of the items')
+  .option('--to <labelers>', 'comma-separated names, user ids or #ids')
+  .option('--group <name>', 'a group of labelers (arbiter labeler group)')
+  .action((ids: string[], options: { project: string; to?: string; group?: string }) => run(async () => (await import('./items-command')).itemsAssign(ids, options)))
 
 // bin/arbiter.mjs runs `agreement` from a prebuilt bundle when it can (src/cli/agreement-main.ts);
 // this is the same command for the tsx path. Keep the two in step.

@@ -3,6 +3,9 @@ import { withCore } from './context'
 import { calibrationScheduleText, channelsText, createProject, findProject, updateProject } from '../core/projects'
 import type { ProjectDto } from '../store/project-repository'
 import { parseList } from './io'
+import { readFileSync } from 'node:fs'
+import { checkGuideText } from '../core/guidelines'
+import { ArbiterError } from '../core/errors'
 
 /** Project options as commander parses them (strings), before validation by the core. */
 export interface ProjectFlags {
@@ -26,6 +29,10 @@ export interface ProjectFlags {
   discordLeadChannel?: string
   calibrationCron?: string
   calibrationTimezone?: string
+  /** A Markdown file with the project's own guidelines. */
+  guide?: string
+  /** Back to the team's guide. */
+  defaultGuide?: boolean
 }
 
 /** Settings from flags; only flags given are set. Numbers stay numbers-or-NaN so the core's validation names them. */
@@ -46,7 +53,17 @@ export function settingsFromFlags(flags: ProjectFlags): Record<string, unknown> 
   if (flags.anonymize !== undefined) settings.anonymizeCalibration = flags.anonymize
   const channels = ['slackChannel', 'slackCalibrationChannel', 'slackLeadChannel', 'discordChannel', 'discordCalibrationChannel', 'discordLeadChannel', 'calibrationCron', 'calibrationTimezone'] as const
   for (const key of channels) if (flags[key] !== undefined) settings[key] = flags[key] === '' ? null : flags[key]
+  if (flags.guide !== undefined) settings.guide = checkGuideText(readGuideFile(flags.guide))
+  if (flags.defaultGuide) settings.guide = null
   return settings
+}
+
+function readGuideFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new ArbiterError('INVALID_INPUT', `Cannot read the guidelines file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+  }
 }
 
 /** A project's settings as a person reads them. */
@@ -64,6 +81,7 @@ export function describeProject(project: ProjectDto): string {
     `  Slack channels:    ${channelsText(project, 'slack')}`,
     `  Discord channels:  ${channelsText(project, 'discord')}`,
     `  calibration:       ${calibrationScheduleText(project)}`,
+    `  guidelines:        ${project.guide ? `the project's own (${project.guide.length} characters)` : "the team's guide (default)"}`,
   ]
   return lines.join('\n') + '\n'
 }

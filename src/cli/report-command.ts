@@ -25,7 +25,7 @@ export function renderReport(report: ProjectReport): string {
   out.push('Labelers\n')
   out.push(
     table(
-      ['labeler', 'judgments', 'agreement', 'gold', 'first-shown wins', 'longer wins', 'ties', 'Likert 4–6', 'speed', 'drift', 'flags'],
+      ['labeler', 'judgments', 'agreement', 'gold', 'first-shown wins', 'longer wins', 'ties', 'Likert 4–6', 'speed', 'drift', 'edge cases', 'flags'],
       report.labelers.map((l) => [
         l.labeler,
         String(l.judgments),
@@ -37,6 +37,7 @@ export function renderReport(report: ProjectReport): string {
         mark(l.biases.scale, pct),
         mark(l.biases.speed, (v) => num(v, 2)),
         l.drift.flagged ? `⚑ −${pct(l.drift.drop)}` : l.drift.status === 'tested' ? 'steady' : '·',
+        String(Object.values(l.edgeCases).reduce((a, b) => a + b, 0)),
         l.flags.join(', '),
       ]),
     ),

@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   WRONG_PLACE: 'Type this in the channel itself (the calibration or lead channel), not in a direct message or a thread.',
   FILE_UNAVAILABLE: 'I could not download that file. Check that the app may read files, and upload it again.',
   FILE_TOO_LARGE: 'That file is too large to import from chat; import it with the command line instead (arbiter import).',
+  AMEND_CLOSED: 'That answer can no longer be changed.',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -34,3 +34,12 @@ export async function setRole(ctx: CoreContext, options: { actor: LabelerDto | n
   if (!target) throw new ArbiterError('LABELER_NOT_FOUND')
   return ctx.store.labelers.setRole(target.id, options.role)
 }
+
+/** The one labeler a handle names: a platform user id, a display name, or #id; refuses none or several. */
+export async function findLabeler(ctx: CoreContext, handle: string): Promise<LabelerDto> {
+  const byId = /^#\d+$/.test(handle) ? await ctx.store.labelers.findById(Number(handle.slice(1))) : null
+  const matches = byId ? [byId] : await ctx.store.labelers.findByHandle(handle)
+  if (matches.length === 0) throw new ArbiterError('LABELER_NOT_FOUND', `No labeler matches "${handle}" (give a platform user id, a display name, or #id from "arbiter labeler list").`)
+  if (matches.length > 1) throw new ArbiterError('LABELER_NOT_FOUND', `Several labelers match "${handle}": ${matches.map((m) => `#${m.id} ${m.displayName} (${m.platform})`).join(', ')}. Use #id.`)
+  return matches[0]!
+}

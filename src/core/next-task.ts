@@ -5,6 +5,10 @@
 // indistinguishable (same query, same card); items of skill-restricted domains only for labelers
 // with that skill; SFT submissions never reviewed by their author. A labeler already holding a
 // live assignment in the project gets it back (a session resumes after a restart or a lost DM).
+//
+// Routing: an item routed to named labelers or a group goes only to them, and work meant for a
+// labeler comes first — items routed to them, then items of the domains they are skilled in —
+// before the rest of the pool.
 import { ArbiterError } from './errors'
 import type { CoreContext } from './context'
 import { shuffled } from './random'
@@ -59,9 +63,11 @@ export async function nextTask(ctx: CoreContext, options: { projectId: number; l
   // A gold draw falls back to regular work when the labeler has seen every gold item; regular
   // work never falls back to gold, so gold stays near the project's rate and never becomes
   // "what is left" (which would make it recognisable).
-  for (const gold of goldFirst ? [true, false] : [false]) {
+  // Each draw looks first at what is meant for this labeler, then at the unrouted pool.
+  const passes: { gold: boolean; preferred?: { domains: string[] } }[] = (goldFirst ? [true, false] : [false]).flatMap((gold) => [{ gold, preferred: { domains: labeler.skills } }, { gold }])
+  for (const { gold, preferred } of passes) {
     for (let attempt = 0; attempt < 4; attempt++) {
-      const candidates = await store.assignments.candidates({ projectId: project.id, labelerId: labeler.id, gold, excludedDomains, limit: CANDIDATE_WINDOW })
+      const candidates = await store.assignments.candidates({ projectId: project.id, labelerId: labeler.id, gold, excludedDomains, groups: labeler.groups, ...(preferred ? { preferred } : {}), limit: CANDIDATE_WINDOW })
       if (candidates.length === 0) break
       for (const itemId of shuffled(candidates, ctx.random)) {
         const item = await store.items.findById(itemId)

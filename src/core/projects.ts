@@ -30,6 +30,7 @@ export const projectSettingsSchema = z
     discordLeadChannel: channel,
     calibrationCron: z.string().trim().min(9).max(100).nullable(),
     calibrationTimezone: z.string().trim().min(1).max(64).nullable(),
+    guide: z.string().trim().min(1).max(200_000).nullable(),
   })
   .partial()
 export type ProjectSettingsInput = z.infer<typeof projectSettingsSchema>

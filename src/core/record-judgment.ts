@@ -13,7 +13,9 @@ import { strictMajority, verdictOf } from './vote-split'
 import type { ItemDto } from '../store/item-repository'
 import type { JudgmentDto, NewJudgment } from '../store/judgment-repository'
 import type { ProjectDto } from '../store/project-repository'
-import { afterJudgment } from './after-judgment'
+import { judgmentFollowUps } from './after-judgment'
+import { queueFlagNotice } from './flag-notice'
+import { bothBadProblem, followUpColumns, lessBadFloorViolation } from './both-bad'
 
 /** What recording did. */
 export interface RecordResult {
@@ -47,7 +49,7 @@ export async function recordJudgment(ctx: CoreContext, options: { assignmentId: 
   const responseIds = item.responses.map((response) => response.id)
   checkFitsItem(input, item, project, responseIds)
 
-  const floor = safetyFloorViolation(input, responseIds)
+  const floor = safetyFloorViolation(input, responseIds) ?? lessBadFloorViolation(input)
   if (floor) throw new ArbiterError('SAFETY_FLOOR', floor)
 
   const row = toNewJudgment(input, { assignmentId: assignment.id, item, labelerId: options.labelerId, displayOrder: assignment.displayOrder })
@@ -56,15 +58,21 @@ export async function recordJudgment(ctx: CoreContext, options: { assignmentId: 
     throw new ArbiterError('RATIONALE_REQUIRED', undefined, { verdict })
   }
 
+  // The follow-ups commit with the judgment (see after-judgment.ts).
+  const followUps = judgmentFollowUps({ project, item, judgment: row })
   const outcome = await store.judgments.record({
     assignmentId: assignment.id,
-    judgment: row,
+    judgment: { ...row, reviewStatus: followUps.reviewStatus },
+    followUps,
     now,
     nextTarget: (counts, judgments) => nextTarget(project, counts, judgments),
   })
   if (outcome.status === 'duplicate') return { judgment: outcome.judgment, duplicate: true, item, project }
   if (outcome.status === 'closed') throw new ArbiterError('ASSIGNMENT_CLOSED')
-  await afterJudgment(ctx, { project, item, judgment: outcome.judgment })
+  ctx.observer?.judgmentRecorded(item.type)
+  // Not yet in the judgment's transaction (it needs the new judgment's id and the labeler's platform):
+  // a crash right after the commit can still lose a flag's lead notice.
+  await queueFlagNotice(ctx, { project, judgment: outcome.judgment })
   return { judgment: outcome.judgment, duplicate: false, item, project }
 }
 
@@ -78,7 +86,7 @@ export function nextTarget(project: ProjectDto, item: { judged: number; target: 
   return Math.min(item.target + 1, project.redundancy + project.maxExtraOverlap)
 }
 
-function checkFitsItem(input: JudgmentInput, item: ItemDto, project: ProjectDto, responseIds: string[]): void {
+export function checkFitsItem(input: JudgmentInput, item: ItemDto, project: ProjectDto, responseIds: string[]): void {
   const refuse = (why: string): never => {
     throw new ArbiterError('INVALID_JUDGMENT', `That answer does not fit the task: ${why}`)
   }
@@ -93,6 +101,8 @@ function checkFitsItem(input: JudgmentInput, item: ItemDto, project: ProjectDto,
     (input.kind === 'sft_review' && input.review !== undefined)
   if (!hasVerdict && !input.flag) refuse('give a verdict, or flag the task for review')
   if (input.kind === 'pairwise' && input.choice !== undefined && ![...responseIds, TIE, BOTH_BAD].includes(input.choice)) refuse(`no response "${input.choice}"`)
+  const bothBad = bothBadProblem(input, responseIds)
+  if (bothBad) refuse(bothBad)
   if (input.kind === 'ranking' && input.ranking) {
     const sorted = [...input.ranking].sort()
     if (new Set(input.ranking).size !== input.ranking.length) refuse('each response must have its own rank')
@@ -112,7 +122,7 @@ function checkFitsItem(input: JudgmentInput, item: ItemDto, project: ProjectDto,
   }
 }
 
-function toNewJudgment(input: JudgmentInput, ctx: { assignmentId: number; item: ItemDto; labelerId: number; displayOrder: string[] }): NewJudgment {
+export function toNewJudgment(input: JudgmentInput, ctx: { assignmentId: number; item: ItemDto; labelerId: number; displayOrder: string[] }): NewJudgment {
   const choice = input.kind === 'pairwise' ? input.choice ?? null : null
   const choicePosition = choice !== null && choice !== TIE && choice !== BOTH_BAD ? ctx.displayOrder.indexOf(choice) : null
   return {
@@ -134,5 +144,6 @@ function toNewJudgment(input: JudgmentInput, ctx: { assignmentId: number; item: 
     durationMs: input.durationMs ?? null,
     displayOrder: ctx.displayOrder,
     reviewStatus: null,
+    ...followUpColumns(input),
   }
 }

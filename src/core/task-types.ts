@@ -30,9 +30,10 @@ export const EDGE_CASES = ['none', 'ambiguous', 'harmful_request', 'opinion', 'm
 export const FLAW_KINDS = ['factual_error', 'safety_issue'] as const
 export type FlawKind = (typeof FLAW_KINDS)[number]
 
-/** Verdicts a pairwise task offers besides naming a response. */
-export const TIE = 'tie'
-export const BOTH_BAD = 'both_bad'
+/** Verdicts a pairwise task offers besides naming a response (defined with the quality engine's shapes). */
+export { BOTH_BAD, TIE } from '../quality/types'
+/** After "both bad": neither response is less bad ("If both are bad: rank the less bad one higher"). */
+export const LESS_BAD_EQUAL = 'equal'
 
 export const LIKERT_MEANING: Record<number, string> = {
   1: 'very bad',
@@ -67,6 +68,8 @@ const commonJudgmentFields = {
   /** "If unsure: flag the task for review rather than guessing" — a flag may come without a verdict. */
   flag: z.object({ reason: z.string().trim().min(1).max(2_000) }).optional(),
   durationMs: z.number().int().nonnegative().optional(),
+  /** The guide's edge cases, markable on every task type ("none" or absent: not an edge case). */
+  edgeCase: z.enum(EDGE_CASES).optional(),
 }
 
 export const sftSubmissionSchema = z.object({
@@ -88,7 +91,15 @@ export type SftReview = z.infer<typeof sftReviewSchema>
 
 /** A judgment as the adapters hand it to the core. */
 export const judgmentInputSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('pairwise'), choice: z.string().min(1).max(64).optional(), ...commonJudgmentFields }),
+  z.object({
+    kind: z.literal('pairwise'),
+    choice: z.string().min(1).max(64).optional(),
+    /** With "both bad": the less bad response's id, or LESS_BAD_EQUAL. */
+    lessBad: z.string().min(1).max(64).optional(),
+    /** With "both bad": the labeler's own better response (optional). */
+    rewrite: z.string().trim().min(1).max(MAX_TEXT_LENGTH).optional(),
+    ...commonJudgmentFields,
+  }),
   z.object({ kind: z.literal('ranking'), ranking: z.array(z.string().min(1).max(64)).min(3).max(4).optional(), ...commonJudgmentFields }),
   z.object({ kind: z.literal('likert'), rating: rating.optional(), ...commonJudgmentFields }),
   z.object({ kind: z.literal('dimensions'), ratings: z.record(z.string(), rating).optional(), ...commonJudgmentFields }),

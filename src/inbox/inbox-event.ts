@@ -34,6 +34,8 @@ export const labelCommandSchema = z.discriminatedUnion('kind', [
    * such an upload, imported where its sender's waiting `/label import` says.
    */
   z.object({ kind: z.literal('import'), project: z.string().optional(), format: z.string().optional(), file: fileRefSchema.optional() }),
+  /** A project's guidelines from a Markdown file: a Discord attachment, or a Slack DM upload with the comment `guide PROJECT`. */
+  z.object({ kind: z.literal('guide'), project: z.string(), file: fileRefSchema }),
   /** `channelId`: the channel the command was typed in (null: not a channel that can serve). */
   z.object({ kind: z.literal('channel'), purpose: z.enum(CHANNEL_PURPOSES), project: z.string(), clear: z.boolean(), channelId: z.string().nullable() }),
   z.object({ kind: z.literal('invalid'), message: z.string() }),

@@ -8,7 +8,7 @@ import { ArbiterError, isArbiterError } from '../core/errors'
 import { requireLead } from '../core/labelers'
 import { labelerFor, type Actor } from '../interactions/actor'
 import type { LabelingInteractions } from '../interactions/labeling'
-import { leadCreateProject, leadExport, leadImport, leadProgress, leadSetChannel, leadSetRole, leadShowProject, sendToLabeling } from '../interactions/lead'
+import { leadCreateProject, leadExport, leadImport, leadProgress, leadSetChannel, leadSetGuide, leadSetRole, leadShowProject, sendToLabeling } from '../interactions/lead'
 import type { Outcome } from '../interactions/outcome'
 import { statsCard } from '../interactions/stats'
 import type { CapturedMessageRef, FileRef, LabelCommand, NeutralEvent } from './inbox-event'
@@ -55,6 +55,7 @@ const COMMANDS: { [K in LabelCommand['kind']]: (command: CommandOf<K>, r: RouteC
   role: async (c, r) => leadSetRole(r.ctx, r.actor, { identity: { ...r.actor.identity, platformUserId: c.user.id }, displayName: await r.platform.nameOf(c.user.id, c.user.name) }, c.role),
   export: (c, r) => leadExport(r.ctx, r.actor, { projectName: c.project, format: c.format }),
   import: (c, r) => importFile(c, r),
+  guide: (c, r) => leadSetGuide(r.ctx, r.actor, { projectName: c.project, fileName: c.file.name, read: () => r.platform.download(c.file) }),
   channel: async (c, r) => {
     if (c.channelId === null && !c.clear) throw new ArbiterError('WRONG_PLACE')
     return leadSetChannel(r.ctx, r.actor, { projectName: c.project, platform: r.platform.name, purpose: c.purpose, channelId: c.clear ? null : c.channelId })
@@ -94,7 +95,7 @@ async function importFile(c: CommandOf<'import'>, r: RouteContext): Promise<Outc
   if (file && project === undefined) {
     // An upload: what its sender's `/label import` asked for (kept in the database, so any instance knows; the same file finds it again on replay).
     const target = file.id ? await r.ctx.store.pendingImports.take(r.actor.identity, file.id, r.ctx.now()) : null
-    if (!target) return { notice: 'To import this file, send `/label import PROJECT [FORMAT]` and upload it again, or upload it with the comment `import PROJECT [FORMAT]`.' }
+    if (!target) return { notice: 'To import this file, send `/label import PROJECT [FORMAT]` and upload it again, or upload it with the comment `import PROJECT [FORMAT]`. To make a Markdown file a project’s guidelines, upload it with the comment `guide PROJECT`.' }
     project = target.project
     format = target.format
   }

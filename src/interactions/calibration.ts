@@ -6,10 +6,11 @@ import type { ItemDto } from '../store/item-repository'
 import type { CalibrationThreadDto } from '../store/calibration-repository'
 import type { Action, ModalRef } from '../views/action-codec'
 import type { FormValues } from '../views/card'
-import { calibrationResolvedCard, leadPeekCard, revealCard, rubricCard, verdictAsGold, verdictChoices, verdictLabel, verdictNoticeCard, voteAnswerCard, type VerdictRow } from '../views/calibration-cards'
+import { settleVerdictModal, calibrationResolvedCard, leadPeekCard, revealCard, verdictAsGold, verdictChoices, verdictLabel, verdictNoticeCard, voteAnswerCard, type VerdictRow } from '../views/calibration-cards'
 import { ownFrame } from '../views/response-frame'
 import type { LabelerDto } from '../store/labeler-repository'
 import { labelerFor, type Actor } from './actor'
+import { showGuidelines } from './guidelines'
 import type { Outcome } from './outcome'
 import { verdictPoint } from '../core/vote-split'
 
@@ -34,11 +35,11 @@ export class CalibrationInteractions {
 
   async action(actor: Actor, action: Extract<Action, { a: 'cal_vote' | 'cal_resolve' | 'drift_ack' | 'rubric' }>, selected: string[]): Promise<Outcome> {
     try {
-      if (action.a === 'rubric') return { post: [{ card: rubricCard() }] }
+      if (action.a === 'rubric') return await showGuidelines(this.ctx, null)
       const labeler = await labelerFor(this.ctx, actor)
       if (action.a === 'drift_ack') {
         await this.ctx.store.calibration.acknowledgeDrift(action.p, labeler.id, this.ctx.now())
-        return { notice: 'Thanks — noted. Re-reading the rubric and bringing hard cases to calibration is the best way back.' }
+        return { notice: 'Thanks — noted. Re-reading the guidelines and bringing hard cases to calibration is the best way back.' }
       }
       const { thread, item } = await this.threadFor(action.t)
       const value = action.v === 'select' ? selected[0] : action.v
@@ -47,7 +48,7 @@ export class CalibrationInteractions {
         if (!isLead(labeler)) throw new ArbiterError('NOT_ALLOWED', 'Only leads can settle a calibration item; commit your own verdict with the buttons above.')
         if (thread.status !== 'open') return { notice: 'This item was settled already.' }
         const ref: ModalRef = { m: 'cal_resolve', t: thread.id, v: value }
-        return { modal: { ref, title: 'Settle the verdict', submitLabel: 'Settle', intro: `Verdict: ${verdictLabel(item, value)}. It becomes the item's gold answer, and labelers who judged differently are told privately.`, fields: [{ kind: 'text', id: 'note', label: 'Note for the team (why)', multiline: true, required: false, maxLength: 1_000 }] } }
+        return { modal: settleVerdictModal(ref as Extract<ModalRef, { m: 'cal_resolve' }>, item, value) }
       }
       return await this.vote(labeler, thread, item, value)
     } catch (error) {

@@ -4,22 +4,26 @@
 import type { CoreContext } from '../core/context'
 import { ArbiterError, isArbiterError } from '../core/errors'
 import { nextTask, type Task } from '../core/next-task'
+import type { JudgmentDto } from '../store/judgment-repository'
 import { recordJudgment } from '../core/record-judgment'
+import { amendDeadline, amendJudgment, amendRefusal, amendableRevision } from '../core/amend-judgment'
 import { skipTask } from '../core/skip-task'
 import { activeProjects, resolveProject } from '../core/projects'
 import { rationaleNeeded } from '../core/rationale-policy'
 import { verdictOf } from '../core/vote-split'
-import { FLAW_KINDS, SFT_CHECKLIST, type FlawKind, type JudgmentInput } from '../core/task-types'
+import { BOTH_BAD, EDGE_CASES, FLAW_KINDS, SFT_CHECKLIST, type FlawKind, type JudgmentInput } from '../core/task-types'
 import { OPENS_MODAL, type Action, type ModalRef } from '../views/action-codec'
 import type { Card, FormValues } from '../views/card'
-import { flagModal, formFieldIds, formModal, formSteps, rationaleModal, type FormName, type ModalLimits } from '../views/forms'
-import { LETTERS, messageCard, projectButtons, recordedCard, taskCard } from '../views/task-card'
+import { bothBadModal, flagModal, formFieldIds, formModal, formSteps, rationaleModal, type FormName, type ModalLimits } from '../views/forms'
+import { describeJudgment, LETTERS, messageCard, projectButtons, recordedCard, taskCard } from '../views/task-card'
 import { feedbackCard } from '../views/feedback'
 import { labelerFor, type Actor } from './actor'
-import type { Draft } from './draft'
+import { parseDraft, type Draft } from '../core/draft'
 import type { Outcome } from './outcome'
 import { CalibrationInteractions } from './calibration'
 import { sendCapturedToLabeling } from './lead'
+import { showGuidelines } from './guidelines'
+import { FlagReview, flagPostsFor } from './flag-review'
 
 /** Handles the labeling flow for one platform (its modal limits differ). */
 export class LabelingInteractions {
@@ -51,7 +55,7 @@ export class LabelingInteractions {
   private async offerNext(labelerId: number, projectId: number, how: 'post' | 'update'): Promise<Outcome> {
     try {
       const task = await nextTask(this.ctx, { projectId, labelerId })
-      const card = taskCard(task, task.assignment.draft as Draft)
+      const card = taskCard(task, parseDraft(task.assignment.draft))
       return how === 'post' ? { post: [{ card }] } : { update: card }
     } catch (error) {
       if (!isArbiterError(error, 'NO_TASK_AVAILABLE')) throw error
@@ -65,6 +69,8 @@ export class LabelingInteractions {
   async action(actor: Actor, action: Action, selected: string[] = []): Promise<Outcome> {
     if (action.a === 'cal_vote' || action.a === 'cal_resolve' || action.a === 'drift_ack' || action.a === 'rubric') return new CalibrationInteractions(this.ctx).action(actor, action, selected)
     if (action.a === 'send_to') return sendCapturedToLabeling(this.ctx, actor, action.c, action.p)
+    if (action.a === 'guide') return showGuidelines(this.ctx, action.p)
+    if (action.a === 'flag_settle' || action.a === 'flag_drop' || action.a === 'flag_return') return new FlagReview(this.ctx).action(actor, action, selected)
     const labeler = await labelerFor(this.ctx, actor)
     try {
       if (action.a === 'start' || action.a === 'next') {
@@ -76,10 +82,23 @@ export class LabelingInteractions {
       if (action.a === 'stop') return { update: messageCard('Session ended', 'Thanks for your work. Type /label whenever you want to continue.') }
 
       const task = await this.taskFor(action.as, labeler.id)
-      const draft = task.assignment.draft as Draft
+      const draft = parseDraft(task.assignment.draft)
       switch (action.a) {
         case 'verdict':
+          if (task.item.type === 'pairwise' && action.v === BOTH_BAD) return { modal: await this.bothBadForm(task, draft) }
           return await this.record(task, labeler.id, this.verdictInput(task, action.v, draft), action.v)
+        case 'edge': {
+          const edgeCase = selected[0]
+          if (edgeCase === undefined || !(EDGE_CASES as readonly string[]).includes(edgeCase)) return {}
+          await this.saveDraft(task, { ...draft, edgeCase })
+          return {}
+        }
+        case 'amend':
+          return await this.startAmending(task)
+        case 'keep': {
+          const judgment = await this.ctx.store.judgments.findByAssignment(task.assignment.id)
+          return judgment ? { update: this.recorded(task, judgment) } : {}
+        }
         case 'flaws':
           await this.saveDraft(task, { ...draft, flaws: parseFlaws(selected, task) })
           return {}
@@ -94,7 +113,7 @@ export class LabelingInteractions {
           if (ranking.some((id) => id === undefined)) return { notice: `Choose a response for every place (${ranking.length} places) before submitting.` }
           const duplicate = ranking.find((id, i) => ranking.indexOf(id) !== i)
           if (duplicate) return { notice: `Response ${LETTERS[task.assignment.displayOrder.indexOf(duplicate!)]} is in two places: each response needs its own rank.` }
-          return await this.record(task, labeler.id, { kind: 'ranking', ranking: ranking as string[], flaws: draft.flaws }, ranking[0] ?? null)
+          return await this.record(task, labeler.id, { kind: 'ranking', ranking: ranking as string[], flaws: draft.flaws, rationale: text(draft.form?.rationale as string | undefined), ...edgeOf(draft) }, ranking[0] ?? null)
         }
         case 'rationale':
           return { modal: rationaleModal(task, draft, { required: false }) }
@@ -121,10 +140,11 @@ export class LabelingInteractions {
   /** A submitted modal. */
   async submit(actor: Actor, ref: ModalRef, values: FormValues): Promise<Outcome> {
     if (ref.m === 'cal_resolve') return new CalibrationInteractions(this.ctx).submit(actor, ref, values)
+    if (ref.m === 'flag_settle') return new FlagReview(this.ctx).submit(actor, ref, values)
     const labeler = await labelerFor(this.ctx, actor)
     try {
       const task = await this.taskFor(ref.as, labeler.id)
-      const draft = task.assignment.draft as Draft
+      const draft = parseDraft(task.assignment.draft)
       switch (ref.m) {
         case 'rationale': {
           const rationale = text(values.rationale)
@@ -139,7 +159,18 @@ export class LabelingInteractions {
         case 'flag': {
           const reason = text(values.reason)
           if (!reason) return { fieldErrors: { reason: 'Say briefly what makes it hard to judge.' } }
-          return await this.record(task, labeler.id, { kind: task.item.type, flag: { reason }, flaws: draft.flaws, rationale: text(draft.form?.rationale as string | undefined) } as JudgmentInput, null)
+          return await this.record(task, labeler.id, { kind: task.item.type, flag: { reason }, flaws: draft.flaws, rationale: text(draft.form?.rationale as string | undefined), ...edgeOf(draft) } as JudgmentInput, null, actor.identity.platform)
+        }
+        case 'both_bad': {
+          const lessBad = list(values.lessBad)[0]
+          const rewrite = text(values.rewrite)
+          const rationale = text(values.rationale) ?? text(draft.form?.rationale as string | undefined)
+          // Kept in the draft: should a rationale turn out to be needed, the form opens again with it.
+          const next: Draft = { ...draft, bothBad: { lessBad, rewrite }, form: { ...draft.form, ...(rationale ? { rationale } : {}) } }
+          await this.saveDraft(task, next)
+          if (!lessBad) return { fieldErrors: { lessBad: 'Say which response is less bad, or that they are equally bad.' } }
+          if (!rationale && (await this.needsRationale(task, BOTH_BAD))) return { fieldErrors: { rationale: 'Write a short rationale: why both are bad, and why one is less bad.' } }
+          return await this.record(task, labeler.id, { kind: 'pairwise', choice: BOTH_BAD, lessBad, ...(rewrite ? { rewrite } : {}), rationale, flaws: draft.flaws, ...edgeOf(draft) }, BOTH_BAD)
         }
         case 'form':
           return await this.submitForm(task, labeler.id, draft, ref.f, ref.s, values)
@@ -153,11 +184,16 @@ export class LabelingInteractions {
 
   /** A modal closed without submitting: keep what was typed (Slack reports it). */
   async close(actor: Actor, ref: ModalRef, values: FormValues): Promise<void> {
-    if (ref.m !== 'form' || ref.f !== 'sft_write') return
+    if (ref.m !== 'both_bad' && (ref.m !== 'form' || ref.f !== 'sft_write')) return
     const labeler = await labelerFor(this.ctx, actor)
     const task = await this.taskFor(ref.as, labeler.id).catch(() => null)
     if (!task) return
-    const draft = task.assignment.draft as Draft
+    const draft = parseDraft(task.assignment.draft)
+    if (ref.m === 'both_bad') {
+      const kept = { lessBad: list(values.lessBad)[0] ?? draft.bothBad?.lessBad, rewrite: text(values.rewrite) ?? draft.bothBad?.rewrite }
+      if (kept.lessBad || kept.rewrite) await this.saveDraft(task, { ...draft, bothBad: kept }).catch(() => undefined)
+      return
+    }
     const written = this.writtenSft(task, values)
     if (written.response || written.prompt) await this.saveDraft(task, { ...draft, sft: { ...draft.sft, ...written } })
   }
@@ -197,10 +233,10 @@ export class LabelingInteractions {
     const rating = (id: string) => Number(list(collected[id])[0])
     if (form === 'dimensions') {
       const ratings = Object.fromEntries(task.project.dimensions.map((d) => [d, rating(`dim:${d}`)]))
-      return await this.record(task, labelerId, { kind: 'dimensions', ratings, flaws: draft.flaws, rationale: text(collected.rationale as string | undefined) }, null)
+      return await this.record(task, labelerId, { kind: 'dimensions', ratings, flaws: draft.flaws, rationale: text(collected.rationale as string | undefined), ...edgeOf(draft) }, null)
     }
     const criteria = Object.fromEntries(Object.keys(collected).filter((id) => id.startsWith('crit:')).map((id) => [id.slice(5), rating(id)]))
-    return await this.record(task, labelerId, { kind: 'sft_review', review: { criteria: criteria as never, accept: draft.reviewAccept === true }, rationale: text(collected.comment as string | undefined) }, null)
+    return await this.record(task, labelerId, { kind: 'sft_review', review: { criteria: criteria as never, accept: draft.reviewAccept === true }, rationale: text(collected.comment as string | undefined), ...edgeOf(draft) }, null)
   }
 
   private async submitSft(task: Task, labelerId: number, draft: Draft): Promise<Outcome> {
@@ -228,25 +264,77 @@ export class LabelingInteractions {
 
   private verdictInput(task: Task, verdict: string, draft: Draft): JudgmentInput {
     const rationale = text(draft.form?.rationale as string | undefined)
-    if (task.item.type === 'likert') return { kind: 'likert', rating: Number(verdict), flaws: draft.flaws, rationale }
-    if (task.item.type === 'ranking') return { kind: 'ranking', ranking: (draft.ranking ?? []) as string[], flaws: draft.flaws, rationale }
-    return { kind: 'pairwise', choice: verdict, flaws: draft.flaws, rationale }
+    if (task.item.type === 'likert') return { kind: 'likert', rating: Number(verdict), flaws: draft.flaws, rationale, ...edgeOf(draft) }
+    if (task.item.type === 'ranking') return { kind: 'ranking', ranking: (draft.ranking ?? []) as string[], flaws: draft.flaws, rationale, ...edgeOf(draft) }
+    if (verdict === BOTH_BAD) return { kind: 'pairwise', choice: verdict, flaws: draft.flaws, rationale, ...(draft.bothBad?.lessBad ? { lessBad: draft.bothBad.lessBad } : {}), ...(draft.bothBad?.rewrite && draft.amending === undefined ? { rewrite: draft.bothBad.rewrite } : {}), ...edgeOf(draft) }
+    return { kind: 'pairwise', choice: verdict, flaws: draft.flaws, rationale, ...edgeOf(draft) }
   }
 
-  private async record(task: Task, labelerId: number, input: JudgmentInput, verdict: string | null): Promise<Outcome> {
-    const durationMs = Math.max(0, this.ctx.now().getTime() - task.assignment.shownAt.getTime())
+  /** The form after "Both bad": less bad, the rationale where required, an optional rewrite. */
+  private async bothBadForm(task: Task, draft: Draft, required?: boolean): Promise<NonNullable<Outcome['modal']>> {
+    const rationaleRequired = required ?? (!text(draft.form?.rationale as string | undefined) && (await this.needsRationale(task, BOTH_BAD)))
+    return bothBadModal(task, draft, { rationaleRequired, amending: isAmending(task, draft), limits: this.limits })
+  }
+
+  /** The task message after its judgment, with "Change my answer" while that is still possible. */
+  private recorded(task: Task, judgment: JudgmentDto, options: { duplicate?: boolean; amended?: boolean } = {}) {
+    const changeable = amendRefusal(this.ctx, judgment, task.item) === null
+    return recordedCard(task, judgment, { ...options, ...(changeable ? { changeableUntil: amendDeadline(this.ctx, judgment) } : {}) })
+  }
+
+  /** "Change my answer": the task again, with the recorded answer as the starting point. */
+  private async startAmending(task: Task): Promise<Outcome> {
+    const judgment = await this.ctx.store.judgments.findByAssignment(task.assignment.id)
+    if (!judgment) return { notice: 'There is no recorded answer to change.' }
+    let revision: number
     try {
+      revision = await amendableRevision(this.ctx, judgment, task.item)
+    } catch (error) {
+      if (!isArbiterError(error, 'AMEND_CLOSED')) throw error
+      return { update: recordedCard(task, judgment), notice: error.message }
+    }
+    const next: Draft = {
+      flaws: judgment.flaws ?? undefined,
+      ...(judgment.ranking ? { ranking: judgment.ranking } : {}),
+      ...(judgment.ratings ? { form: Object.fromEntries(Object.entries(judgment.ratings).map(([d, n]) => [`dim:${d}`, String(n)])) } : {}),
+      ...(judgment.lessBad ? { bothBad: { lessBad: judgment.lessBad } } : {}),
+      ...(judgment.edgeCase ? { edgeCase: judgment.edgeCase } : {}),
+      amending: revision,
+    }
+    await this.ctx.store.assignments.saveAnsweredDraft(task.assignment.id, next as Record<string, unknown>)
+    task.assignment.draft = next as Record<string, unknown>
+    const until = amendDeadline(this.ctx, judgment).toISOString().slice(11, 16)
+    return { update: taskCard(task, next, { amending: { recorded: describeJudgment(task, judgment), until } }) }
+  }
+
+  private async record(task: Task, labelerId: number, input: JudgmentInput, verdict: string | null, platform = ''): Promise<Outcome> {
+    const draft = parseDraft(task.assignment.draft)
+    try {
+      if (isAmending(task, draft)) {
+        // Second thoughts: the recorded answer is replaced (the earlier one kept), exactly once per revision.
+        const amended = await amendJudgment(this.ctx, { assignmentId: task.assignment.id, labelerId, fromRevision: draft.amending!, input })
+        return { update: this.recorded(task, amended.judgment, { amended: true, duplicate: amended.duplicate }) }
+      }
+      const durationMs = Math.max(0, this.ctx.now().getTime() - task.assignment.shownAt.getTime())
       const result = await recordJudgment(this.ctx, { assignmentId: task.assignment.id, labelerId, input: { ...input, durationMs } })
       const notes = await this.ctx.store.notifications.pendingFor([labelerId])
+      // A flag goes to the leads at once, with this outcome (on a replay too, until it is posted).
+      const channelPosts = result.judgment.flagged ? await flagPostsFor(this.ctx, result.judgment.id, platform) : []
       return {
-        update: recordedCard(task, result.judgment, { duplicate: result.duplicate }),
+        update: this.recorded(task, result.judgment, { duplicate: result.duplicate }),
         post: notes.map((n) => ({ card: feedbackCard(n), notificationId: n.id })),
+        ...(channelPosts.length > 0 ? { channelPosts } : {}),
       }
     } catch (error) {
       if (isArbiterError(error, 'RATIONALE_REQUIRED')) {
         // Keep the verdict: nothing is recorded until the rationale is submitted.
-        const draft = task.assignment.draft as Draft
-        return { modal: rationaleModal(task, { ...draft, flaws: input.flaws ?? draft.flaws }, { verdict: verdict ?? undefined, required: true }) }
+        const kept = { ...draft, flaws: input.flaws ?? draft.flaws }
+        if (verdict === BOTH_BAD && task.item.type === 'pairwise') return { modal: await this.bothBadForm(task, kept, true) }
+        return { modal: rationaleModal(task, kept, { verdict: verdict ?? undefined, required: true }) }
+      }
+      if (isArbiterError(error, 'AMEND_CLOSED')) {
+        const judgment = await this.ctx.store.judgments.findByAssignment(task.assignment.id)
+        return { ...(judgment ? { update: recordedCard(task, judgment) } : {}), notice: error.message }
       }
       if (isArbiterError(error, 'ASSIGNMENT_EXPIRED')) {
         return { update: messageCard('This task expired', `${error.message} Nothing was recorded.`, { projectId: task.project.id, label: 'Next task' }), notice: error.message }
@@ -265,8 +353,10 @@ export class LabelingInteractions {
   }
 
   private async saveDraft(task: Task, draft: Draft): Promise<void> {
-    if (task.assignment.status !== 'active') throw new ArbiterError('ASSIGNMENT_CLOSED')
-    await this.ctx.store.assignments.saveDraft(task.assignment.id, draft as Record<string, unknown>)
+    const amending = isAmending(task, parseDraft(task.assignment.draft))
+    if (task.assignment.status !== 'active' && !amending) throw new ArbiterError('ASSIGNMENT_CLOSED')
+    if (amending) await this.ctx.store.assignments.saveAnsweredDraft(task.assignment.id, draft as Record<string, unknown>)
+    else await this.ctx.store.assignments.saveDraft(task.assignment.id, draft as Record<string, unknown>)
     task.assignment.draft = draft as Record<string, unknown>
   }
 
@@ -281,8 +371,10 @@ export class LabelingInteractions {
     if (opens !== 'rationale' || (action.a !== 'verdict' && action.a !== 'submit_rank')) return opens === 'always'
     const labeler = await labelerFor(this.ctx, actor)
     const task = await this.taskFor(action.as, labeler.id).catch(() => null)
-    if (!task || task.assignment.status !== 'active' || task.project.rationalePolicy === 'never') return false
-    const draft = task.assignment.draft as Draft
+    const draft = parseDraft(task?.assignment.draft)
+    if (!task || (task.assignment.status !== 'active' && !isAmending(task, draft))) return false
+    if (action.a === 'verdict' && action.v === BOTH_BAD && task.item.type === 'pairwise') return true
+    if (task.project.rationalePolicy === 'never') return false
     if (text(draft.form?.rationale as string | undefined)) return false
     const verdict = action.a === 'verdict' ? action.v : draft.ranking?.[0]
     return verdict === undefined ? false : this.needsRationale(task, verdict)
@@ -294,6 +386,17 @@ export class LabelingInteractions {
     const comparable = verdictOf({ kind: type, choice: type === 'pairwise' ? verdict : null, ranking: type === 'ranking' ? [verdict] : null, rating: type === 'likert' ? Number(verdict) : null })
     return rationaleNeeded(this.ctx.store, task.project.rationalePolicy, task.item.id, comparable)
   }
+}
+
+/** True while the labeler is changing an answer already recorded on this task. */
+function isAmending(task: Task, draft: Draft | undefined): boolean {
+  return task.assignment.status === 'answered' && draft?.amending !== undefined
+}
+
+/** The edge case marked on the task, as judgment input. */
+function edgeOf(draft: Draft): { edgeCase?: (typeof EDGE_CASES)[number] } {
+  const edge = draft.edgeCase
+  return edge && edge !== 'none' && (EDGE_CASES as readonly string[]).includes(edge) ? { edgeCase: edge as (typeof EDGE_CASES)[number] } : {}
 }
 
 /** Turns a core refusal into a polite private note; anything else is a bug and is rethrown. */

@@ -4,6 +4,7 @@ import type { CoreContext } from '../core/context'
 import { ArbiterError, isArbiterError } from '../core/errors'
 import { CHANNEL_FIELDS, CHANNEL_PURPOSES, activeProjects, calibrationScheduleText, channelsText, createProject, findProject, resolveProject, type ChannelPurpose } from '../core/projects'
 import { requireLead, setRole } from '../core/labelers'
+import { setGuidelines } from '../core/guidelines'
 import { importItems } from '../core/import/import-items'
 import { IMPORT_FORMATS, type ImportFormat } from '../core/import/item-formats'
 import { exportData } from '../core/export/export-data'
@@ -79,6 +80,7 @@ export async function leadShowProject(ctx: CoreContext, actor: Actor, name?: str
       `Rationale: ${project.rationalePolicy}`,
       `Dimensions: ${project.dimensions.join(', ')}`,
       `Calibration: ${calibrationScheduleText(project)}`,
+      `Guidelines: ${project.guide ? `the project's own (${project.guide.length} characters)` : "the team's labeling guide"}`,
       `Channels, Slack: ${channelsText(project, 'slack')}`,
       `Channels, Discord: ${channelsText(project, 'discord')}`,
     ].join('\n')
@@ -135,6 +137,19 @@ export async function leadImport(ctx: CoreContext, actor: Actor, options: { proj
       ? `Imported ${report.imported} items into ${options.projectName}${report.unchanged ? `, ${report.unchanged} already there (unchanged)` : ''}${report.invalid.length ? `, ${report.invalid.length} bad lines skipped` : ''}.`
       : `Nothing was imported: ${report.invalid.length} bad line${report.invalid.length === 1 ? '' : 's'}. Fix them and upload again.`
     return { post: [{ card: { summary, blocks: [{ type: 'header', text: 'Import' }, { type: 'section', segments: [{ kind: 'text', text: [summary, ...bad, ...more].join('\n') }] }] } }] }
+  })
+}
+
+/**
+ * Sets a project's guidelines from a Markdown file a lead uploaded (`read` downloads it, only
+ * once the lead check passed). Labelers see them from the Guidelines button on every task.
+ */
+export async function leadSetGuide(ctx: CoreContext, actor: Actor, options: { projectName: string; fileName: string; read: () => Promise<string> }): Promise<Outcome> {
+  return asLead(ctx, actor, async () => {
+    if (!/\.(md|markdown|txt)$/i.test(options.fileName)) throw new ArbiterError('INVALID_INPUT', `Upload the guidelines as a Markdown file (.md); ${options.fileName} is not one.`)
+    await findProject(ctx, options.projectName)
+    const project = await setGuidelines(ctx, { projectName: options.projectName, text: await options.read() })
+    return note(`The guidelines of ${project.name} are now ${options.fileName} (${project.guide?.length ?? 0} characters). Labelers see them from the Guidelines button on every task.`)
   })
 }
 

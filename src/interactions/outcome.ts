@@ -3,6 +3,14 @@
 // update, follow-up, showModal, an ephemeral reply).
 import type { Card, Modal } from '../views/card'
 
+/** A post in a channel of the same platform (a flag in the project's lead channel). */
+export interface ChannelPost {
+  channelId: string
+  card: Card
+  /** The outbox row it delivers: marked delivered once posted. */
+  notificationId?: number
+}
+
 /** The neutral result of an interaction. */
 export interface Outcome {
   /** Replace the message the interaction came from (the task message). */
@@ -19,6 +27,8 @@ export interface Outcome {
   fieldErrors?: Record<string, string>
   /** Private messages to other people on the same platform, by platform user id (e.g. a lead's verdict to dissenters). */
   direct?: { userId: string; card: Card }[]
+  /** Posts in channels of this platform, e.g. a flag in the project's lead channel. */
+  channelPosts?: ChannelPost[]
   /** A reply in the thread under the message the interaction came from (calibration discussions). */
   threadReply?: Card
   /** A file to send privately (exports, "read in full"). */

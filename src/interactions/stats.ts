@@ -6,6 +6,7 @@ import { strictMajority, verdictOf, verdictPoint } from '../core/vote-split'
 import { ownFrame, verdictLabel } from '../views/response-frame'
 import { TIE } from '../core/task-types'
 import type { Card } from '../views/card'
+import type { JudgmentDto } from '../store/judgment-repository'
 import { labelerFor, type Actor } from './actor'
 
 /** Figures behind the stats card (also shown on App Home). */
@@ -23,21 +24,22 @@ export interface LabelerStats {
 const RECENT = 500
 
 export async function labelerStats(ctx: CoreContext, labelerId: number): Promise<LabelerStats> {
-  const prisma = ctx.store.database.prisma
+  const { judgments: store } = ctx.store
   const now = ctx.now()
   const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
-  const [judgments, today, recent] = await Promise.all([
-    prisma.judgment.count({ where: { labelerId } }),
-    prisma.judgment.count({ where: { labelerId, createdAt: { gte: dayStart } } }),
-    ctx.store.judgments.recentFor(labelerId, RECENT),
-  ])
+  const [judgments, today, recent] = await Promise.all([store.countFor(labelerId), store.countFor(labelerId, dayStart), store.recentFor(labelerId, RECENT)])
+  // Two more queries, however many items: App Home calls this each time it is opened.
+  const itemIds = recent.map((j) => j.itemId)
+  const [items, onItems] = await Promise.all([ctx.store.items.findByIds(itemIds), store.forItems(itemIds)])
+  const othersOn = new Map<number, JudgmentDto[]>()
+  for (const j of onItems) if (j.labelerId !== labelerId) othersOn.set(j.itemId, [...(othersOn.get(j.itemId) ?? []), j])
   let agreed = 0
   let compared = 0
   let goldAgreed = 0
   let goldTotal = 0
   const misses: LabelerStats['calibrationMisses'] = []
   for (const mine of recent) {
-    const item = await ctx.store.items.findById(mine.itemId)
+    const item = items.get(mine.itemId)
     if (!item) continue
     const settled = item.verdict ?? item.gold
     if (settled) {
@@ -52,7 +54,7 @@ export async function labelerStats(ctx: CoreContext, labelerId: number): Promise
       continue
     }
     // Leave-one-out: compare with the majority of the *other* labelers only.
-    const others = (await ctx.store.judgments.forItem(mine.itemId)).filter((j) => j.labelerId !== labelerId).map(verdictOf).filter((v): v is string => v !== null)
+    const others = (othersOn.get(mine.itemId) ?? []).map(verdictOf).filter((v): v is string => v !== null)
     const majority = strictMajority(others)
     const own = verdictOf(mine)
     if (majority !== null && own !== null) ((compared += 1), (agreed += own === majority ? 1 : 0))

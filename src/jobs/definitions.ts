@@ -9,6 +9,7 @@ import { driftCheck } from './drift-check'
 import type { JobEnv } from './job-env'
 import { leadDigest } from './lead-digest'
 import { rubricRefresher } from './rubric-refresher'
+import { deliverLeadNotices } from './lead-notices'
 import { activeProjects } from '../core/projects'
 
 /** One schedulable unit: a job, or a job for one project. */
@@ -62,6 +63,7 @@ export const JOBS: JobDefinition[] = [
   globalJob('drift-check', "ping labelers whose agreement drifted, and tell the leads", '0 * * * *', 'hourly, on the hour', (env) => driftCheck(env)),
   globalJob('lead-digest', 'daily digest to the lead channel, with a chart', '0 9 * * *', 'daily at 09:00', (env, at) => leadDigest(env, at)),
   globalJob('claim-reminders', 'remind labelers of tasks about to expire; tell them when one expired', '* * * * *', 'every minute', (env) => claimReminders(env)),
+  globalJob('lead-notices', 'post flags (and other lead notices) that no interaction posted, in the lead channel', '* * * * *', 'every minute', (env) => deliverLeadNotices(env)),
   globalJob('rubric-refresher', 'send active labelers a rubric refresher with a settled example', '0 10 * * 1', 'Mondays at 10:00', (env, at) => rubricRefresher(env, at)),
 ]
 

@@ -8,6 +8,7 @@ import { verdictPoint } from '../core/vote-split'
 import { excerpt, framedResponses, ownFrame, verdictLabel } from '../views/response-frame'
 import { pValueWords } from '../views/p-value'
 import { activeProjects } from '../core/projects'
+import { guidelinesButton } from '../views/guidelines'
 
 type Drift = { flagged: boolean; drop: number | null; window: unknown; before: unknown; after: unknown; evidence: unknown }
 
@@ -36,7 +37,7 @@ export function driftPingCard(args: { projectId: number; projectName: string; dr
   const lines = [
     `Over your last ${window?.size ?? 'few dozen'} judgments in ${args.projectName}, your agreement with the rest of the team went from ${pct(before)} to ${pct(after)}.`,
     ...(args.movedBiases.length > 0 ? [`What moved: ${args.movedBiases.join('; ')}.`] : []),
-    'Everyone drifts now and then. A quick re-read of the rubric usually brings it back.',
+    `Everyone drifts now and then. A quick re-read of the guidelines of ${args.projectName} usually brings it back.`,
   ]
   // The items themselves, so the labeler can see what happened (an id alone tells them nothing).
   const examples: Card['blocks'] = args.disagreements.map((d) => ({
@@ -59,7 +60,7 @@ export function driftPingCard(args: { projectId: number; projectName: string; dr
       {
         type: 'actions',
         controls: [
-          { type: 'button', action: { a: 'rubric' }, label: 'Re-read the rubric', style: 'primary' },
+          guidelinesButton(args.projectId, 'Re-read the guidelines', 'primary'),
           { type: 'button', action: { a: 'drift_ack', p: args.projectId }, label: 'Got it' },
         ],
       },

@@ -4,6 +4,7 @@ import type { ChatPort, ChatPorts } from '../interactions/chat-port'
 import type { Card } from '../views/card'
 import type { Logger } from '../logger'
 import type { Config } from '../config'
+import type { Metrics } from '../ops/metrics'
 
 /** Job settings, from configuration. */
 export interface JobSettings {
@@ -23,6 +24,8 @@ export interface JobEnv {
   ports: ChatPorts
   settings: JobSettings
   log: Logger
+  /** Job runs and lease takeovers are counted here when the process reports metrics. */
+  metrics?: Metrics
 }
 
 /** Parses JOB_SCHEDULES ("name=cron;name=cron"). */

@@ -40,7 +40,7 @@ export async function digestFigures(env: JobEnv, project: ProjectDto): Promise<{
   const perLabeler = Object.fromEntries([...counts.entries()].map(([id, n]) => [names.get(id) ?? String(id), n]))
   const total = [...counts.values()].reduce((a, b) => a + b, 0)
   const progress = await ctx.store.items.progress(project.id)
-  const flags = await ctx.store.database.prisma.judgment.count({ where: { projectId: project.id, flagged: true, createdAt: { gte: since } } })
+  const flags = await ctx.store.judgments.flaggedSince(project.id, since)
   const threads = (await ctx.store.calibration.forProject(project.id)).filter((t) => t.status === 'open')
   const figures: DigestFigures = {
     project: project.name,

@@ -2,7 +2,11 @@
 // `arbiter import-judgments` and simulations build them directly. Nothing here knows Prisma or chat.
 
 /** Pairwise verdict: a response id, or one of the two non-preference categories. */
-export type PairwiseChoice = string // response id | 'tie' | 'both_bad'
+export type PairwiseChoice = string // response id | TIE | BOTH_BAD
+
+/** The two pairwise verdicts that are not a response id (the one definition: core's task types re-export it). */
+export const TIE = 'tie'
+export const BOTH_BAD = 'both_bad'
 
 export type JudgmentKind = 'pairwise' | 'ranking' | 'likert' | 'dimensions' | 'sft' | 'sft_review'
 

@@ -9,6 +9,7 @@ import type { Database, Db } from './database'
 import { writeTransaction } from './transaction'
 import { OPEN_AFTER, positional } from './sql'
 import { fromJson, isUniqueViolation, toJson } from './json'
+import { TtlCache } from './ttl-cache'
 
 /** An assignment as the core sees it. */
 export interface AssignmentDto {
@@ -21,7 +22,7 @@ export interface AssignmentDto {
   shownAt: Date
   expiresAt: Date
   answeredAt: Date | null
-  /** JSON work in progress (see interactions/draft.ts); the store does not interpret it. */
+  /** JSON work in progress (see core/draft.ts); the store does not interpret it. */
   draft: Record<string, unknown>
 }
 
@@ -38,11 +39,29 @@ export interface CandidateQuery {
   gold: boolean
   /** Domains this labeler may not see (the project restricts them to skilled labelers). */
   excludedDomains: string[]
+  /** The labeler's groups: items routed to one of them are theirs too. */
+  groups: string[]
+  /**
+   * Only the work meant for this labeler: items routed to them (by name or group) and unrouted
+   * items of these domains (their skills). Absent: the unrouted pool.
+   */
+  preferred?: { domains: string[] }
   limit: number
 }
 
 export class AssignmentRepository {
+  // Whether a project has items routed to named labelers: most have none, and then the routes
+  // are not looked up on every "next task". A route made by another process shows within seconds.
+  private readonly hasRoutes = new TtlCache<number, boolean>(5_000, 1_000)
+
   constructor(private readonly database: Pick<Database, 'prisma' | 'provider'>) {}
+
+  private async projectHasRoutes(projectId: number): Promise<boolean> {
+    const known = this.hasRoutes.get(projectId)
+    if (known !== undefined) return known
+    const any = await this.prisma.itemRoute.findFirst({ where: { item: { projectId } }, select: { itemId: true } })
+    return this.hasRoutes.set(projectId, any !== null)
+  }
 
   private get prisma(): Db {
     return this.database.prisma
@@ -62,17 +81,43 @@ export class AssignmentRepository {
     return row ? toDto(row) : null
   }
 
-  /** Items the labeler could be given now, oldest first (so items reach their redundancy in import order). */
+  /**
+   * Items the labeler could be given now, oldest first (so items reach their redundancy in import
+   * order). Routed items come only through the `preferred` pass: the plain pass walks the open
+   * items of the project by index and skips every routed one, without a look-up per item.
+   */
   async candidates(query: CandidateQuery): Promise<number[]> {
+    let scope: object = { routed: false }
+    if (query.preferred) {
+      // Routes are read from their own index (labeler first), so this pass never scans the
+      // project's items looking for the few routed to someone.
+      const preferred = query.preferred
+      if (query.groups.length === 0 && preferred.domains.length === 0 && !(await this.projectHasRoutes(query.projectId))) return []
+      const routed = await this.prisma.itemRoute.findMany({
+        where: { labelerId: query.labelerId, item: { projectId: query.projectId, isGold: query.gold, droppedAt: null, ...(query.gold ? {} : { open: true }), assignments: { none: { labelerId: query.labelerId } } } },
+        select: { itemId: true },
+        orderBy: { itemId: 'asc' },
+        take: query.limit,
+      })
+      const wanted: object[] = [
+        ...(routed.length > 0 ? [{ id: { in: routed.map((r) => r.itemId) } }] : []),
+        ...(query.groups.length > 0 ? [{ assignedGroup: { in: query.groups } }] : []),
+        ...(preferred.domains.length > 0 ? [{ routed: false, domain: { in: preferred.domains } }] : []),
+      ]
+      if (wanted.length === 0) return []
+      scope = { OR: wanted }
+    }
     const rows = await this.prisma.item.findMany({
       where: {
         projectId: query.projectId,
         isGold: query.gold,
         // Gold items are shown to everyone who has not seen them; others only while open (claimed < target).
         ...(query.gold ? {} : { open: true }),
+        droppedAt: null,
         assignments: { none: { labelerId: query.labelerId } },
         AND: [
           { OR: [{ authorLabelerId: null }, { authorLabelerId: { not: query.labelerId } }] },
+          scope,
           ...(query.excludedDomains.length > 0 ? [{ OR: [{ domain: null }, { domain: { notIn: query.excludedDomains } }] }] : []),
         ],
       },
@@ -132,6 +177,12 @@ export class AssignmentRepository {
   /** Saves work in progress on an active assignment; false when it is no longer active. */
   async saveDraft(id: number, draft: Record<string, unknown>): Promise<boolean> {
     const result = await this.prisma.assignment.updateMany({ where: { id, status: 'active' }, data: { draft: toJson(draft) } })
+    return result.count === 1
+  }
+
+  /** The draft of an answered assignment whose labeler is changing their answer (second thoughts). */
+  async saveAnsweredDraft(id: number, draft: Record<string, unknown>): Promise<boolean> {
+    const result = await this.prisma.assignment.updateMany({ where: { id, status: 'answered' }, data: { draft: toJson(draft) } })
     return result.count === 1
   }
 

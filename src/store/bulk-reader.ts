@@ -41,7 +41,7 @@ function judgment(row: Raw): JudgmentDto {
 export class BulkReader {
   constructor(private readonly database: Pick<Database, 'provider' | 'url'>) {}
 
-  /** Pages of `pageSize` items with their judgments matching the filter, in item id order. */
+  /** Pages of `pageSize` items with their judgments matching the filter, in item id order. Items a lead dropped are left out, with their judgments. */
   async *pages(projectId: number, filter: JudgmentFilter, pageSize = 1_000): AsyncGenerator<ItemPage> {
     if (this.database.provider === 'sqlite') yield* this.sqlitePages(projectId, filter, pageSize)
     else yield* this.postgresPages(projectId, filter, pageSize)
@@ -50,7 +50,7 @@ export class BulkReader {
   private *sqlitePages(projectId: number, filter: JudgmentFilter, pageSize: number): Generator<ItemPage> {
     const db = new BetterSqlite3(sqlitePath(this.database.url), { readonly: true, fileMustExist: true })
     try {
-      const items = db.prepare('SELECT * FROM "Item" WHERE "projectId" = ? AND "id" > ? ORDER BY "id" LIMIT ?')
+      const items = db.prepare('SELECT * FROM "Item" WHERE "projectId" = ? AND "id" > ? AND "droppedAt" IS NULL ORDER BY "id" LIMIT ?')
       const conditions = ['"projectId" = ?', '"itemId" >= ?', '"itemId" <= ?']
       const extra: unknown[] = []
       if (filter.since) (conditions.push('"createdAt" >= ?'), extra.push(sqliteDateTime(filter.since)))
@@ -84,7 +84,7 @@ export class BulkReader {
       const judgmentSql = `SELECT *, (EXTRACT(EPOCH FROM "createdAt") * 1000)::float8 AS "createdAtMs" FROM "Judgment" WHERE ${conditions.join(' AND ')} ORDER BY "itemId", "id"`
       let after = 0
       for (;;) {
-        const { rows } = await client.query<Raw>('SELECT *, (EXTRACT(EPOCH FROM "createdAt") * 1000)::float8 AS "createdAtMs" FROM "Item" WHERE "projectId" = $1 AND "id" > $2 ORDER BY "id" LIMIT $3', [projectId, after, pageSize])
+        const { rows } = await client.query<Raw>('SELECT *, (EXTRACT(EPOCH FROM "createdAt") * 1000)::float8 AS "createdAtMs" FROM "Item" WHERE "projectId" = $1 AND "id" > $2 AND "droppedAt" IS NULL ORDER BY "id" LIMIT $3', [projectId, after, pageSize])
         if (rows.length === 0) return
         const first = rows[0]!.id as number
         after = rows.at(-1)!.id as number

@@ -136,6 +136,11 @@ export class CalibrationRepository {
     }
   }
 
+  /** True when a once-only key was claimed already. */
+  async wasSent(key: string): Promise<boolean> {
+    return (await this.prisma.sentOnce.findUnique({ where: { key }, select: { key: true } })) !== null
+  }
+
   async driftState(projectId: number, labelerId: number): Promise<{ status: string; lastPingAt: Date | null; acknowledgedAt: Date | null } | null> {
     return this.prisma.driftState.findUnique({ where: { projectId_labelerId: { projectId, labelerId } }, select: { status: true, lastPingAt: true, acknowledgedAt: true } })
   }

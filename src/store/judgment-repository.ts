@@ -1,9 +1,11 @@
 // Judgments: recorded exactly once per assignment, stored in columns the quality metrics query.
 import type { Database, Db } from './database'
-import { writeTransaction } from './transaction'
+import { writeTransaction, type Tx } from './transaction'
 import { OPEN_AFTER, positional } from './sql'
 import { fromJson, isUniqueViolation, toJson } from './json'
 import type { FlawKind, ItemKind } from '../core/task-types'
+import { itemRow, type NewItem } from './item-repository'
+import { notificationRow, type NewNotification } from './notification-repository'
 
 /** A judgment as stored. */
 export interface JudgmentDto {
@@ -26,11 +28,35 @@ export interface JudgmentDto {
   durationMs: number | null
   displayOrder: string[]
   reviewStatus: string | null
+  /** After "both bad": the response judged less bad, or LESS_BAD_EQUAL. */
+  lessBad: string | null
+  /** After "both bad": the labeler's own better response. */
+  rewrite: string | null
+  /** The guide's edge case the labeler marked, or null. */
+  edgeCase: string | null
+  /** How many times its labeler changed it (0: as first recorded). */
+  revision: number
   createdAt: Date
 }
 
-/** The columns of a new judgment. */
-export type NewJudgment = Omit<JudgmentDto, 'id' | 'createdAt'> & { createdAt?: Date }
+/** The answer fields an amendment may change (everything the labeler decided, nothing about when or where). */
+export const AMENDABLE_FIELDS = ['choice', 'choicePosition', 'ranking', 'rating', 'ratings', 'flaws', 'flagged', 'flagReason', 'rationale', 'lessBad', 'edgeCase'] as const
+/** A judgment's answer, as an amendment replaces it. */
+export type JudgmentAnswer = Pick<JudgmentDto, (typeof AMENDABLE_FIELDS)[number]>
+
+/** The columns of a new judgment (the both-bad and edge-case fields default to null; it starts at revision 0). */
+export type NewJudgment = Omit<JudgmentDto, 'id' | 'createdAt' | 'lessBad' | 'rewrite' | 'edgeCase' | 'revision'> & Partial<Pick<JudgmentDto, 'lessBad' | 'rewrite' | 'edgeCase'>> & { createdAt?: Date }
+
+/** An earlier version of an amended judgment. */
+export interface AmendmentDto {
+  judgmentId: number
+  revision: number
+  previous: JudgmentAnswer
+  createdAt: Date
+}
+
+/** Outcome of an amendment: applied, or already applied from that revision (a double click or a stale card). */
+export type AmendOutcome = { status: 'amended'; judgment: JudgmentDto } | { status: 'duplicate'; judgment: JudgmentDto }
 
 type Row = Awaited<ReturnType<Db['judgment']['findFirstOrThrow']>>
 
@@ -44,6 +70,10 @@ export function judgmentFromRow(row: Row): JudgmentDto {
     sft: fromJson<Record<string, unknown> | null>(row.sft, null),
     flaws: fromJson<Record<string, FlawKind[]> | null>(row.flaws, null),
     displayOrder: fromJson<string[]>(row.displayOrder, []),
+    lessBad: row.lessBad ?? null,
+    rewrite: row.rewrite ?? null,
+    edgeCase: row.edgeCase ?? null,
+    revision: Number(row.revision ?? 0),
   }
 }
 
@@ -56,6 +86,20 @@ function toRow(judgment: NewJudgment) {
     flaws: toJson(judgment.flaws),
     displayOrder: toJson(judgment.displayOrder),
   }
+}
+
+/**
+ * Rows that follow from a judgment, written in the judgment's own transaction so that a crash
+ * can never keep one without the other. The core computes them (core/after-judgment.ts).
+ */
+export interface JudgmentFollowUps {
+  /** The new judgment's own review status (an SFT submission waits for its review). */
+  reviewStatus: 'pending' | null
+  notifications: NewNotification[]
+  /** An item reviewing the new judgment, in its project; the store links it to the judgment's id. */
+  reviewItem: Omit<NewItem, 'reviewOfJudgmentId'> | null
+  /** The submission an SFT review settles. */
+  settlesReview: { judgmentId: number; status: 'accepted' | 'rejected' } | null
 }
 
 /** Outcome of recording: the stored judgment, and whether it had been stored before (a retry). */
@@ -90,14 +134,38 @@ export class JudgmentRepository {
     return (await this.prisma.judgment.findMany({ where: { itemId }, orderBy: { id: 'asc' } })).map(judgmentFromRow)
   }
 
+  /** Every judgment on these items, in one query (a labeler's stats over their recent items). */
+  async forItems(itemIds: number[]): Promise<JudgmentDto[]> {
+    if (itemIds.length === 0) return []
+    return (await this.prisma.judgment.findMany({ where: { itemId: { in: [...new Set(itemIds)] } }, orderBy: { id: 'asc' } })).map(judgmentFromRow)
+  }
+
+  /** How many judgments a labeler has recorded (since a moment). */
+  async countFor(labelerId: number, since?: Date): Promise<number> {
+    return this.prisma.judgment.count({ where: { labelerId, ...(since ? { createdAt: { gte: since } } : {}) } })
+  }
+
+  /** How many judgments of a project were flagged for review since a moment. */
+  async flaggedSince(projectId: number, since: Date): Promise<number> {
+    return this.prisma.judgment.count({ where: { projectId, flagged: true, createdAt: { gte: since } } })
+  }
+
+  /** Who labeled in which project since a moment (assigned work, not imports), once per pair. */
+  async activeLabelers(since: Date): Promise<{ labelerId: number; projectId: number }[]> {
+    const rows = await this.prisma.judgment.groupBy({ by: ['labelerId', 'projectId'], where: { createdAt: { gte: since }, assignmentId: { not: null } } })
+    return rows.map((row) => ({ labelerId: row.labelerId, projectId: row.projectId }))
+  }
+
   /**
    * Records a judgment for an active assignment, atomically: closes the assignment, stores the
    * judgment, counts it on the item and lets `nextTarget` raise the item's target (dynamic overlap).
+   * The follow-ups commit in the same transaction, or nothing does.
    * A second call for the same assignment (double click, platform retry) returns the first judgment.
    */
   async record(args: {
     assignmentId: number
     judgment: NewJudgment
+    followUps: JudgmentFollowUps
     now: Date
     nextTarget: (item: { judged: number; target: number; isGold: boolean }, judgments: JudgmentDto[]) => number
   }): Promise<RecordOutcome> {
@@ -113,6 +181,7 @@ export class JudgmentRepository {
           target = args.nextTarget(item, all)
           if (target !== item.target) await tx.$executeRawUnsafe(positional(this.database.provider, `UPDATE "Item" SET "target" = ?, ${OPEN_AFTER('"claimed"', '?')} WHERE "id" = ?`), target, target, args.judgment.itemId)
         }
+        await writeFollowUps(tx, row.id, args.judgment.projectId, args.followUps)
         return { status: 'recorded' as const, judgment: judgmentFromRow(row), item: { judged: item.judged, target } }
       })
       if (outcome) return outcome
@@ -137,8 +206,72 @@ export class JudgmentRepository {
     return judgments.length
   }
 
-  async setReviewStatus(id: number, reviewStatus: 'pending' | 'accepted' | 'rejected'): Promise<void> {
-    await this.prisma.judgment.update({ where: { id }, data: { reviewStatus } })
+  /**
+   * What decides whether a judgment may still change: its current revision (how many times it was
+   * amended) and whether its item is up for calibration (its labelers may have seen the others' verdicts).
+   */
+  async amendmentState(judgmentId: number, itemId: number): Promise<{ revision: number; discussed: boolean }> {
+    const [judgment, threads] = await Promise.all([
+      this.prisma.judgment.findUniqueOrThrow({ where: { id: judgmentId }, select: { revision: true } }),
+      this.prisma.calibrationThread.count({ where: { itemId } }),
+    ])
+    return { revision: judgment.revision, discussed: threads > 0 }
+  }
+
+  /** A judgment's earlier versions, oldest first (audit). */
+  async amendmentsOf(judgmentId: number): Promise<AmendmentDto[]> {
+    const rows = await this.prisma.judgmentAmendment.findMany({ where: { judgmentId }, orderBy: { revision: 'asc' } })
+    return rows.map((row) => ({ judgmentId: row.judgmentId, revision: row.revision, previous: fromJson<JudgmentAnswer>(row.previous, {} as JudgmentAnswer), createdAt: row.createdAt }))
+  }
+
+  /**
+   * Replaces a judgment's answer, keeping the one it replaces. `fromRevision` is the revision the
+   * labeler changed: the (judgment, revision) key lets exactly one change from it through, so a
+   * double click or a retried delivery amends once. Dynamic overlap is re-checked as at recording.
+   */
+  async amend(args: {
+    judgmentId: number
+    fromRevision: number
+    answer: JudgmentAnswer
+    now: Date
+    nextTarget: (item: { judged: number; target: number; isGold: boolean }, judgments: JudgmentDto[]) => number
+  }): Promise<AmendOutcome> {
+    try {
+      const judgment = await writeTransaction(this.database, async (tx) => {
+        const before = await tx.judgment.findUniqueOrThrow({ where: { id: args.judgmentId } })
+        const previous = Object.fromEntries(AMENDABLE_FIELDS.map((field) => [field, judgmentFromRow(before)[field]]))
+        await tx.judgmentAmendment.create({ data: { judgmentId: args.judgmentId, revision: args.fromRevision, previous: toJson(previous), createdAt: args.now } })
+        const a = args.answer
+        const row = await tx.judgment.update({
+          where: { id: args.judgmentId },
+          data: { ...a, ranking: toJson(a.ranking), ratings: toJson(a.ratings), flaws: toJson(a.flaws), revision: args.fromRevision + 1 },
+        })
+        const item = await tx.item.findUniqueOrThrow({ where: { id: row.itemId }, select: { judged: true, target: true, isGold: true } })
+        if (!item.isGold && item.judged >= item.target) {
+          const all = (await tx.judgment.findMany({ where: { itemId: row.itemId }, orderBy: { id: 'asc' } })).map(judgmentFromRow)
+          const target = args.nextTarget(item, all)
+          if (target !== item.target) await tx.$executeRawUnsafe(positional(this.database.provider, `UPDATE "Item" SET "target" = ?, ${OPEN_AFTER('"claimed"', '?')} WHERE "id" = ?`), target, target, row.itemId)
+        }
+        return judgmentFromRow(row)
+      })
+      return { status: 'amended', judgment }
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error
+    }
+    return { status: 'duplicate', judgment: (await this.findById(args.judgmentId))! }
+  }
+
+  /** Edge-case marks per labeler in a project: labelerId → {edge case → count}. */
+  async edgeCaseCounts(projectId: number, range: { since?: Date; until?: Date } = {}): Promise<Map<number, Record<string, number>>> {
+    const createdAt = range.since || range.until ? { createdAt: { ...(range.since ? { gte: range.since } : {}), ...(range.until ? { lt: range.until } : {}) } } : {}
+    const rows = await this.prisma.judgment.groupBy({ by: ['labelerId', 'edgeCase'], where: { projectId, edgeCase: { not: null }, ...createdAt }, _count: { _all: true } })
+    const counts = new Map<number, Record<string, number>>()
+    for (const row of rows) {
+      const own = counts.get(row.labelerId) ?? {}
+      own[row.edgeCase!] = row._count._all
+      counts.set(row.labelerId, own)
+    }
+    return counts
   }
 
   /** Judgments recorded per labeler since a moment (progress screens). */
@@ -146,4 +279,10 @@ export class JudgmentRepository {
     const rows = await this.prisma.judgment.groupBy({ by: ['labelerId'], where: { projectId, ...(since ? { createdAt: { gte: since } } : {}) }, _count: { _all: true } })
     return new Map(rows.map((row) => [row.labelerId, row._count._all]))
   }
+}
+
+async function writeFollowUps(tx: Tx, judgmentId: number, projectId: number, followUps: JudgmentFollowUps): Promise<void> {
+  if (followUps.notifications.length > 0) await tx.notification.createMany({ data: followUps.notifications.map(notificationRow) })
+  if (followUps.reviewItem) await tx.item.create({ data: itemRow(projectId, { ...followUps.reviewItem, reviewOfJudgmentId: judgmentId }) })
+  if (followUps.settlesReview) await tx.judgment.update({ where: { id: followUps.settlesReview.judgmentId }, data: { reviewStatus: followUps.settlesReview.status } })
 }

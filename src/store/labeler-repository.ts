@@ -13,6 +13,8 @@ export interface LabelerDto {
   displayName: string
   role: LabelerRole
   skills: string[]
+  /** Groups items can be routed to (e.g. "experts"). */
+  groups: string[]
   createdAt: Date
 }
 
@@ -26,7 +28,7 @@ export interface PlatformIdentity {
 type Row = Awaited<ReturnType<Db['labeler']['findFirstOrThrow']>>
 
 function toDto(row: Row): LabelerDto {
-  return { ...row, role: row.role as LabelerRole, skills: fromJson<string[]>(row.skills, []) }
+  return { ...row, role: row.role as LabelerRole, skills: fromJson<string[]>(row.skills, []), groups: fromJson<string[]>(row.groups, []) }
 }
 
 export class LabelerRepository {
@@ -78,6 +80,16 @@ export class LabelerRepository {
   async setRole(id: number, role: LabelerRole): Promise<LabelerDto> {
     this.byIdentity.deleteWhere((l) => l.id === id)
     return toDto(await this.prisma.labeler.update({ where: { id }, data: { role } }))
+  }
+
+  async setGroups(id: number, groups: string[]): Promise<LabelerDto> {
+    this.byIdentity.deleteWhere((l) => l.id === id)
+    return toDto(await this.prisma.labeler.update({ where: { id }, data: { groups: toJson(groups) } }))
+  }
+
+  /** Labelers by id, for routing by name. */
+  async findByIds(ids: number[]): Promise<LabelerDto[]> {
+    return (await this.prisma.labeler.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } })).map(toDto)
   }
 
   async setSkills(id: number, skills: string[]): Promise<LabelerDto> {

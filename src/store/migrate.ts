@@ -5,7 +5,7 @@
 // still Prisma's (made by `npm run db:migration`); this runner only records what was applied,
 // refuses edited history, and serializes concurrent starts (several bot instances, one database).
 import { createHash } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import BetterSqlite3 from 'better-sqlite3'
@@ -120,6 +120,41 @@ async function migratePostgres(url: string, log: (message: string) => void, upTo
       await client.query('ROLLBACK')
       throw error
     }
+  } finally {
+    await client.end()
+  }
+}
+
+/** Which shipped migrations a database has and lacks (`arbiter doctor`); reads only, creates nothing. */
+export interface MigrationStatus {
+  /** False when a SQLite file does not exist yet (the bot creates it on first start). */
+  exists: boolean
+  applied: string[]
+  pending: string[]
+}
+
+export async function migrationStatus(url: string): Promise<MigrationStatus> {
+  const provider = url.startsWith('file:') ? 'sqlite' : 'postgresql'
+  const shippedNames = listMigrations(provider).map((m) => m.name)
+  const status = (applied: string[]): MigrationStatus => ({ exists: true, applied, pending: shippedNames.filter((name) => !applied.includes(name)) })
+  if (provider === 'sqlite') {
+    const file = resolve(url.slice('file:'.length))
+    if (!existsSync(file)) return { exists: false, applied: [], pending: shippedNames }
+    const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true, timeout: 5_000 })
+    try {
+      const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_arbiter_migrations'`).get()
+      return status(table ? (db.prepare('SELECT "name" FROM "_arbiter_migrations"').all() as { name: string }[]).map((r) => r.name) : [])
+    } finally {
+      db.close()
+    }
+  }
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 })
+  await client.connect()
+  try {
+    const { rows: tables } = await client.query(`SELECT to_regclass('"_arbiter_migrations"') IS NOT NULL AS "present"`)
+    if (!tables[0]?.present) return status([])
+    const { rows } = await client.query<{ name: string }>('SELECT "name" FROM "_arbiter_migrations"')
+    return status(rows.map((r) => r.name))
   } finally {
     await client.end()
   }

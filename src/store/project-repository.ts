@@ -28,6 +28,8 @@ export interface ProjectDto {
   discordLeadChannel: string | null
   calibrationCron: string | null
   calibrationTimezone: string | null
+  /** The project's own guidelines (Markdown); null: the team's guide (core/guidelines.ts). */
+  guide: string | null
   createdAt: Date
 }
 

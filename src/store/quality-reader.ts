@@ -5,7 +5,7 @@
 import BetterSqlite3 from 'better-sqlite3'
 import pg from 'pg'
 import type { QualityItem, QualityJudgment, QualityLabeler, JudgmentKind } from '../quality/types'
-import { providerOf, sqlitePath } from './database'
+import { providerOf, sqlitePath, type Database } from './database'
 
 /** Everything the quality engine needs about one project. */
 export interface QualityData {
@@ -72,12 +72,17 @@ function toJudgment(row: JudgmentRow): QualityJudgment {
   }
 }
 
-/** Reads one project's quality data; `since` keeps judgments recorded from then on. */
-export async function readQualityData(url: string, projectId: number, options: { since?: Date; until?: Date } = {}): Promise<QualityData> {
-  const data = providerOf(url) === 'sqlite' ? readSqlite(url, projectId, options.since) : await readPostgres(url, projectId, options.since)
-  // An upper bound is rare (digest comparisons), so it is applied here rather than in both queries.
-  if (options.until) data.judgments = data.judgments.filter((j) => j.createdAt < options.until!.getTime())
-  return data
+export class QualityReader {
+  constructor(private readonly database: Pick<Database, 'url'>) {}
+
+  /** Reads one project's quality data; `since` keeps judgments recorded from then on, `until` those before. */
+  async read(projectId: number, options: { since?: Date; until?: Date } = {}): Promise<QualityData> {
+    const { url } = this.database
+    const data = providerOf(url) === 'sqlite' ? readSqlite(url, projectId, options.since) : await readPostgres(url, projectId, options.since)
+    // An upper bound is rare (digest comparisons), so it is applied here rather than in both queries.
+    if (options.until) data.judgments = data.judgments.filter((j) => j.createdAt < options.until!.getTime())
+    return data
+  }
 }
 
 function readSqlite(url: string, projectId: number, since?: Date): QualityData {

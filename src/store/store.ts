@@ -12,6 +12,7 @@ import { JobRepository } from './job-repository'
 import { PendingImportRepository } from './pending-import-repository'
 import { CapturedMessageRepository } from './captured-message-repository'
 import { BulkReader } from './bulk-reader'
+import { QualityReader } from './quality-reader'
 
 /** All repositories, built once by the composition root. */
 export interface Store {
@@ -29,6 +30,8 @@ export interface Store {
   capturedMessages: CapturedMessageRepository
   /** Fast streaming reads for export. */
   bulk: BulkReader
+  /** A project's items and judgments as the quality engine's input (reports, digest). */
+  quality: QualityReader
 }
 
 export function createStore(database: Database): Store {
@@ -47,5 +50,6 @@ export function createStore(database: Database): Store {
     pendingImports: new PendingImportRepository(prisma),
     capturedMessages: new CapturedMessageRepository(prisma),
     bulk: new BulkReader(database),
+    quality: new QualityReader(database),
   }
 }

@@ -21,6 +21,11 @@ export const actionSchema = z.discriminatedUnion('a', [
   z.object({ a: z.literal('sft_submit'), as: id }),
   z.object({ a: z.literal('review'), as: id, ok: z.boolean() }),
   z.object({ a: z.literal('read_full'), as: id }),
+  /** The edge-case select on a task (the chosen edge case comes as the selected value). */
+  z.object({ a: z.literal('edge'), as: id }),
+  /** "Change my answer" on a recorded task (second thoughts), and "Keep my answer" to leave it. */
+  z.object({ a: z.literal('amend'), as: id }),
+  z.object({ a: z.literal('keep'), as: id }),
   z.object({ a: z.literal('next'), p: id }),
   z.object({ a: z.literal('start'), p: id.optional() }),
   z.object({ a: z.literal('stop') }),
@@ -32,8 +37,16 @@ export const actionSchema = z.discriminatedUnion('a', [
   z.object({ a: z.literal('send_to'), c: id, p: id }),
   /** A drift ping acknowledged by its labeler. */
   z.object({ a: z.literal('drift_ack'), p: id }),
-  /** Shows the rubric (the guide's essentials) privately. */
+  /** Shows the team's guide privately (older drift pings and refreshers carry this button). */
   z.object({ a: z.literal('rubric') }),
+  /** Shows a project's guidelines privately (`p`: the project). */
+  z.object({ a: z.literal('guide'), p: id }),
+  /** A flag posted in the lead channel (`j`: the flagged judgment): a lead settles the item (opens the verdict modal)… */
+  z.object({ a: z.literal('flag_settle'), j: id, v: z.string().min(1).max(32) }),
+  /** … drops it from the project … */
+  z.object({ a: z.literal('flag_drop'), j: id }),
+  /** … or returns it to the pool for one more labeler. */
+  z.object({ a: z.literal('flag_return'), j: id }),
 ])
 /** Something a labeler clicked or chose. */
 export type Action = z.infer<typeof actionSchema>
@@ -42,7 +55,8 @@ export type Action = z.infer<typeof actionSchema>
  * Whether handling an action may answer with a modal, one line per action (a new action will not
  * compile without its line). Platforms open a modal only as the very first answer to a click, so
  * an adapter waits for the outcome of such clicks and acknowledges all others at once.
- * 'rationale': only when the project asks for a rationale with this verdict.
+ * 'rationale': only when the project asks for a rationale with this verdict, or (pairwise) the
+ * verdict is "Both bad", whose follow-up form asks which is less bad.
  */
 export const OPENS_MODAL: Record<Action['a'], 'always' | 'rationale' | 'never'> = {
   verdict: 'rationale',
@@ -56,6 +70,9 @@ export const OPENS_MODAL: Record<Action['a'], 'always' | 'rationale' | 'never'> 
   sft_submit: 'never',
   review: 'always',
   read_full: 'never',
+  edge: 'never',
+  amend: 'never',
+  keep: 'never',
   next: 'never',
   start: 'never',
   stop: 'never',
@@ -64,15 +81,23 @@ export const OPENS_MODAL: Record<Action['a'], 'always' | 'rationale' | 'never'> 
   send_to: 'never',
   drift_ack: 'never',
   rubric: 'never',
+  guide: 'never',
+  flag_settle: 'always',
+  flag_drop: 'never',
+  flag_return: 'never',
 }
 
 export const modalRefSchema = z.discriminatedUnion('m', [
   /** Rationale (and flaws); `v` is a verdict kept while the rationale is written. */
   z.object({ m: z.literal('rationale'), as: id, v: z.string().max(32).optional() }),
   z.object({ m: z.literal('flag'), as: id }),
+  /** After "Both bad": which is less bad, the rationale where required, and an optional rewrite. */
+  z.object({ m: z.literal('both_bad'), as: id }),
   z.object({ m: z.literal('form'), as: id, f: z.enum(['dimensions', 'sft_write', 'sft_details', 'sft_review']), s: z.number().int().min(0).max(9) }),
   z.object({ m: z.literal('read_full'), as: id }),
   z.object({ m: z.literal('cal_resolve'), t: id, v: z.string().min(1).max(32) }),
+  /** A lead settling a flagged item from the lead channel (the same verdict form as calibration). */
+  z.object({ m: z.literal('flag_settle'), j: id, v: z.string().min(1).max(32) }),
 ])
 /** Which form a submitted modal was. */
 export type ModalRef = z.infer<typeof modalRefSchema>

@@ -1,7 +1,8 @@
 // Calibration threads, drift pings, digests and refreshers as neutral cards.
 import type { Gold } from '../core/task-types'
 import type { ItemDto } from '../store/item-repository'
-import type { Block, Card, Control } from './card'
+import type { Block, Card, Control, Modal } from './card'
+import type { ModalRef } from './action-codec'
 import { segmentsOf } from './segments'
 import { framedResponses, lettersKey, sharedKey, SHARED, verdictChoices, verdictLabel, type ResponseFrame } from './response-frame'
 
@@ -15,7 +16,7 @@ export function verdictAsGold(item: ItemDto, value: string): Gold {
 }
 
 /** The item as sections, its responses named and ordered in the reader's frame. */
-function itemBlocks(item: ItemDto, frame: ResponseFrame): Block[] {
+export function itemBlocks(item: ItemDto, frame: ResponseFrame): Block[] {
   const roles: Record<string, string> = { system: 'System', user: 'User', assistant: 'Assistant' }
   return [
     ...item.messages.map((m) => ({ type: 'section' as const, title: roles[m.role], segments: segmentsOf(m.content) })),
@@ -150,17 +151,15 @@ export function verdictNoticeCard(args: { projectName: string; item: ItemDto; fr
   }
 }
 
-/** The guide's essentials, for a rubric refresher or the "Re-read the rubric" button. */
-export function rubricCard(): Card {
-  const text = [
-    'Read the prompt, then every response in full before judging.',
-    'Accuracy and safety are floors: a response with a factual error or a safety issue ranks below a mediocre but correct, safe one.',
-    'Longer is not better; confident style and formatting do not make content right; the first response shown is not special.',
-    'Use a tie only when both are truly equally good; when both are bad, prefer the less bad.',
-    'Use the whole Likert scale: 1–2 for genuinely bad, 7 for truly outstanding.',
-    'Unsure? Flag the task rather than guess. Rationales: which wins and why, in 1–3 sentences, citing the responses.',
-  ].join('\n')
-  return { summary: 'The rubric, in brief', blocks: [{ type: 'header', text: 'The rubric, in brief' }, { type: 'section', segments: [{ kind: 'text', text }] }] }
+/** The form a lead settles a verdict with, from a calibration thread or a flag in the lead channel. */
+export function settleVerdictModal(ref: Extract<ModalRef, { m: 'cal_resolve' | 'flag_settle' }>, item: ItemDto, value: string): Modal {
+  return {
+    ref,
+    title: 'Settle the verdict',
+    submitLabel: 'Settle',
+    intro: `Verdict: ${verdictLabel(item, value)}. It becomes the item's gold answer, and labelers who judged differently are told privately.`,
+    fields: [{ kind: 'text', id: 'note', label: 'Note for the team (why)', multiline: true, required: false, maxLength: 1_000 }],
+  }
 }
 
 export { type Gold }

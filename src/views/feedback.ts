@@ -60,5 +60,15 @@ export function feedbackCard(notification: NotificationDto): Card {
       ],
     }
   }
+  if (notification.kind === 'flag_outcome') {
+    const note = typeof p.note === 'string' && p.note ? `\nLead’s note: ${p.note}` : ''
+    return {
+      summary: 'A task you flagged was reviewed',
+      blocks: [
+        { type: 'header', text: 'A task you flagged was reviewed' },
+        { type: 'section', segments: [{ kind: 'text', text: `In ${String(p.projectName)}: ${String(p.outcome)}.${note}` }] },
+      ],
+    }
+  }
   return { summary: notification.kind, blocks: [{ type: 'section', segments: [{ kind: 'text', text: JSON.stringify(p) }] }] }
 }

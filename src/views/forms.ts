@@ -1,10 +1,10 @@
 // The modal forms of the labeling flow, as neutral Modal values. Forms longer than a
 // platform's modal allows are cut into steps (Discord modals hold five inputs).
 import type { Task } from '../core/next-task'
-import { EDGE_CASES, LIKERT_MEANING, SFT_CHECKLIST, SFT_REVIEW_CRITERIA } from '../core/task-types'
+import { EDGE_CASES, LESS_BAD_EQUAL, LIKERT_MEANING, SFT_CHECKLIST, SFT_REVIEW_CRITERIA } from '../core/task-types'
 import type { Field, Modal, Option } from './card'
-import { describeChoice, flawOptions } from './task-card'
-import type { Draft } from '../interactions/draft'
+import { describeChoice, EDGE_LABELS, flawOptions, LETTERS } from './task-card'
+import type { Draft } from '../core/draft'
 import type { ModalRef } from './action-codec'
 
 /** What the platform's modals can hold. */
@@ -25,7 +25,6 @@ const CHECKLIST_LABELS: Record<string, string> = {
   appropriately_scoped: 'Appropriately scoped: neither too short nor padded',
   format_fit: 'Format fits: markdown only where it renders',
 }
-const EDGE_LABELS: Record<string, string> = { none: 'None', ambiguous: 'Ambiguous prompt', harmful_request: 'Harmful request (refusal)', opinion: 'Opinion question', multi_part: 'Multi-part question' }
 const CRITERIA_LABELS: Record<string, string> = {
   factual_accuracy: 'Factual accuracy',
   task_completion: 'Task completion',
@@ -50,6 +49,32 @@ export function rationaleModal(task: Task, draft: Draft, options: { verdict?: st
     fields: [
       { kind: 'text', id: 'rationale', label: 'Rationale', multiline: true, required: options.required, maxLength: 2_000, initial: (draft.form?.rationale as string | undefined) ?? '' },
       ...(task.assignment.displayOrder.length > 0 ? [{ kind: 'checkboxes' as const, id: 'flaws', label: 'Critical flaws', options: flawOptions(task), required: false, initial: initialFlaws }] : []),
+    ],
+  }
+}
+
+/**
+ * After "Both bad" (the guide: "rank the less bad one higher"): which is less bad, the rationale
+ * where the project asks for one (one form asks both), and an optional better response of the
+ * labeler's own. A change of answer keeps a rewrite as first written, so the form then omits it.
+ */
+export function bothBadModal(task: Task, draft: Draft, options: { rationaleRequired: boolean; amending: boolean; limits: ModalLimits }): Modal {
+  const saved = draft.bothBad ?? {}
+  const lessBad: Option[] = [
+    ...task.assignment.displayOrder.map((id, position) => ({ label: `${LETTERS[position]} is less bad`, value: id })),
+    { label: 'Equally bad', value: LESS_BAD_EQUAL },
+  ]
+  return {
+    ref: { m: 'both_bad', as: task.assignment.id },
+    title: 'Both bad',
+    submitLabel: 'Record',
+    intro: `Both responses are bad. Which is less bad? You are expressing relative preference, not absolute quality: a response with a factual error or safety issue is the worse one.${options.amending ? '' : ' If you can, write a better response: it becomes training data.'}`,
+    fields: [
+      { kind: 'select', id: 'lessBad', label: 'Which is less bad?', options: lessBad, required: true, initial: saved.lessBad },
+      ...(options.rationaleRequired || draft.form?.rationale
+        ? [{ kind: 'text' as const, id: 'rationale', label: 'Rationale', multiline: true, required: options.rationaleRequired, maxLength: 2_000, initial: (draft.form?.rationale as string | undefined) ?? '', placeholder: 'Why are both bad, and why is one less bad? Cite the responses.' }]
+        : []),
+      ...(options.amending ? [] : [{ kind: 'text' as const, id: 'rewrite', label: 'A better response (optional)', multiline: true, required: false, maxLength: options.limits.maxTextInput, initial: saved.rewrite ?? '' }]),
     ],
   }
 }

@@ -2,17 +2,20 @@
 // assignment's stored display order (labeled A, B, … by position, never by stored id), and
 // the controls of its task type. Gold items render exactly like the others.
 import type { Task } from '../core/next-task'
-import { BOTH_BAD, FLAW_KINDS, LIKERT_MEANING, TIE, type Message } from '../core/task-types'
+import { BOTH_BAD, EDGE_CASES, FLAW_KINDS, LESS_BAD_EQUAL, LIKERT_MEANING, TIE, type Message } from '../core/task-types'
 import type { JudgmentDto } from '../store/judgment-repository'
 import type { Action } from './action-codec'
 import type { Block, Card, Control, Option } from './card'
 import { segmentsOf } from './segments'
-import type { Draft } from '../interactions/draft'
+import { guidelinesButton } from './guidelines'
+import type { Draft } from '../core/draft'
 
 export const LETTERS = ['A', 'B', 'C', 'D']
 const ORDINALS = ['1st (best)', '2nd', '3rd', '4th']
 const ROLE_TITLES: Record<Message['role'], string> = { system: 'System', user: 'User', assistant: 'Assistant' }
 const FLAW_LABELS: Record<string, string> = { factual_error: 'factual error', safety_issue: 'safety issue' }
+/** The guide's edge cases, as labelers read them. */
+export const EDGE_LABELS: Record<string, string> = { none: 'None', ambiguous: 'Ambiguous prompt', harmful_request: 'Harmful request', opinion: 'Opinion question', multi_part: 'Multi-part question' }
 
 const TYPE_TITLES: Record<string, string> = {
   pairwise: 'Which response is better?',
@@ -71,12 +74,23 @@ function flawSelect(task: Task, draft: Draft): Control {
   return { type: 'select', action: { a: 'flaws', as: task.assignment.id }, placeholder: 'Mark critical flaws (optional)', options: flawOptions(task), multi: true, initial }
 }
 
+/**
+ * The guide's edge cases (ambiguous, harmful request, opinion, multi-part), markable on every task;
+ * SFT writers mark theirs in "Details & self-review".
+ */
+function edgeSelect(task: Task, draft: Draft): Block {
+  const options = EDGE_CASES.map((e) => ({ label: e === 'none' ? 'Not an edge case' : EDGE_LABELS[e]!, value: e }))
+  const marked = draft.edgeCase && draft.edgeCase !== 'none' ? { initial: [draft.edgeCase] } : {}
+  return { type: 'actions', controls: [{ type: 'select', action: { a: 'edge', as: task.assignment.id }, placeholder: 'Edge case? (optional)', options, ...marked }] }
+}
+
 function commonControls(task: Task, withRationale: boolean): Control[] {
   const as = task.assignment.id
   return [
     ...(withRationale ? [{ type: 'button' as const, action: { a: 'rationale' as const, as }, label: 'Rationale…' }] : []),
     { type: 'button', action: { a: 'flag', as }, label: 'Flag for review' },
     { type: 'button', action: { a: 'skip', as }, label: 'Skip' },
+    guidelinesButton(task.project.id),
   ]
 }
 
@@ -160,7 +174,15 @@ function sftPreview(task: Task, draft: Draft): Block[] {
 }
 
 /** The task message; `continueForm` adds the button to the next step of a multi-step form. */
-export function taskCard(task: Task, draft: Draft = {}, options: { continueForm?: { f: 'dimensions' | 'sft_write' | 'sft_details' | 'sft_review'; s: number; of: number } } = {}): Card {
+export function taskCard(
+  task: Task,
+  draft: Draft = {},
+  options: {
+    continueForm?: { f: 'dimensions' | 'sft_write' | 'sft_details' | 'sft_review'; s: number; of: number }
+    /** The labeler is changing a recorded answer: what it was, and until when (HH:MM) it can change. */
+    amending?: { recorded: string; until: string }
+  } = {},
+): Card {
   const type = task.item.type
   const writesPrompt = type === 'sft' && task.item.messages.length === 0
   const blocks: Block[] = [
@@ -170,18 +192,27 @@ export function taskCard(task: Task, draft: Draft = {}, options: { continueForm?
   ]
   if (task.assignment.displayOrder.length > 0) blocks.push({ type: 'divider' }, ...responseBlocks(task))
   if (task.item.type === 'sft') blocks.push(...sftPreview(task, draft))
-  blocks.push({ type: 'divider' }, ...typeControls(task, draft))
+  blocks.push({ type: 'divider' })
+  if (options.amending) blocks.push({ type: 'note', text: `Changing your answer (recorded: ${options.amending.recorded}). Choose again; until ${options.amending.until} UTC you can change it. Your first answer is kept for the record.` })
+  // A recorded task cannot be skipped: while changing an answer, the Skip button goes.
+  const controls = typeControls(task, draft).map((b) => (options.amending && b.type === 'actions' ? { ...b, controls: b.controls.filter((c) => c.action.a !== 'skip') } : b))
+  // The edge case first: it is about the prompt, and on Discord, where a long card's first rows
+  // move to the message before, it then moves with the flaw marks, never between ranking selects.
+  if (task.item.type !== 'sft') blocks.push(edgeSelect(task, draft))
+  blocks.push(...controls)
+  if (options.amending) blocks.push({ type: 'actions', controls: [{ type: 'button', action: { a: 'keep', as: task.assignment.id }, label: 'Keep my answer' }] })
   if (options.continueForm) {
     const { f, s, of } = options.continueForm
     blocks.push({ type: 'actions', controls: [{ type: 'button', action: { a: 'form', as: task.assignment.id, f, s }, label: `Continue: step ${s + 1} of ${of}…`, style: 'primary' }] })
   }
   const expires = task.assignment.expiresAt.toISOString().slice(11, 16)
-  blocks.push({ type: 'note', text: `Task ${task.assignment.id} · held for you until ${expires} UTC` })
+  if (!options.amending) blocks.push({ type: 'note', text: `Task ${task.assignment.id} · held for you until ${expires} UTC` })
   return { summary: `${TYPE_TITLES[type]} (${task.project.name})`, blocks }
 }
 
 /** Words for what was recorded. */
 export function describeJudgment(task: Pick<Task, 'assignment'>, judgment: JudgmentDto): string {
+  if (judgment.kind === 'pairwise' && judgment.choice === BOTH_BAD && judgment.lessBad) return `Both bad · ${judgment.lessBad === LESS_BAD_EQUAL ? 'equally bad' : `${letterOf(task, judgment.lessBad)} is less bad`}`
   if (judgment.kind === 'pairwise') return judgment.choice === null ? 'Flagged for review' : describeChoice(task, judgment.choice)
   if (judgment.kind === 'ranking') return judgment.ranking ? judgment.ranking.map((id) => letterOf(task, id)).join(' > ') : 'Flagged for review'
   if (judgment.kind === 'likert') return judgment.rating === null ? 'Flagged for review' : `${judgment.rating} · ${LIKERT_MEANING[judgment.rating]}`
@@ -192,8 +223,10 @@ export function describeJudgment(task: Pick<Task, 'assignment'>, judgment: Judgm
 }
 
 /** The task message after its judgment: what was recorded, and how to go on. No way to answer again. */
-export function recordedCard(task: Task, judgment: JudgmentDto, options: { duplicate?: boolean } = {}): Card {
+export function recordedCard(task: Task, judgment: JudgmentDto, options: { duplicate?: boolean; amended?: boolean; changeableUntil?: Date } = {}): Card {
   const fields = [{ label: 'Your answer', value: describeJudgment(task, judgment) }]
+  if (judgment.rewrite) fields.push({ label: 'Your better response', value: judgment.rewrite })
+  if (judgment.edgeCase) fields.push({ label: 'Edge case', value: EDGE_LABELS[judgment.edgeCase] ?? judgment.edgeCase })
   const flaws = Object.entries(judgment.flaws ?? {}).flatMap(([id, kinds]) => kinds.map((k) => `${letterOf(task, id)}: ${FLAW_LABELS[k]}`))
   if (flaws.length > 0) fields.push({ label: 'Critical flaws', value: flaws.join(', ') })
   if (judgment.flagged) fields.push({ label: 'Flagged for review', value: judgment.flagReason ?? '' })
@@ -203,11 +236,14 @@ export function recordedCard(task: Task, judgment: JudgmentDto, options: { dupli
     blocks: [
       { type: 'header', text: `✓ Recorded · ${task.project.name}` },
       { type: 'fields', fields },
-      ...(options.duplicate ? [{ type: 'note' as const, text: 'This answer had already been recorded; nothing was counted twice.' }] : []),
+      ...(options.duplicate ? [{ type: 'note' as const, text: options.amended ? 'This change had already been made; nothing was counted twice.' : 'This answer had already been recorded; nothing was counted twice.' }] : []),
+      ...(options.amended && !options.duplicate ? [{ type: 'note' as const, text: 'Changed. Your earlier answer is kept for the record; the figures use this one.' }] : []),
+      ...(options.changeableUntil ? [{ type: 'note' as const, text: `Second thoughts? You can change this answer until ${options.changeableUntil.toISOString().slice(11, 16)} UTC.` }] : []),
       {
         type: 'actions',
         controls: [
           { type: 'button', action: { a: 'next', p: task.project.id }, label: 'Next task', style: 'primary' },
+          ...(options.changeableUntil ? [{ type: 'button' as const, action: { a: 'amend' as const, as: task.assignment.id }, label: 'Change my answer' }] : []),
           { type: 'button', action: { a: 'stop' }, label: 'Stop' },
         ],
       },

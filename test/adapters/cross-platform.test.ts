@@ -7,6 +7,7 @@ import { slackHarness, ANA as SLACK_ANA, type Harness as SlackHarness } from './
 import { Harness as DiscordHarness, ANA as DISCORD_ANA, shownText, taskMessage, components } from './discord/harness'
 import type { NewItem } from '../../src/store/item-repository'
 import type { TestCore } from '../support/core'
+import { PROVIDERS } from '../support/databases'
 
 const settings = { taskTypes: ['pairwise', 'likert', 'ranking'], rationalePolicy: 'close_calls', redundancy: 2 }
 const responses = (n: number) => ['First answer.', 'Second answer, a little longer.', 'Third answer.'].slice(0, n).map((text, i) => ({ id: 'abc'[i]!, model: `m${i}`, text }))
@@ -108,9 +109,9 @@ function discordDriver(h: DiscordHarness): Driver {
   }
 }
 
-describe('the same session through Slack and Discord', () => {
+describe.each(PROVIDERS)('the same session through Slack and Discord on %s', (provider) => {
   it('leaves identical rows in the store', async () => {
-    const slack = await slackHarness('sqlite')
+    const slack = await slackHarness(provider)
     let slackRows
     try {
       await slack.project(settings, items)
@@ -119,7 +120,7 @@ describe('the same session through Slack and Discord', () => {
     } finally {
       await slack.stop()
     }
-    const discord = await DiscordHarness.start('sqlite')
+    const discord = await DiscordHarness.start(provider)
     let discordRows
     try {
       await discord.project('p', settings, items)

@@ -1,18 +1,19 @@
 // `arbiter agreement` as users run it: the real bin/arbiter.mjs in a child process, which imports the
 // prebuilt bundle (.arbiter-build/agreement.mjs) with plain node when it is fresh and falls back to tsx
-// otherwise. Also the chunked byte reader of src/cli/agreement.ts across chunk boundaries.
+// otherwise. Also the chunked byte reader of src/cli/ratings-file/ across chunk boundaries.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { agreementCommand, readChunk, type AgreementCommandOptions } from '../../src/cli/agreement'
-import { krippendorffAlpha } from '../../src/quality/agreement/krippendorff-alpha'
-import { reliabilityDataFromTriples } from '../../src/quality/agreement/reliability-data'
+import { agreementCommand, type AgreementCommandOptions } from '../../src/cli/agreement'
+import { readChunk } from '../../src/cli/ratings-file/read-ratings-file'
+import { krippendorffAlpha } from '../../src/quality/reliability/krippendorff-alpha'
+import { reliabilityDataFromTriples } from '../../src/quality/reliability/reliability-data'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const fixtures = join(root, 'test/quality/agreement/fixtures')
+const fixtures = join(root, 'test/cli/fixtures')
 const scratch = mkdtempSync(join(tmpdir(), 'arbiter-agreement-bin-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 

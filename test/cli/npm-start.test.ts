@@ -37,7 +37,8 @@ describe('npm start', () => {
     const dir = mkdtempSync(join(tmpdir(), 'arbiter-start-'))
     // No DATABASE_URL at all means the embedded SQLite file ./data/arbiter.db (in the working folder).
     const database = provider === 'sqlite' ? { url: `file:${join(dir, 'data', 'arbiter.db')}`, drop: async () => {} } : await freshDatabaseUrl('postgresql')
-    const env: Record<string, string> = { SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl, DISCORD_TOKEN: '', ...(provider === 'postgresql' ? { DATABASE_URL: database.url } : { DATABASE_URL: '' }) }
+    // HEALTH_PORT 0: any free port, so parallel runs never collide on the default.
+    const env: Record<string, string> = { SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl, DISCORD_TOKEN: '', HEALTH_PORT: '0', ...(provider === 'postgresql' ? { DATABASE_URL: database.url } : { DATABASE_URL: '' }) }
     const run = start(env, dir)
     try {
       await fake.waitForSocket(20_000).catch((error: unknown) => {

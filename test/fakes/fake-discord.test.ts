@@ -12,6 +12,8 @@ import {
   GatewayIntentBits,
   MessageFlags,
   ModalBuilder,
+  PermissionFlagsBits,
+  REST,
   Routes,
   StringSelectMenuBuilder,
   TextInputBuilder,
@@ -409,5 +411,28 @@ describe('FakeDiscord with a real discord.js Client', () => {
     ])
     expect(fake.messagesIn(CHANNEL).map((m) => m.mention_everyone)).toEqual([false, true, false, false])
     expect(fake.lastMessage(CHANNEL)?.mentions.map((u) => u.id)).toEqual([LABELER.id])
+  })
+
+  it('computes channel permissions from roles and overwrites: no View Channel is 403 50001, no Send Messages 403 50013', async () => {
+    const fake = await startFake()
+    const rest = new REST({ api: fake.apiUrl }).setToken('t')
+    fake.setPermissionOverwrites(CHANNEL, [{ id: GUILD, type: 0, deny: PermissionFlagsBits.SendMessages }])
+    expect(fake.botPermissionsIn(CHANNEL) & PermissionFlagsBits.SendMessages).toBe(0n)
+    await expect(rest.post(Routes.channelMessages(CHANNEL), { body: { content: 'hi' } })).rejects.toMatchObject({ status: 403, code: 50013 })
+    fake.setPermissionOverwrites(CHANNEL, [{ id: GUILD, type: 0, deny: PermissionFlagsBits.ViewChannel }])
+    await expect(rest.get(Routes.channel(CHANNEL))).rejects.toMatchObject({ status: 403, code: 50001 })
+    // An overwrite for the bot itself wins over @everyone's.
+    fake.setPermissionOverwrites(CHANNEL, [{ id: GUILD, type: 0, deny: PermissionFlagsBits.ViewChannel }, { id: fake.botUserId, type: 1, allow: PermissionFlagsBits.ViewChannel }])
+    await expect(rest.get(Routes.channel(CHANNEL))).resolves.toMatchObject({ id: CHANNEL })
+  })
+
+  it('a bot removed from a server: the server leaves its guild list, its channels answer 403 Missing Access', async () => {
+    const fake = await startFake()
+    const rest = new REST({ api: fake.apiUrl }).setToken('t')
+    expect(await rest.get(Routes.userGuilds())).toEqual([expect.objectContaining({ id: GUILD, name: 'Labeling' })])
+    fake.removeBotFromGuild(GUILD)
+    expect(await rest.get(Routes.userGuilds())).toEqual([])
+    await expect(rest.get(Routes.channel(CHANNEL))).rejects.toMatchObject({ status: 403, code: 50001 })
+    await expect(rest.get(Routes.guild(GUILD))).rejects.toMatchObject({ status: 403, code: 50001 })
   })
 })

@@ -42,7 +42,8 @@ import { MessageFlag, validateCommands, validateMessagePayload, validateModal, t
 import { auditAllowedMentions, type MentionViolation } from './discord/mentions'
 import { MessageStore, type StoredMessage, type UploadedFile } from './discord/messages'
 import { snowflake } from './discord/snowflake'
-import { DEFAULT_BOT_PERMISSIONS, World, type FakeGuildInput, type FakeUserInput, type UserRef } from './discord/world'
+import { PermissionFlagsBits } from 'discord.js'
+import { DEFAULT_BOT_PERMISSIONS, World, type FakeGuildInput, type FakeOverwriteInput, type FakeUserInput, type UserRef } from './discord/world'
 
 export { DISCORD_LIMITS, MessageFlag } from './discord/limits'
 export type { FormErrors } from './discord/limits'
@@ -60,7 +61,7 @@ export type {
   SlashCommandInput,
   UserContextMenuInput,
 } from './discord/interactions'
-export type { FakeChannelInput, FakeGuildInput, FakeMemberInput, FakeRoleInput, FakeUserInput, UserRef } from './discord/world'
+export type { FakeChannelInput, FakeGuildInput, FakeMemberInput, FakeOverwriteInput, FakeRoleInput, FakeUserInput, UserRef } from './discord/world'
 
 /** How to start the fake. Every field has a default. */
 export interface FakeDiscordOptions {
@@ -174,6 +175,7 @@ const unknownChannel = (): HttpError => jsonError(404, 10003, 'Unknown Channel')
 const unknownMessage = (): HttpError => jsonError(404, 10008, 'Unknown Message')
 const unknownWebhook = (): HttpError => jsonError(404, 10015, 'Unknown Webhook')
 const unknownInteraction = (): HttpError => jsonError(404, 10062, 'Unknown interaction')
+const missingAccess = (): HttpError => jsonError(403, 50001, 'Missing Access')
 const emptyMessage = (): HttpError => jsonError(400, 50006, 'Cannot send an empty message')
 
 interface RouteContext {
@@ -320,7 +322,7 @@ export class FakeDiscord {
       heartbeatIntervalMs: this.options.heartbeatIntervalMs,
       resumeGatewayUrl: this.resumeGatewayUrl,
       readyPayload: (sessionId) => this.readyPayload(sessionId),
-      guildCreatePayloads: () => [...this.world.guilds.keys()].map((id) => this.world.guildCreatePayload(id)).filter(isObject),
+      guildCreatePayloads: () => this.botGuildIds().map((id) => this.world.guildCreatePayload(id)).filter(isObject),
       guildMembers: (guildId, userIds, query, limit) => this.guildMembers(guildId, userIds, query, limit),
       changed: () => this.changed(),
     })
@@ -550,6 +552,30 @@ export class FakeDiscord {
     return clone(apiUser)
   }
 
+  /**
+   * A server admin removes the bot from a guild: its channels and the guild answer 403 Missing
+   * Access from then on, and it leaves the bot's guild list, as on Discord.
+   */
+  removeBotFromGuild(guildId: string): void {
+    this.world.removeMember(guildId, this.bot.id)
+  }
+
+  /** Replaces a channel's permission overwrites (Edit Channel → Permissions). */
+  setPermissionOverwrites(channelId: string, overwrites: FakeOverwriteInput[]): void {
+    const channel = this.world.channels.get(channelId)
+    if (!channel) throw new Error(`FakeDiscord: unknown channel ${channelId}`)
+    channel.permission_overwrites = overwrites.map((o) => ({ id: o.id, type: o.type, allow: BigInt(o.allow ?? 0n).toString(), deny: BigInt(o.deny ?? 0n).toString() }))
+  }
+
+  /** The bot's permissions in a channel, computed as Discord does (roles, then overwrites). */
+  botPermissionsIn(channelId: string): bigint {
+    return this.world.channelPermissions(channelId, this.bot.id)
+  }
+
+  private botGuildIds(): string[] {
+    return [...this.world.guilds.keys()].filter((id) => this.world.isMember(id, this.bot.id))
+  }
+
   /** Dispatches any gateway event (queued for replay while the bot is disconnected). */
   dispatch(event: string, data: unknown): number {
     return this.gateway.dispatch(event, data)
@@ -649,7 +675,7 @@ export class FakeDiscord {
       v: 10,
       user: { ...this.bot, verified: true, mfa_enabled: false, email: null },
       application: { id: this.applicationId, flags: 0 },
-      guilds: [...this.world.guilds.keys()].map((id) => ({ id, unavailable: true })),
+      guilds: this.botGuildIds().map((id) => ({ id, unavailable: true })),
       session_id: sessionId,
       session_type: 'normal',
       resume_gateway_url: this.resumeGatewayUrl,
@@ -858,6 +884,14 @@ export class FakeDiscord {
       }),
     )
     this.route('GET', '/users/@me', () => ok({ ...this.bot, verified: true, mfa_enabled: false, locale: 'en-US' }))
+    this.route('GET', '/users/@me/guilds', () =>
+      ok(
+        this.botGuildIds().map((id) => {
+          const guild = this.world.guildObject(id) ?? {}
+          return { id, name: guild.name, icon: null, banner: null, owner: false, permissions: this.world.permissions(id, this.bot.id).toString(), features: [] }
+        }),
+      ),
+    )
     this.route('GET', '/users/:userId', ({ params }) => {
       const user = this.world.users.get(params.userId ?? '')
       if (!user) throw jsonError(404, 10013, 'Unknown User')
@@ -874,6 +908,7 @@ export class FakeDiscord {
     const guildOr404 = (guildId: string | undefined): Json => {
       const guild = this.world.guildObject(guildId ?? '')
       if (!guild) throw jsonError(404, 10004, 'Unknown Guild')
+      if (!this.world.isMember(guildId ?? '', this.bot.id)) throw missingAccess()
       return guild
     }
     this.route('GET', '/guilds/:guildId', ({ params, query }) => {
@@ -905,7 +940,7 @@ export class FakeDiscord {
     })
 
     // Channels and messages
-    this.route('GET', '/channels/:channelId', ({ params }) => ok(this.channelOr404(params.channelId)))
+    this.route('GET', '/channels/:channelId', ({ params }) => ok(this.visibleChannel(params.channelId)))
     this.route('POST', '/channels/:channelId/typing', ({ params }) => {
       this.channelOr404(params.channelId)
       return noContent
@@ -1008,6 +1043,13 @@ export class FakeDiscord {
     return channel
   }
 
+  /** A channel the bot may see: in a guild it is not in, or without View Channel, Discord answers 403 Missing Access. */
+  private visibleChannel(channelId: string | undefined): Json {
+    const channel = this.channelOr404(channelId)
+    if (channel.guild_id && (this.world.channelPermissions(String(channel.id), this.bot.id) & PermissionFlagsBits.ViewChannel) === 0n) throw missingAccess()
+    return channel
+  }
+
   /** A public, live message of the channel; ephemeral messages cannot be fetched through channels. */
   private channelMessageOr404(channelId: string | undefined, messageId: string | undefined): StoredMessage {
     this.channelOr404(channelId)
@@ -1051,7 +1093,12 @@ export class FakeDiscord {
   private lookupUser = (id: string): APIUser | undefined => this.world.users.get(id)
 
   private createChannelMessage(ctx: RouteContext): APIMessage {
-    const channel = this.channelOr404(ctx.params.channelId)
+    const channel = this.visibleChannel(ctx.params.channelId)
+    // Posting in a guild channel takes Send Messages (Send Messages in Threads in a thread).
+    if (channel.guild_id) {
+      const needed = [10, 11, 12].includes(Number(channel.type)) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages
+      if ((this.world.channelPermissions(String(channel.id), this.bot.id) & needed) === 0n) throw jsonError(403, 50013, 'Missing Permissions')
+    }
     const payload = asObject(ctx.body) ?? {}
     this.checkMessageWrite(ctx.request, payload, ctx.files)
     if (this.payloadIsEmpty(payload, ctx.files)) throw emptyMessage()

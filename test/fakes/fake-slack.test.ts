@@ -338,6 +338,27 @@ describe('FakeSlack Web API details', () => {
   })
 })
 
+describe('FakeSlack scopes and membership, as arbiter doctor reads them', () => {
+  it('reports the granted scopes in x-oauth-scopes (response_metadata.scopes in the web client)', async () => {
+    await withFakeSlack({ botScopes: ['chat:write', 'commands'] }, async (fake) => {
+      const auth = await new webApi.WebClient(fake.botToken, { slackApiUrl: fake.apiUrl }).auth.test()
+      expect(auth.response_metadata?.scopes).toEqual(['chat:write', 'commands'])
+      const open = await new webApi.WebClient(fake.appToken, { slackApiUrl: fake.apiUrl }).apps.connections.open()
+      expect(open.response_metadata?.scopes).toEqual(['connections:write'])
+    })
+  })
+
+  it('refuses history of a channel the bot was not invited to: not_in_channel, until it is invited', async () => {
+    await withFakeSlack({}, async (fake) => {
+      fake.channel('C0OUT', 'outside', { botMember: false })
+      const client = new webApi.WebClient(fake.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } })
+      await expect(client.conversations.history({ channel: 'C0OUT' })).rejects.toMatchObject({ data: { error: 'not_in_channel' } })
+      fake.channel('C0OUT', 'outside', { botMember: true })
+      await expect(client.conversations.history({ channel: 'C0OUT' })).resolves.toMatchObject({ ok: true })
+    })
+  })
+})
+
 describe('FakeSlack socket reconnects', () => {
   it('serves a client that reconnects after a disconnect request', async () => {
     await withFakeSlack({}, async (fake) => {

@@ -20,7 +20,7 @@ import { postToHttpApp, type HttpAppRequestOptions, type HttpAppResponse } from 
 import { SocketHub, type ReceivedAck, type SendOptions } from './slack/socket-mode'
 import type { AckResult, Envelope, FakeUser, FakeUserOptions, RecordedCall, RecordedMention, SlackJson, SlackMention, StoredEphemeral, StoredMessage, StoredView } from './slack/types'
 import { WEB_API_METHODS, checkToken, handleResponseUrl, handleWebApi } from './slack/web-api'
-import { checkScopes } from './slack/scopes'
+import { ALL_BOT_SCOPES, checkScopes } from './slack/scopes'
 import { Workspace, type WorkspaceConfig } from './slack/workspace'
 
 export { SLACK_LIMITS, blocksTextLength, validateMessageBlocks, validateView } from './slack/block-kit-validation'
@@ -368,7 +368,18 @@ export class FakeSlack {
     else if (method === 'apps.connections.open') body = { ok: true, url: this.hub.issueUrl(this.baseUrl.replace(/^http/, 'ws')) }
     else body = handleWebApi(this.ws, method, args, token ?? '')
     this.record(method, path, args, token, 200, body)
-    sendJson(res, 200, body)
+    sendJson(res, 200, body, this.scopeHeaders(token))
+  }
+
+  /**
+   * Slack reports a token's granted scopes in the x-oauth-scopes header of every Web API answer
+   * (and the scopes the method accepts in x-accepted-oauth-scopes); @slack/web-api exposes them as
+   * response_metadata.scopes / acceptedScopes.
+   */
+  private scopeHeaders(token: string | undefined): Record<string, string> {
+    if (token === this.botToken) return { 'x-oauth-scopes': (this.options.botScopes ?? ALL_BOT_SCOPES).join(',') }
+    if (token === this.appToken) return { 'x-oauth-scopes': 'connections:write' }
+    return {}
   }
 
   private async onResponseUrl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -681,6 +692,15 @@ export class FakeSlack {
   /** Ask connected clients to reconnect, as Slack does before recycling a server (`warning`, `refresh_requested`). */
   requestReconnect(reason = 'refresh_requested'): void {
     this.hub.sendDisconnect(reason)
+  }
+
+  /**
+   * Cut every Socket Mode connection at once, with no close frame (a network failure). The
+   * client notices and reconnects through apps.connections.open; `failNext('apps.connections.open',
+   * {status: 503}, n)` first keeps it out for a while, as during a Slack outage.
+   */
+  dropSockets(): void {
+    this.hub.dropAll()
   }
 
   private onAck(ack: ReceivedAck, envelope: Envelope | undefined): void {

@@ -1,6 +1,7 @@
 // The labeling session as both chat platforms share it: what each click and form means.
 // (The Slack and Discord suites drive the same stories through the real SDKs.)
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { PROVIDERS } from '../support/databases'
 import { testCore, type TestCore } from '../support/core'
 import { createProject } from '../../src/core/projects'
 import { LabelingInteractions } from '../../src/interactions/labeling'
@@ -20,11 +21,11 @@ function button(card: Card, label: string): Action {
   return found.action
 }
 
-describe('the labeling session (platform-neutral)', () => {
+describe.each(PROVIDERS)('the labeling session (platform-neutral) on %s', (provider) => {
   let t: TestCore
   let session: LabelingInteractions
   beforeEach(async () => {
-    t = await testCore('sqlite')
+    t = await testCore(provider)
     session = new LabelingInteractions(t.ctx, { maxFields: 5, maxTextInput: 4000 })
   })
   afterEach(async () => t.cleanup())
@@ -48,7 +49,7 @@ describe('the labeling session (platform-neutral)', () => {
     expect(empty.fieldErrors?.rationale).toBeTruthy()
     const done = await session.submit(ana, asked.modal!.ref, { rationale: 'A cites the source; B is wrong.', flaws: [] })
     expect(done.update?.summary).toMatch(/^Recorded: A is better/)
-    expect(buttons(done.update!).map((b) => b.label)).toEqual(['Next task', 'Stop'])
+    expect(buttons(done.update!).map((b) => b.label)).toEqual(['Next task', 'Change my answer', 'Stop'])
     const again = await session.action(ana, verdict)
     expect(again.update?.blocks.some((b) => b.type === 'note' && b.text.includes('already been recorded'))).toBe(true)
     expect(await t.store.database.prisma.judgment.count()).toBe(1)

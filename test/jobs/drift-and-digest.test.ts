@@ -2,6 +2,7 @@
 // the leads once, honest labelers never; the digest says what `arbiter report --json` says.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pino from 'pino'
+import { PROVIDERS } from '../support/databases'
 import { testCore, type TestCore } from '../support/core'
 import { RecordingPort } from '../support/recording-port'
 import { asFiles, lines } from '../support/simulated-campaign'
@@ -9,18 +10,18 @@ import { createProject } from '../../src/core/projects'
 import { importItems } from '../../src/core/import/import-items'
 import { importJudgments } from '../../src/core/import/import-judgments'
 import { projectReport } from '../../src/core/report/project-report'
-import { simulate, standardCast } from '../../src/quality/analytics'
+import { simulate, standardCast } from '../support/simulate'
 import { ChatPorts } from '../../src/interactions/chat-port'
 import { JobRunner } from '../../src/jobs/runner'
 import type { JobEnv } from '../../src/jobs/job-env'
 import { digestFigures } from '../../src/jobs/lead-digest'
 
-describe('drift pings and the lead digest', () => {
+describe.each(PROVIDERS)('drift pings and the lead digest on %s', (provider) => {
   let t: TestCore
   let port: RecordingPort
   let env: JobEnv
   beforeAll(async () => {
-    t = await testCore('sqlite')
+    t = await testCore(provider)
     port = new RecordingPort('slack')
     const ports = new ChatPorts()
     ports.register(port)
@@ -32,7 +33,7 @@ describe('drift pings and the lead digest', () => {
     await importJudgments(t.ctx, { projectName: 'audit', open: lines(files.judgments), skipInvalid: false })
     // Imported labelers live on no chat platform; put them on Slack so they can be pinged.
     await t.store.database.prisma.labeler.updateMany({ where: { platform: 'import' }, data: { platform: 'slack', workspaceId: 'T1' } })
-  }, 120_000)
+  }, 300_000) // 1,430 items and 7,000 judgments; PostgreSQL on a loaded 2-core machine needs room
   afterAll(async () => t.cleanup())
 
   it('pings the drifting labeler once with evidence, tells the leads once, and leaves honest labelers alone', async () => {
@@ -42,7 +43,7 @@ describe('drift pings and the lead digest', () => {
     expect(dms.map((d) => d.to)).toEqual(['careless-after-200'])
     const text = JSON.stringify(dms[0]!.card)
     expect(text).toMatch(/your agreement with the rest of the team went from \d+% to \d+%/)
-    expect(text).toContain('Re-read the rubric')
+    expect(text).toContain('Re-read the guidelines')
     expect(port.of('channel', 'C_LEADS').map((p) => p.card!.summary)).toEqual(['Drift: careless-after-200'])
     t.clock.advance(3_600_000)
     await runner.runNow('drift-check', t.clock.now())

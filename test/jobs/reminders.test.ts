@@ -1,7 +1,8 @@
-// Gentle nudges: a task about to expire, a task that expired, a weekly rubric refresher — each
+// Gentle nudges: a task about to expire, a task that expired, a weekly guidelines refresher — each
 // once — and a run missed while the bot was down is made up once, not many times.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import pino from 'pino'
+import { PROVIDERS } from '../support/databases'
 import { testCore, type TestCore } from '../support/core'
 import { RecordingPort } from '../support/recording-port'
 import { createProject } from '../../src/core/projects'
@@ -11,12 +12,12 @@ import { ChatPorts } from '../../src/interactions/chat-port'
 import { JobRunner } from '../../src/jobs/runner'
 import type { JobEnv } from '../../src/jobs/job-env'
 
-describe('claim reminders, refreshers and missed runs', () => {
+describe.each(PROVIDERS)('claim reminders, refreshers and missed runs on %s', (provider) => {
   let t: TestCore
   let port: RecordingPort
   let env: JobEnv
   beforeEach(async () => {
-    t = await testCore('sqlite')
+    t = await testCore(provider)
     port = new RecordingPort('slack')
     const ports = new ChatPorts()
     ports.register(port)
@@ -51,7 +52,10 @@ describe('claim reminders, refreshers and missed runs', () => {
     await runner.tick(new Date('2026-11-02T10:30:00Z')) // first sight
     await runner.tick(t.clock.now())
     await runner.runNow('rubric-refresher', t.clock.now())
-    expect(port.of('direct', 'U_ana').map((p) => p.card!.summary)).toEqual(['The rubric, in brief']) // the scheduled run, and not again by hand the same day
+    const refreshers = port.of('direct', 'U_ana')
+    expect(refreshers.map((p) => p.card!.summary)).toEqual(['Time to re-read the guidelines']) // the scheduled run, and not again by hand the same day
+    // It points to the project's guidelines.
+    expect(JSON.stringify(refreshers[0]!.card)).toContain(JSON.stringify({ a: 'guide', p: project.id }).slice(1, -1))
   })
 
   it('makes up a run missed while every instance was down once, not once per missed hour', async () => {

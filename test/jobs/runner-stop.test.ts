@@ -6,11 +6,7 @@ import { PROVIDERS } from '../support/databases'
 import { testCore, type TestCore } from '../support/core'
 import { ChatPorts } from '../../src/interactions/chat-port'
 import { JobRunner } from '../../src/jobs/runner'
-import type { JobDefinition } from '../../src/jobs/definitions'
-
-function everyMinute(name: string, run: () => Promise<string>): JobDefinition {
-  return { name, description: name, schedule: '* * * * *', scheduleInWords: 'every minute', scopes: async () => [{ key: name, cron: '* * * * *', timeZone: 'UTC' }], run }
-}
+import { JOB_SETTINGS, everyMinute } from '../support/jobs'
 
 describe.each(PROVIDERS)('stopping the job runner on %s', (provider) => {
   let t: TestCore
@@ -37,7 +33,7 @@ describe.each(PROVIDERS)('stopping the job runner on %s', (provider) => {
         return 'next done'
       }),
     ]
-    const runner = new JobRunner({ ctx: t.ctx, ports: new ChatPorts(), log: pino({ level: 'silent' }), settings: { timeZone: 'UTC', schedules: {}, calibrationItemsPerRun: 2, calibrationRemindHours: 24, calibrationEscalateHours: 48, driftCooldownHours: 72, claimReminderMinutes: 5, activeLabelerDays: 14 } }, jobs)
+    const runner = new JobRunner({ ctx: t.ctx, ports: new ChatPorts(), log: pino({ level: 'silent' }), settings: JOB_SETTINGS }, jobs)
     await runner.tick(new Date(Date.now() - 5 * 60_000)) // first sight, five minutes ago: a run is due now
     runner.start()
     await slowStarted

@@ -1,48 +1,61 @@
 // Database fixtures: every database test runs on SQLite and on PostgreSQL.
-// Each test gets a fresh database — a temp file, or a throw-away PostgreSQL database — so
-// test files can run in parallel without seeing each other's rows.
-import { mkdtempSync, rmSync } from 'node:fs'
+// Each test gets a database of its own — a temp file, or a throw-away PostgreSQL database — so
+// test files can run in parallel without seeing each other's rows. A migrated database is a
+// copy of the run's template (test/global-setup.ts), not a fresh run of every migration.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
+import { inject } from 'vitest'
 import { openDatabase, type Database } from '../../src/store/database'
-
-export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test'
+import { adminQuery, databaseUrl, dropDatabase } from './postgres-admin'
 
 export const PROVIDERS = ['sqlite', 'postgresql'] as const
 export type TestProvider = (typeof PROVIDERS)[number]
 
-/** A fresh, empty database URL of the given kind, and how to throw it away. */
-export async function freshDatabaseUrl(provider: TestProvider): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A database of its own for one test: empty, or a copy of the migrated template. */
+async function ownDatabase(provider: TestProvider, template: string | null): Promise<{ url: string; drop: () => Promise<void> }> {
   if (provider === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'arbiter-test-'))
-    return { url: `file:${join(dir, 'arbiter.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }
+    const file = join(dir, 'arbiter.db')
+    if (template) copyFileSync(template, file)
+    return { url: `file:${file}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }
   }
   const name = `arbiter_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL })
-  try {
-    await admin.connect()
-  } catch (error) {
-    throw new Error(`PostgreSQL is not reachable at ${POSTGRES_ADMIN_URL} (set TEST_POSTGRES_URL): ${String(error)}`)
+  await createDatabase(name, template)
+  return { url: databaseUrl(name), drop: () => dropDatabase(name) }
+}
+
+// PostgreSQL refuses to clone a template while another session is connected to it; another
+// test process cloning it at the same moment can be that session for an instant.
+async function createDatabase(name: string, template: string | null): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await adminQuery(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`)
+    } catch (error) {
+      if (!/being accessed by other users/.test(String(error)) || attempt === 20) throw error
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt))
+    }
   }
-  await admin.query(`CREATE DATABASE "${name}"`)
-  await admin.end()
-  const url = POSTGRES_ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`)
-  return {
-    url,
-    drop: async () => {
-      const again = new pg.Client({ connectionString: POSTGRES_ADMIN_URL })
-      await again.connect()
-      await again.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-      await again.end()
-    },
-  }
+}
+
+/** The run's migrated template of this kind, if the global setup made one. */
+function template(provider: TestProvider): string | null {
+  const templates = inject('templates')
+  if (!templates) return null
+  return provider === 'sqlite' ? templates.sqliteFile : templates.postgresName
+}
+
+/** A fresh, empty database URL of the given kind (migration tests), and how to throw it away. */
+export function freshDatabaseUrl(provider: TestProvider): Promise<{ url: string; drop: () => Promise<void> }> {
+  return ownDatabase(provider, null)
 }
 
 /** Opens a fresh migrated database; call the returned cleanup in afterEach/afterAll. */
 export async function freshDatabase(provider: TestProvider): Promise<{ db: Database; url: string; cleanup: () => Promise<void> }> {
-  const { url, drop } = await freshDatabaseUrl(provider)
-  const db = await openDatabase(url)
+  const copied = template(provider)
+  const { url, drop } = await ownDatabase(provider, copied)
+  // A copy of the template is migrated already; without one (no global setup), migrate here.
+  const db = await openDatabase(url, { migrate: copied === null })
   return {
     db,
     url,

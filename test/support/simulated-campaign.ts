@@ -1,5 +1,5 @@
 // A simulated labeling campaign as the JSONL files a team would import (items and judgments).
-import type { Simulation } from '../../src/quality/analytics'
+import type { Simulation } from './simulate'
 
 export function lines(values: object[]): () => AsyncIterable<string> {
   return async function* () {

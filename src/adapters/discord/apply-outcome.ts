@@ -14,6 +14,7 @@ import {
   type StringSelectMenuInteraction,
 } from 'discord.js'
 import type { CoreContext } from '../../core/context'
+import { BOTH_BAD } from '../../core/task-types'
 import type { Outcome } from '../../interactions/outcome'
 import type { Action, ModalRef } from '../../views/action-codec'
 import type { Card, Modal } from '../../views/card'
@@ -41,6 +42,8 @@ export interface Elsewhere {
   direct(userId: string, card: Card): Promise<void>
   /** A reply in the thread under the source message; false when there is no such message (a replay without one). */
   threadReply(card: Card): Promise<boolean>
+  /** A post in a channel (a flag in the lead channel). */
+  toChannel(channelId: string, card: Card): Promise<void>
 }
 
 const NO_MENTIONS = { parse: [] as [] }
@@ -161,10 +164,14 @@ export function reopenAction(ref: ModalRef): Action | null {
       return ref.v !== undefined ? { a: 'verdict', as: ref.as, v: ref.v } : { a: 'rationale', as: ref.as }
     case 'flag':
       return { a: 'flag', as: ref.as }
+    case 'both_bad':
+      return { a: 'verdict', as: ref.as, v: BOTH_BAD }
     case 'form':
       return { a: 'form', as: ref.as, f: ref.f, s: ref.s }
     case 'cal_resolve':
       return { a: 'cal_resolve', t: ref.t, v: ref.v }
+    case 'flag_settle':
+      return { a: 'flag_settle', j: ref.j, v: ref.v }
     default:
       return null
   }
@@ -221,6 +228,12 @@ export async function applyOutcome(sink: OutcomeSink, outcome: Outcome, ctx: Cor
     await sink.send({ ...notePage(outcome.file.comment), files: [{ name: outcome.file.name, data: typeof outcome.file.content === 'string' ? Buffer.from(outcome.file.content, 'utf8') : outcome.file.content }] })
   }
   if (outcome.direct?.length || outcome.threadReply) await sendElsewhere(sink, outcome, options.elsewhere)
+  // A lead channel the bot cannot post in must not fail the flagger's interaction: the notice
+  // stays in the outbox and the lead-notices job posts it once it can.
+  for (const post of outcome.channelPosts ?? []) {
+    const posted = await (options.elsewhere?.toChannel(post.channelId, post.card).then(() => true) ?? Promise.resolve(false)).catch(() => false)
+    if (posted && post.notificationId !== undefined) await ctx.store.notifications.markDelivered(post.notificationId, ctx.now())
+  }
   await sink.finish()
 }
 

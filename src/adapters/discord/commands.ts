@@ -54,6 +54,13 @@ export function commandDefinitions(): RESTPostAPIApplicationCommandsJSONBody[] {
     )
     .addSubcommand((s) =>
       s
+        .setName('guide')
+        .setDescription("Set a project's labeling guidelines from a Markdown file (leads)")
+        .addStringOption((o) => o.setName('project').setDescription('Project').setRequired(true))
+        .addAttachmentOption((o) => o.setName('file').setDescription('Markdown (.md) file with the guidelines').setRequired(true)),
+    )
+    .addSubcommand((s) =>
+      s
         .setName('channel')
         .setDescription("Make this channel a project's calibration, lead or labeling channel (leads)")
         .addStringOption((o) => o.setName('purpose').setDescription('What the channel is for').setRequired(true).addChoices(...choices(CHANNEL_PURPOSES)))

@@ -18,10 +18,13 @@
 // follow-up, a lead's resolution edits the parent for everyone, and what goes to other people
 // (DMs to dissenters, the thread summary) is sent through REST by the DiscordChatPort.
 import { Client, Events, GatewayIntentBits, type ClientOptions, type Interaction, type RepliableInteraction } from 'discord.js'
-import type { AppDeps, RunningAdapter } from '../../main'
+import type { AppDeps, RunningAdapter } from '../../app-deps'
 import type { CapturedMessageRef, FileRef } from '../../inbox/inbox-event'
 import { InboxPipeline, type InboxPlatform, type LiveInteraction, type PipelineTiming } from '../../inbox/inbox-pipeline'
 import type { PipelineEvents } from '../../inbox/pipeline-events'
+import { noMetrics } from '../../ops/metrics'
+import { pipelineEventsFor } from '../../ops/pipeline-metrics'
+import { observeRest } from './observe-rest'
 import { LabelingInteractions } from '../../interactions/labeling'
 import type { Outcome } from '../../interactions/outcome'
 import { LATE, within } from '../../time-limit'
@@ -56,12 +59,16 @@ export interface DiscordBot {
   idle(): Promise<void>
   /** Sweeps the inbox now: handles rows left unhandled; returns how many. */
   replay(): Promise<number>
+  /** Whether the gateway session is ready now (readiness probe). */
+  connected(): boolean
 }
 
 export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides = {}): DiscordBot {
   const { config, ctx, logger } = deps
   const log = logger.child({ adapter: PLATFORM })
-  const events = overrides.events
+  const metrics = deps.metrics ?? noMetrics
+  // Metrics hear what the pipeline reports (src/ops/pipeline-metrics.ts).
+  const events = overrides.events ?? (deps.metrics ? pipelineEventsFor(deps.metrics) : undefined)
   const interactions = new LabelingInteractions(ctx, DISCORD_MODAL_LIMITS)
   const download = overrides.download ?? fetchText
   const client = new Client({
@@ -79,7 +86,7 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
   const platform: InboxPlatform<DiscordWhere> = {
     name: PLATFORM,
     whereSchema: discordWhereSchema,
-    helpText: 'Type /label and pick a subcommand: start, stats, progress, project-create, role, import, export, channel.',
+    helpText: 'Type /label and pick a subcommand: start, stats, progress, project-create, role, import, export, channel, guide.',
     // Discord closes a modal on submit, even with errors: what was typed is kept for reopening it.
     closesModalOnSubmit: true,
     nameOf: async (userId, handle) => handle ?? (await client.users.fetch(userId).catch(() => null))?.displayName ?? userId,
@@ -90,6 +97,16 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
     reportReplayedFailure: (envelope, message) => new DirectMessageSink(client, envelope.where.userId, events).send(notePage(message)),
   }
   const pipeline = new InboxPipeline({ ...overrides, ctx, interactions, platform, logger: log, events })
+
+  // Transport figures: every REST attempt and rate-limit wait (src/ops/pipeline-metrics.ts says why here).
+  observeRest(client.rest, metrics)
+  // Readiness: READY or a resumed session is up; a dropped or reconnecting shard is down.
+  let gatewayReady = false
+  client.on(Events.ClientReady, () => (gatewayReady = true))
+  client.on(Events.ShardReady, () => (gatewayReady = true))
+  client.on(Events.ShardResume, () => (gatewayReady = true))
+  client.on(Events.ShardDisconnect, () => (gatewayReady = false))
+  client.on(Events.ShardReconnecting, () => (gatewayReady = false))
 
   const parsing = new Set<Promise<void>>()
   const track = (work: Promise<void>) => {
@@ -138,6 +155,7 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
   function elsewhere(envelope: DiscordEnvelope): Elsewhere {
     return {
       direct: async (userId, card) => void (await port.sendDirect(userId, card)),
+      toChannel: async (channelId, card) => void (await port.postToChannel(channelId, card)),
       threadReply: async (card) => {
         // A calibration parent may span several messages: its thread hangs under the first one,
         // the controls sit on the last, so the thread comes from the calibration record.
@@ -172,7 +190,9 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
       log.info({ user: client.user?.tag }, 'discord bot ready')
       pipeline.start()
     },
+    connected: () => gatewayReady && client.isReady(),
     async stop() {
+      gatewayReady = false
       pipeline.stop()
       // Bounded: an acknowledged interaction is in the inbox and is swept up by another instance or the next start.
       if ((await within(this.idle(), 5_000)) === LATE) log.warn({ pending: parsing.size + pipeline.pending }, 'discord: stopping with work still running')
@@ -197,5 +217,5 @@ function calibrationThreadId(envelope: DiscordEnvelope): number | null {
 export async function startDiscord(deps: AppDeps): Promise<RunningAdapter> {
   const bot = createDiscordBot(deps)
   await bot.start()
-  return { name: PLATFORM, stop: () => bot.stop() }
+  return { name: PLATFORM, stop: () => bot.stop(), connected: () => bot.connected() }
 }

@@ -11,7 +11,7 @@ import { LABEL_COMMAND, SEND_TO_LABELING } from './commands'
 import { modalValues } from './render-modal'
 import { CHANNEL_PURPOSES } from '../../core/projects'
 
-const COMMANDS = ['start', 'stats', 'progress', 'project-create', 'role', 'import', 'export', 'channel'] as const
+const COMMANDS = ['start', 'stats', 'progress', 'project-create', 'role', 'import', 'export', 'channel', 'guide'] as const
 
 /** Where a Discord interaction's answers go when its token is dead (a replay): the user's DM, and the message it came from. */
 export const discordWhereSchema = z.object({
@@ -77,6 +77,11 @@ function labelCommand(interaction: ChatInputCommandInteraction, name: (typeof CO
       const file = interaction.options.getAttachment('file', false)
       if (!file) return { refuse: 'Attach the JSONL file to import.' }
       return { kind: 'import', project: project ?? '', ...(format ? { format } : {}), file: { url: file.url, name: file.name, size: file.size } }
+    }
+    case 'guide': {
+      const file = interaction.options.getAttachment('file', false)
+      if (!file) return { refuse: 'Attach the Markdown file with the guidelines.' }
+      return { kind: 'guide', project: project ?? '', file: { url: file.url, name: file.name, size: file.size } }
     }
     case 'export':
       return { kind: 'export', project: project ?? '', ...(format ? { format } : {}) }

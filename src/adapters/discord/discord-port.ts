@@ -13,6 +13,8 @@ import type { Card } from '../../views/card'
 import { escapeText } from './escape'
 import { renderCard, type DiscordPage } from './render-card'
 import { DISCORD } from './discord-limits'
+import { noMetrics, type Metrics } from '../../ops/metrics'
+import { observeRest } from './observe-rest'
 
 const NO_PINGS = { parse: [] as [] }
 
@@ -110,7 +112,8 @@ export class DiscordChatPort implements ChatPort {
 }
 
 /** A Discord port from configuration (DISCORD_TOKEN, DISCORD_API_URL). */
-export function createDiscordPort(config: Config): DiscordChatPort {
+export function createDiscordPort(config: Config, metrics: Metrics = noMetrics): DiscordChatPort {
   const rest = new REST({ ...(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}) }).setToken(config.DISCORD_TOKEN ?? '')
+  observeRest(rest, metrics)
   return new DiscordChatPort(rest)
 }

@@ -18,6 +18,7 @@ export const HELP_TEXT = [
   '`/label role @someone ROLE` — labeler, lead, reviewer or admin',
   '`/label import PROJECT [FORMAT]` — then upload the JSONL file in our DM (or upload it with the comment `import PROJECT [FORMAT]`)',
   '`/label export PROJECT [FORMAT]` — the file arrives in our DM',
+  'Upload a Markdown file in our DM with the comment `guide PROJECT` — it becomes the project’s guidelines (the Guidelines button on every task)',
   '`/label channel calibration|leads|labeling PROJECT` — typed in a channel, makes it that channel of the project (`off` at the end unsets it)',
   'The message menu (⋯) of any message has *Send to labeling*, for leads.',
 ].join('\n')
@@ -77,8 +78,17 @@ export function parseLabelCommand(text: string, channelId: string | null = null)
   }
 }
 
-/** `import PROJECT [FORMAT]` written as the comment of an uploaded file (also accepts `/label import …`). */
-export function parseImportComment(text: string): ImportTarget | null {
-  const parsed = parseLabelCommand(text.replace(/^\s*\/label\s+/, ''))
+/** What an uploaded file is for: items to import, or a project's guidelines (`guide: true`). */
+export type UploadTarget = ImportTarget & { guide?: true }
+
+/**
+ * The comment of an uploaded file: `import PROJECT [FORMAT]` (also `/label import …`), or
+ * `guide PROJECT` for a Markdown file of the project's guidelines.
+ */
+export function parseImportComment(text: string): UploadTarget | null {
+  const line = text.replace(/^\s*\/label\s+/, '')
+  const [head, project, ...rest] = words(line.trim())
+  if (head?.toLowerCase() === 'guide' && project && rest.length === 0) return { project, guide: true }
+  const parsed = parseLabelCommand(line)
   return parsed.kind === 'import' && parsed.project ? { project: parsed.project, ...(parsed.format ? { format: parsed.format } : {}) } : null
 }

@@ -349,8 +349,8 @@ export function renderModal(modal: Modal, origin: ModalOrigin): SlackJson {
     title: { type: 'plain_text', text: modalTitle(modal.title) },
     submit: plain(modal.submitLabel, SLACK.modalButton),
     close: plain('Cancel', SLACK.modalButton),
-    // Slack reports a closed SFT writing modal, so a draft survives a misclick on Cancel.
-    notify_on_close: modal.ref.m === 'form' && modal.ref.f === 'sft_write',
+    // Slack reports a closed writing modal (SFT, a rewrite after "both bad"), so a draft survives a misclick on Cancel.
+    notify_on_close: (modal.ref.m === 'form' && modal.ref.f === 'sft_write') || modal.ref.m === 'both_bad',
     blocks: blocks.slice(0, SLACK.viewBlocks),
   }
 }

@@ -7,7 +7,11 @@ import { createHash } from 'node:crypto'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { App, LogLevel, SocketModeReceiver, type webApi } from '@slack/bolt'
-import type { AppDeps, RunningAdapter } from '../../main'
+import type { AppDeps, RunningAdapter } from '../../app-deps'
+import type { HealthRoute } from '../../ops/health-server'
+import { noMetrics } from '../../ops/metrics'
+import { pipelineEventsFor } from '../../ops/pipeline-metrics'
+import { observedFetch } from './observed-fetch'
 import { ArbiterError } from '../../core/errors'
 import { InboxPipeline, type AckShown, type LiveInteraction, type PipelineTiming } from '../../inbox/inbox-pipeline'
 import type { NeutralEvent } from '../../inbox/inbox-event'
@@ -36,8 +40,10 @@ export interface SlackOverrides extends PipelineTiming {
   submitBudgetMs?: number
   /** Socket Mode ping timeout (ms). */
   clientPingTimeout?: number
-  /** Hooks for metrics (src/inbox/pipeline-events.ts). */
+  /** Hooks for metrics (src/inbox/pipeline-events.ts); default: deps.metrics fed from them. */
   events?: PipelineEvents
+  /** HTTP mode: extra routes on Bolt's port (the health and metrics endpoints). */
+  customRoutes?: HealthRoute[]
 }
 
 /** A Slack app that is built but maybe not started (the tests' handle). */
@@ -50,6 +56,8 @@ export interface SlackAdapter {
   port?: number
   start(): Promise<void>
   stop(): Promise<void>
+  /** Whether Slack can reach us now: the socket is open (Socket Mode), or Bolt is listening (HTTP mode). */
+  connected(): boolean
 }
 
 const OURS = /^arb1:/
@@ -72,10 +80,13 @@ function userOf(body: Loose): { user: string; userName: string; team: string } {
 /** Builds the Bolt app and its listeners; `start()` connects. */
 export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): SlackAdapter {
   const { config, logger, ctx } = deps
+  // Metrics hear everything the pipeline and outbound() report (src/ops/pipeline-metrics.ts).
+  const events = overrides.events ?? (deps.metrics ? pipelineEventsFor(deps.metrics) : undefined)
+  const metrics = deps.metrics ?? noMetrics
   const token = config.SLACK_BOT_TOKEN
   if (!token) throw new Error('SLACK_BOT_TOKEN is not set')
   const mode = overrides.mode ?? (config.SLACK_APP_TOKEN ? 'socket' : 'http')
-  const clientOptions: webApi.WebClientOptions = { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), ...overrides.clientOptions }
+  const clientOptions: webApi.WebClientOptions = { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), fetch: observedFetch(metrics), ...overrides.clientOptions }
   const logLevel = overrides.logLevel ?? LogLevel.WARN
   const submitBudgetMs = overrides.submitBudgetMs ?? 2_500
 
@@ -96,12 +107,19 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
     if (!config.SLACK_SIGNING_SECRET) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET')
     // Bolt's HTTPReceiver verifies x-slack-signature (HMAC of the raw body) and refuses requests
     // older than five minutes with 401.
-    app = new App({ token, signingSecret: config.SLACK_SIGNING_SECRET, clientOptions, logLevel, extendedErrorHandler: true })
+    app = new App({ token, signingSecret: config.SLACK_SIGNING_SECRET, clientOptions, logLevel, extendedErrorHandler: true, ...(overrides.customRoutes ? { customRoutes: overrides.customRoutes } : {}) })
   }
+  // Readiness: the socket client says when its connection opens and drops (it reconnects itself).
+  let socketOpen = false
+  if (receiver) {
+    receiver.client.on('connected', () => (socketOpen = true))
+    for (const down of ['close', 'reconnecting', 'disconnected']) receiver.client.on(down, () => (socketOpen = false))
+  }
+  let listening = false
 
-  const platform = new SlackPlatform(ctx, app.client, token, logger, overrides.events)
+  const platform = new SlackPlatform(ctx, app.client, token, logger, events)
   const interactions = new LabelingInteractions(ctx, SLACK_MODAL_LIMITS)
-  const pipeline = new InboxPipeline({ ...overrides, ctx, interactions, platform, logger, events: overrides.events })
+  const pipeline = new InboxPipeline({ ...overrides, ctx, interactions, platform, logger, events })
 
   /** A Slack interaction answered through the pipeline; `ackWith` shapes the ack, `decisionMs` lets it wait for the outcome. */
   function live(where: SlackWhere, ack: () => Promise<void>, options: { decisionMs?: number; ackWith?: (early: Outcome | null) => Promise<AckShown> } = {}): LiveInteraction {
@@ -216,7 +234,12 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
     const file = e.files[0] as Loose
     const url = file.url_private_download ?? file.url_private
     // The comment may say what the file is for; otherwise the router looks up a waiting `/label import`.
-    const command = { kind: 'import' as const, ...(parseImportComment(String(e.text ?? '')) ?? {}), file: { id: String(file.id), name: String(file.name ?? 'file'), ...(url ? { url: String(url) } : {}) } }
+    // `guide PROJECT` makes a Markdown file the project's guidelines.
+    const target = parseImportComment(String(e.text ?? ''))
+    const ref = { id: String(file.id), name: String(file.name ?? 'file'), ...(url ? { url: String(url) } : {}) }
+    const command = target?.guide
+      ? { kind: 'guide' as const, project: target.project, file: ref }
+      : { kind: 'import' as const, ...(target ? { project: target.project, ...(target.format ? { format: target.format } : {}) } : {}), file: ref }
     // Bolt acknowledged the event already.
     await receive(`file:${String(file.id)}`, who, where, { kind: 'command', command }, live(where, async () => undefined))
   })
@@ -242,10 +265,13 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
     async start() {
       const started = mode === 'http' ? await app.start(overrides.port ?? config.SLACK_PORT) : await app.start()
       if (mode === 'http') adapter.port = ((started as Server).address() as AddressInfo).port
+      listening = true
       pipeline.start()
       logger.info({ mode, port: adapter.port }, 'slack: connected')
     },
+    connected: () => (receiver ? socketOpen : listening),
     async stop() {
+      listening = false
       pipeline.stop()
       // Every wait is bounded: work already in the inbox is swept up by another instance or the
       // next start, and a socket whose close handshake never ends must not keep the process alive.
@@ -260,8 +286,8 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
 }
 
 /** Starts Slack from configuration (main.ts). */
-export async function startSlack(deps: AppDeps): Promise<RunningAdapter> {
-  const adapter = createSlackApp(deps)
+export async function startSlack(deps: AppDeps, overrides: SlackOverrides = {}): Promise<RunningAdapter> {
+  const adapter = createSlackApp(deps, overrides)
   await adapter.start()
-  return { name: 'slack', stop: () => adapter.stop() }
+  return { name: 'slack', stop: () => adapter.stop(), connected: () => adapter.connected(), ...(adapter.port !== undefined ? { port: adapter.port } : {}) }
 }

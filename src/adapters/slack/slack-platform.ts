@@ -154,6 +154,15 @@ export class SlackPlatform implements InboxPlatform<SlackWhere> {
       await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: where.channel!, thread_ts: where.ts!, text: reply.text, blocks: reply.blocks as never }))
     }
     for (const direct of outcome.direct ?? []) await this.postToDm(direct.userId, direct.card)
+    for (const post of outcome.channelPosts ?? []) {
+      const message = renderMessage(post.card)
+      // A lead channel the bot cannot post in must not fail the flagger's interaction: the
+      // notice stays in the outbox and the lead-notices job posts it once it can.
+      const posted = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: post.channelId, text: message.text, blocks: message.blocks as never }))
+        .then(() => true)
+        .catch((error: unknown) => (this.logger.warn({ err: error, channel: post.channelId }, 'slack: lead notice not posted; the lead-notices job retries'), false))
+      if (posted && post.notificationId !== undefined) await this.ctx.store.notifications.markDelivered(post.notificationId, this.ctx.now())
+    }
     if (outcome.ephemeral) await this.notice(where, outcome.ephemeral.summary, renderMessage(outcome.ephemeral).blocks)
     if (outcome.fieldErrors && !options.shown?.fieldErrors) await this.notice(where, Object.values(outcome.fieldErrors).join(' '))
     if (outcome.notice) await this.notice(where, outcome.notice)

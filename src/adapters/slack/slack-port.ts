@@ -7,6 +7,8 @@ import type { Config } from '../../config'
 import type { ChatPort, MessageRef } from '../../interactions/chat-port'
 import type { Card } from '../../views/card'
 import { fitText, renderMessage } from './render'
+import { noMetrics, type Metrics } from '../../ops/metrics'
+import { observedFetch } from './observed-fetch'
 
 /** The Web API's error code (`not_in_channel`, `message_not_found`…), if it is one. */
 function slackError(error: unknown): string | undefined {
@@ -48,9 +50,9 @@ export class SlackChatPort implements ChatPort {
   constructor(private readonly client: webApi.WebClient) {}
 
   /** A port from configuration, or null when Slack is not configured. */
-  static fromConfig(config: Config, options: webApi.WebClientOptions = {}): SlackChatPort | null {
+  static fromConfig(config: Config, options: webApi.WebClientOptions = {}, metrics: Metrics = noMetrics): SlackChatPort | null {
     if (!config.SLACK_BOT_TOKEN) return null
-    return new SlackChatPort(new webApi.WebClient(config.SLACK_BOT_TOKEN, { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), ...options }))
+    return new SlackChatPort(new webApi.WebClient(config.SLACK_BOT_TOKEN, { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), fetch: observedFetch(metrics), ...options }))
   }
 
   async postToChannel(channelId: string, card: Card): Promise<MessageRef> {

@@ -9,7 +9,7 @@ import { strictMajority, verdictOf } from '../vote-split'
 import type { Gold } from '../task-types'
 import type { ItemDto } from '../../store/item-repository'
 import type { JudgmentDto } from '../../store/judgment-repository'
-import { KINDS_FOR_FORMAT, judgmentRow, trainingRows, type ExportFormat, type Label } from './export-formats'
+import { KINDS_FOR_FORMAT, judgmentRow, rewriteRows, trainingRows, type ExportFormat, type Label } from './export-formats'
 
 export interface ExportOptions {
   projectName: string
@@ -20,6 +20,8 @@ export interface ExportOptions {
   consensus?: boolean
   since?: Date
   until?: Date
+  /** Also export "the less bad of two bad responses" as preferences (weaker evidence; off by default). */
+  includeBothBad?: boolean
 }
 
 const PAGE = 1_000
@@ -78,14 +80,16 @@ export async function exportData(ctx: CoreContext, options: ExportOptions, write
       const memo = new Map<string, string>()
       const emit = (label: Label) => {
         if (options.format === 'judgments') return
-        const key = label.kind === 'sft' ? null : `${label.kind}|${label.choice}|${label.ranking?.join()}|${label.rating}`
+        const key = label.kind === 'sft' ? null : `${label.kind}|${label.choice}|${label.ranking?.join()}|${label.rating}|${label.lessBad ?? ''}`
         let text = key === null ? undefined : memo.get(key)
         if (text === undefined) {
-          text = trainingRows(options.format, item, label).map((row) => JSON.stringify(row) + '\n').join('')
+          text = trainingRows(options.format, item, label, options).map((row) => JSON.stringify(row) + '\n').join('')
           if (key !== null) memo.set(key, text)
         }
         if (text !== '') lines.push(text)
       }
+      // Rewrites after "both bad" are reviewed SFT work, not verdicts: every one counts, however the verdict was settled.
+      if (options.format !== 'judgments') for (const judgment of own) for (const row of rewriteRows(options.format, item, judgment)) lines.push(JSON.stringify(row) + '\n')
       if (options.consensus && options.format !== 'judgments') {
         const label = item.type === 'sft' ? null : consensusLabel(item, own)
         for (const l of label ? [label] : item.type === 'sft' ? own : []) emit(l)

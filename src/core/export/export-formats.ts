@@ -9,6 +9,7 @@
 import { BOTH_BAD, TIE, type Message } from '../task-types'
 import type { ItemDto } from '../../store/item-repository'
 import type { JudgmentDto } from '../../store/judgment-repository'
+import { followUpRecord, lessBadPairs, rewriteConversation, rewriteMetadata, rewritePairs, type TextPair } from './both-bad-rows'
 
 export const EXPORT_FORMATS = ['preferences', 'sft', 'kto', 'openai-sft', 'openai-dpo', 'judgments'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
@@ -17,14 +18,15 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 export const KINDS_FOR_FORMAT: Record<ExportFormat, JudgmentDto['kind'][] | undefined> = {
   preferences: ['pairwise', 'ranking'],
   'openai-dpo': ['pairwise', 'ranking'],
-  sft: ['sft'],
-  'openai-sft': ['sft'],
+  // Pairwise judgments too: a rewrite after "both bad" is an SFT example.
+  sft: ['sft', 'pairwise'],
+  'openai-sft': ['sft', 'pairwise'],
   kto: ['likert'],
   judgments: undefined,
 }
 
 /** The label part of a judgment: what a row is built from (a consensus label has no labeler). */
-export type Label = Pick<JudgmentDto, 'kind' | 'choice' | 'ranking' | 'rating' | 'sft' | 'reviewStatus'>
+export type Label = Pick<JudgmentDto, 'kind' | 'choice' | 'ranking' | 'rating' | 'sft' | 'reviewStatus'> & Partial<Pick<JudgmentDto, 'lessBad' | 'rewrite' | 'edgeCase'>>
 
 interface Pair {
   prompt: Message[]
@@ -68,13 +70,35 @@ function sftConversation(item: ItemDto, label: Label): Message[] | null {
 
 const assistant = (content: string) => [{ role: 'assistant' as const, content }]
 
-/** The rows one label contributes in a training format. */
-export function trainingRows(format: Exclude<ExportFormat, 'judgments'>, item: ItemDto, label: Label): object[] {
+function preferenceRows(format: 'preferences' | 'openai-dpo', pairs: TextPair[]): object[] {
+  return format === 'preferences'
+    ? pairs.map((p) => ({ prompt: p.prompt, chosen: assistant(p.chosen), rejected: assistant(p.rejected) }))
+    : pairs.map((p) => ({ input: { messages: p.prompt }, preferred_output: assistant(p.chosen), non_preferred_output: assistant(p.rejected) }))
+}
+
+/** The rows a rewrite after "both bad" contributes: an SFT example, and preferences over both responses. */
+export function rewriteRows(format: Exclude<ExportFormat, 'judgments'>, item: ItemDto, label: Label): object[] {
   switch (format) {
     case 'preferences':
-      return preferencePairs(item, label).map((p) => ({ prompt: p.prompt, chosen: assistant(p.chosen), rejected: assistant(p.rejected) }))
     case 'openai-dpo':
-      return preferencePairs(item, label).map((p) => ({ input: { messages: p.prompt }, preferred_output: assistant(p.chosen), non_preferred_output: assistant(p.rejected) }))
+      return preferenceRows(format, rewritePairs(item, label))
+    case 'sft':
+    case 'openai-sft': {
+      const messages = rewriteConversation(item, label)
+      if (!messages) return []
+      return format === 'sft' ? [{ messages, metadata: rewriteMetadata(item, label) }] : [{ messages }]
+    }
+    case 'kto':
+      return []
+  }
+}
+
+/** The rows one label contributes in a training format (less-bad preferences only with includeBothBad). */
+export function trainingRows(format: Exclude<ExportFormat, 'judgments'>, item: ItemDto, label: Label, options: { includeBothBad?: boolean } = {}): object[] {
+  switch (format) {
+    case 'preferences':
+    case 'openai-dpo':
+      return preferenceRows(format, [...preferencePairs(item, label), ...lessBadPairs(item, label, options)])
     case 'sft': {
       const messages = sftConversation(item, label)
       if (!messages) return []
@@ -118,6 +142,7 @@ export function judgmentRow(item: ItemDto, judgment: JudgmentDto, labeler: { nam
     duration_ms: judgment.durationMs,
     display_order: judgment.displayOrder,
     review_status: judgment.reviewStatus,
+    ...followUpRecord(judgment),
     created_at: judgment.createdAt.toISOString(),
   }
 }

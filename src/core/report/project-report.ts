@@ -2,9 +2,8 @@
 // (README, "Quality report") that the CLI prints as tables and the digest reuses.
 import type { CoreContext } from '../context'
 import { findProject } from '../projects'
-import { readQualityData } from '../../store/quality-reader'
 import { analyzeProject, type ProjectAnalysis } from '../../quality/analytics'
-import { krippendorffAlpha, reliabilityDataFromUnits } from '../../quality/agreement'
+import { krippendorffAlpha, reliabilityDataFromUnits } from '../../quality/reliability'
 import type { QualityJudgment } from '../../quality/types'
 import { verdictPoint } from '../vote-split'
 import { calibrationEffect, type CalibrationEffect } from './calibration-effect'
@@ -35,6 +34,8 @@ export interface ProjectReport {
     safety: { flagged: boolean; nearMisses: number; flagsRaised: number }
     drift: { flagged: boolean; status: string; drop: number | null; p: number | null; window: unknown; before: unknown; after: unknown; evidence: unknown }
     flags: string[]
+    /** The guide's edge cases this labeler marked, by kind (ambiguous, harmful_request, opinion, multi_part). */
+    edgeCases: Record<string, number>
   }[]
   disputes: { item: string; itemId: number; split: Record<string, number>; topShare: number; reasons: string[]; score: number }[]
   leaderboard: { model: string; rating: number; ciLow: number; ciHigh: number; battles: number }[]
@@ -71,13 +72,14 @@ const bias = (t: { flagged: boolean; status: string; value: number | null; p?: n
 /** Builds the report of a project (everything, or judgments since a date). */
 export async function projectReport(ctx: CoreContext, options: { projectName: string; since?: Date; until?: Date; bootstrapRounds?: number; leaderboard?: boolean }): Promise<ProjectReport> {
   const project = await findProject(ctx, options.projectName)
-  const data = await readQualityData(ctx.store.database.url, project.id, { since: options.since, until: options.until })
+  const data = await ctx.store.quality.read(project.id, { since: options.since, until: options.until })
   const analysis = analyzeProject(data, {
     redundancy: (item) => data.targets.get(item.id) ?? project.redundancy,
     includeConsensus: false,
     leaderboard: options.leaderboard === false ? false : { bootstrapRounds: options.bootstrapRounds ?? 200, seed: 1 },
   })
   const alpha = overallAlpha(data.judgments)
+  const edgeCases = await ctx.store.judgments.edgeCaseCounts(project.id, { since: options.since, until: options.until })
   return {
     project: project.name,
     generatedAt: ctx.now().toISOString(),
@@ -100,6 +102,7 @@ export async function projectReport(ctx: CoreContext, options: { projectName: st
       safety: { flagged: l.safety.flagged, nearMisses: l.safety.nearMisses, flagsRaised: l.safety.flagsRaised },
       drift: { flagged: l.drift.flagged, status: l.drift.status, drop: l.drift.drop, p: l.drift.p ?? null, window: l.drift.window, before: l.drift.before, after: l.drift.after, evidence: l.drift },
       flags: l.flags,
+      edgeCases: edgeCases.get(l.labeler.id) ?? {},
     })),
     disputes: analysis.disputes.map((d) => ({ item: d.externalId ?? String(d.itemId), itemId: d.itemId, split: d.split, topShare: d.topShare, reasons: d.reasons.map((r) => r.code), score: d.score })),
     leaderboard: analysis.leaderboard.map((r) => ({ model: r.model, rating: r.rating, ciLow: r.ciLow, ciHigh: r.ciHigh, battles: r.battles })),

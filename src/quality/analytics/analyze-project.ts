@@ -1,7 +1,7 @@
 // One call for the whole quality report of a project: consensus, leave-one-out agreement, biases,
 // safety, drift, disputes and the model leaderboard, all from one encoding pass over the judgments.
 import type { QualityLabeler } from '../types'
-import { computeLeaveOneOut, summarizeAgreement, type AgreementCounts, type AgreementSummary, type LeaveOneOutOptions } from './agreement'
+import { computeLeaveOneOut, summarizeAgreement, type AgreementCounts, type AgreementSummary, type LeaveOneOutOptions } from './leave-one-out'
 import {
   computeLabelerTests,
   type AgreementEvidence,
@@ -10,21 +10,14 @@ import {
   type SafetyResult,
   type TestResult,
 } from './biases'
-import {
-  buildConsensus,
-  classNames,
-  dawidSkeneLabelers,
-  fitDawidSkene,
-  tallyItems,
-  type DawidSkeneLabeler,
-  type DawidSkeneOptions,
-  type ItemConsensus,
-} from './consensus'
+import { buildConsensus, type ItemConsensus } from './consensus'
+import { classNames, dawidSkeneLabelers, fitDawidSkene, type DawidSkeneLabeler, type DawidSkeneOptions } from './dawid-skene'
 import { computeDrift, type DriftOptions, type DriftResult } from './drift'
 import { findDisputes, type Dispute, type DisputeOptions } from './disputes'
 import { DEFAULT_Q, TestFamily } from './fdr'
 import { leaderboards, type Leaderboard, type LeaderboardOptions, type LeaderboardRow, type WinRateMatrix } from './leaderboard'
 import { indexProject, type IndexOptions, type ProjectData } from './project-index'
+import { tallyItems } from './tally'
 
 /** Every knob of a project report; each has a documented default. */
 export interface AnalyzeOptions extends IndexOptions, LeaveOneOutOptions, BiasOptions, DriftOptions, DisputeOptions, DawidSkeneOptions {

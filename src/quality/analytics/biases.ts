@@ -1,10 +1,11 @@
 // The guide's labeling biases, one test each per labeler, against a baseline that excludes the
 // labeler (a biased labeler must not move the bar they are measured against). Tests only run above
 // a minimum sample; p-values are one-sided; flags are decided later by the report's FDR family.
-import type { LeaveOneOut } from './agreement'
 import type { TestFamily, TestOutcome } from './fdr'
-import { KIND_LIKERT, KIND_PAIRWISE, type ProjectIndex } from './project-index'
-import { binomialLower, binomialUpper, medianExcluding, normalCdf } from './stats'
+import { countLabelerJudgments, ownDurations, sortedMedian, type LabelerCounts } from './labeler-counts'
+import type { LeaveOneOut } from './leave-one-out'
+import { binomialLower, binomialUpper, medianExcluding, normalCdf } from './numeric-kit'
+import type { ProjectIndex } from './project-index'
 
 /** Whether a test ran. */
 export type TestStatus = 'tested' | 'not_enough_data'
@@ -181,308 +182,59 @@ function result<E>(n: number, minSample: number, value: number | null, evidence:
   return { status: tested ? 'tested' : 'not_enough_data', flagged: false, value, p: tested ? p() : null, pAdjusted: null, n, minSample, evidence }
 }
 
+/** BiasOptions with every default filled in. */
+interface BiasSettings {
+  min: MinSamples
+  agreementMinDrop: number
+  speedMinShare: number
+  flagMinExcess: number
+  nearMissLimit: number
+}
+
+/**
+ * One labeler's place in the shared counts: `l`, and `others(key, own)`, the rest of the team's
+ * total of a counter (the team's sum less the labeler's own).
+ */
+interface Subject {
+  counts: LabelerCounts
+  l: number
+  others: (key: keyof LabelerCounts['team'], own: Float64Array) => number
+}
+
 /**
  * Runs every labeler's agreement, bias, flag and safety tests and adds them to `family`; flags are
- * set when the family is adjusted.
+ * set when the family is adjusted. One pass over the judgments counts what every test needs
+ * (labeler-counts.ts); each test is then a function of those counts.
  */
 export function computeLabelerTests(index: ProjectIndex, loo: LeaveOneOut, family: TestFamily, options: BiasOptions = {}): LabelerTests[] {
-  const min: MinSamples = { ...DEFAULT_MIN_SAMPLES, ...options.minSamples }
-  const agreementMinDrop = options.agreementMinDrop ?? 0.1
-  const speedMinShare = options.speedMinTooFastShare ?? 0.1
-  const flagMinExcess = options.flagMinExcess ?? 0.05
-  const nearMissLimit = options.nearMissLimit ?? 1
-  const L = index.labelers.length
-  const n = index.jItem.length
-  const { jItem, jLabeler, jKind, jCat, jPos, jLonger, jRating, jTooFast, jDuration, jFlagged, jNearMiss, respStart, respLength, tieCat, slots } = index
-  const { score, gold, othersCat } = loo
-
-  // Per-labeler counters, one typed array each.
-  const judgments = new Float64Array(L)
-  const agreed = new Float64Array(L)
-  const compared = new Float64Array(L)
-  const goldCorrect = new Float64Array(L)
-  const goldItems = new Float64Array(L)
-  const pairwise = new Float64Array(L)
-  const ties = new Float64Array(L)
-  const decisive = new Float64Array(L)
-  const firstChosen = new Float64Array(L)
-  const lengthDecisive = new Float64Array(L)
-  const longerChosen = new Float64Array(L)
-  const othersShorterN = new Float64Array(L)
-  const othersShorterSwitch = new Float64Array(L)
-  const othersLongerN = new Float64Array(L)
-  const othersLongerSwitch = new Float64Array(L)
-  const ratings = new Float64Array(L)
-  const middle = new Float64Array(L)
-  const ratingMin = new Float64Array(L).fill(Infinity)
-  const ratingMax = new Float64Array(L).fill(-Infinity)
-  const ratingSeen = new Uint8Array(L * 8)
-  const timed = new Float64Array(L)
-  const tooFast = new Float64Array(L)
-  const flags = new Float64Array(L)
-  const nearMisses = new Float64Array(L)
-
-  for (let j = 0; j < n; j++) {
-    const l = jLabeler[j]!
-    judgments[l]!++
-    if (jFlagged[j]) flags[l]!++
-    if (jNearMiss[j]) nearMisses[l]!++
-    if (jTooFast[j]! >= 0) {
-      timed[l]!++
-      if (jTooFast[j] === 1) tooFast[l]!++
-    }
-    const s = score[j]!
-    if (s === s) {
-      agreed[l]! += s
-      compared[l]!++
-    }
-    const g = gold[j]!
-    if (g === g) {
-      goldCorrect[l]! += g
-      goldItems[l]!++
-    }
-    const kind = jKind[j]!
-    if (kind === KIND_PAIRWISE) {
-      pairwise[l]!++
-      const cat = jCat[j]!
-      if (cat === tieCat) ties[l]!++
-      if (cat < slots && jPos[j]! >= 0) {
-        decisive[l]!++
-        if (jPos[j] === 0) firstChosen[l]!++
-      }
-      const longer = jLonger[j]!
-      if (longer >= 0) {
-        lengthDecisive[l]!++
-        if (longer === 1) longerChosen[l]!++
-        const others = othersCat[j]!
-        if (others >= 0 && others < slots) {
-          const start = respStart[jItem[j]!]!
-          const othersChoseLonger = respLength[start + others]! > respLength[start + 1 - others]!
-          if (othersChoseLonger) {
-            othersLongerN[l]!++
-            if (longer === 0) othersLongerSwitch[l]!++
-          } else {
-            othersShorterN[l]!++
-            if (longer === 1) othersShorterSwitch[l]!++
-          }
-        }
-      }
-    } else if (kind === KIND_LIKERT) {
-      const r = jRating[j]!
-      ratings[l]!++
-      if (r >= 4 && r <= 6) middle[l]!++
-      if (r < ratingMin[l]!) ratingMin[l] = r
-      if (r > ratingMax[l]!) ratingMax[l] = r
-      ratingSeen[l * 8 + r] = 1
-    }
+  const settings: BiasSettings = {
+    min: { ...DEFAULT_MIN_SAMPLES, ...options.minSamples },
+    agreementMinDrop: options.agreementMinDrop ?? 0.1,
+    speedMinShare: options.speedMinTooFastShare ?? 0.1,
+    flagMinExcess: options.flagMinExcess ?? 0.05,
+    nearMissLimit: options.nearMissLimit ?? 1,
   }
-
-  const sum = (a: Float64Array): number => a.reduce((x, y) => x + y, 0)
-  const team = {
-    agreed: sum(agreed),
-    compared: sum(compared),
-    pairwise: sum(pairwise),
-    ties: sum(ties),
-    ratings: sum(ratings),
-    middle: sum(middle),
-    timed: sum(timed),
-    tooFast: sum(tooFast),
-    judgments: sum(judgments),
-    flags: sum(flags),
-    othersShorterN: sum(othersShorterN),
-    othersShorterSwitch: sum(othersShorterSwitch),
-    othersLongerN: sum(othersLongerN),
-    othersLongerSwitch: sum(othersLongerSwitch),
-  }
-
-  // Durations: the team's sorted once, each labeler's sorted on its own; team medians exclude the labeler.
-  let durationCount = 0
-  for (let j = 0; j < n; j++) if (jDuration[j]! === jDuration[j]!) durationCount++
-  const allDurations = new Float64Array(durationCount)
-  {
-    let k = 0
-    for (let j = 0; j < n; j++) if (jDuration[j]! === jDuration[j]!) allDurations[k++] = jDuration[j]!
-    allDurations.sort()
-  }
-
-  const reports: LabelerTests[] = []
+  const counts = countLabelerJudgments(index, loo)
   const nearMissIds = collectNearMissIds(index)
-  for (let l = 0; l < L; l++) {
-    const others = (key: keyof typeof team, own: Float64Array): number => team[key] - own[l]!
-    const ratingRange = (min: number, max: number): [number, number] | null => (Number.isFinite(min) ? [min, max] : null)
-
-    const teamAgreement = rate(others('agreed', agreed), others('compared', compared))
-    const agreementRate = rate(agreed[l]!, compared[l]!)
-    const agreement = result<AgreementEvidence>(
-      compared[l]!,
-      min.agreement,
-      agreementRate,
-      {
-        agreed: agreed[l]!,
-        compared: compared[l]!,
-        rate: agreementRate,
-        teamRate: teamAgreement,
-        goldCorrect: goldCorrect[l]!,
-        goldItems: goldItems[l]!,
-        goldAccuracy: rate(goldCorrect[l]!, goldItems[l]!),
-        test: 'one-sided exact binomial: agreements with the others’ consensus, against the rest of the team’s agreement rate',
-      },
-      // Ranking scores are fractions of concordant pairs; the exact test counts them rounded to whole agreements.
-      () => binomialLower(Math.round(agreed[l]!), compared[l]!, baseline(others('agreed', agreed), others('compared', compared))),
-    )
-    family.add(agreement, agreementRate !== null && teamAgreement !== null && agreementRate <= teamAgreement - agreementMinDrop)
-
-    const position = result<PositionEvidence>(
-      decisive[l]!,
-      min.position,
-      rate(firstChosen[l]!, decisive[l]!),
-      {
-        firstChosen: firstChosen[l]!,
-        decisive: decisive[l]!,
-        firstShare: rate(firstChosen[l]!, decisive[l]!),
-        expectedShare: 0.5,
-        test: 'one-sided exact binomial against 0.5',
-      },
-      () => binomialUpper(firstChosen[l]!, decisive[l]!, 0.5),
-    )
-    family.add(position)
-
-    // Comparing raw "longer" rates would flag every noisy honest labeler whenever the true winners
-    // lean short: noise pulls any rate towards 50%. Conditioning on the others' verdict removes
-    // that: an unbiased labeler departs from the others about as often whichever response they
-    // chose. "About": when the better response is usually the longer one, a consensus for the
-    // shorter is wrong more often, and honest labelers then switch to the longer more often too.
-    // So the asymmetry is tested against the rest of the team's asymmetry, which carries the same
-    // effect (a length-biased teammate only raises that bar, never lowers it).
-    const sn = othersShorterN[l]!
-    const ln = othersLongerN[l]!
-    const teamSn = others('othersShorterN', othersShorterN)
-    const teamSk = others('othersShorterSwitch', othersShorterSwitch)
-    const teamLn = others('othersLongerN', othersLongerN)
-    const teamLk = others('othersLongerSwitch', othersLongerSwitch)
-    const asymmetry = sn > 0 && ln > 0 ? othersShorterSwitch[l]! / sn - othersLongerSwitch[l]! / ln : null
-    const teamAsymmetry = teamSn > 0 && teamLn > 0 ? teamSk / teamSn - teamLk / teamLn : 0
-    const excessAsymmetry = asymmetry === null ? null : asymmetry - teamAsymmetry
-    const length = result<LengthEvidence>(
-      sn + ln,
-      min.length,
-      rate(longerChosen[l]!, lengthDecisive[l]!),
-      {
-        longerChosen: longerChosen[l]!,
-        decisive: lengthDecisive[l]!,
-        longerShare: rate(longerChosen[l]!, lengthDecisive[l]!),
-        othersLongerShare: rate(ln, sn + ln),
-        compared: sn + ln,
-        choseLongerWhenOthersChoseShorter: { k: othersShorterSwitch[l]!, n: sn, rate: rate(othersShorterSwitch[l]!, sn) },
-        choseShorterWhenOthersChoseLonger: { k: othersLongerSwitch[l]!, n: ln, rate: rate(othersLongerSwitch[l]!, ln) },
-        team: {
-          choseLongerWhenOthersChoseShorter: { k: teamSk, n: teamSn, rate: rate(teamSk, teamSn) },
-          choseShorterWhenOthersChoseLonger: { k: teamLk, n: teamLn, rate: rate(teamLk, teamLn) },
-        },
-        excessAsymmetry,
-        test: 'one-sided z-test: (switches to the longer − switches to the shorter, against the others’ consensus on the same items) above the rest of the team’s',
-      },
-      () => {
-        if (sn < 5 || ln < 5 || excessAsymmetry === null) return 1
-        const variance =
-          smoothedVariance(othersShorterSwitch[l]!, sn) + smoothedVariance(othersLongerSwitch[l]!, ln) + smoothedVariance(teamSk, teamSn) + smoothedVariance(teamLk, teamLn)
-        return 1 - normalCdf(excessAsymmetry / Math.sqrt(variance))
-      },
-    )
-    family.add(length)
-
-    const teamTieRate = rate(others('ties', ties), others('pairwise', pairwise))
-    const tie = result<TieEvidence>(
-      pairwise[l]!,
-      min.tie,
-      rate(ties[l]!, pairwise[l]!),
-      {
-        ties: ties[l]!,
-        pairwise: pairwise[l]!,
-        tieRate: rate(ties[l]!, pairwise[l]!),
-        teamTieRate,
-        test: 'one-sided exact binomial against the rest of the team’s tie rate',
-      },
-      () => binomialUpper(ties[l]!, pairwise[l]!, baseline(others('ties', ties), others('pairwise', pairwise))),
-    )
-    family.add(tie)
-
-    let teamMin = Infinity
-    let teamMax = -Infinity
-    let distinct = 0
-    for (let r = 1; r <= 7; r++) if (ratingSeen[l * 8 + r]) distinct++
-    for (let m = 0; m < L; m++) {
-      if (m === l || ratings[m] === 0) continue
-      if (ratingMin[m]! < teamMin) teamMin = ratingMin[m]!
-      if (ratingMax[m]! > teamMax) teamMax = ratingMax[m]!
-    }
-    const scale = result<ScaleEvidence>(
-      ratings[l]!,
-      min.scale,
-      rate(middle[l]!, ratings[l]!),
-      {
-        middle: middle[l]!,
-        ratings: ratings[l]!,
-        middleShare: rate(middle[l]!, ratings[l]!),
-        teamMiddleShare: rate(others('middle', middle), others('ratings', ratings)),
-        range: ratingRange(ratingMin[l]!, ratingMax[l]!),
-        teamRange: ratingRange(teamMin, teamMax),
-        distinctRatings: distinct,
-        test: 'one-sided exact binomial: ratings in 4–6 against the rest of the team’s share',
-      },
-      () => binomialUpper(middle[l]!, ratings[l]!, baseline(others('middle', middle), others('ratings', ratings))),
-    )
-    family.add(scale)
-
-    const own = ownDurations(index, l)
-    const medianMs = own.length > 0 ? median(own) : null
-    const teamMedianMs = allDurations.length > own.length ? medianExcluding(allDurations, own) : null
-    const tooFastShare = rate(tooFast[l]!, timed[l]!)
-    const teamTooFastShare = rate(others('tooFast', tooFast), others('timed', timed))
-    const speed = result<SpeedEvidence>(
-      timed[l]!,
-      min.speed,
-      tooFastShare,
-      {
-        timed: timed[l]!,
-        medianMs,
-        teamMedianMs,
-        medianRatio: medianMs !== null && teamMedianMs !== null && teamMedianMs > 0 ? medianMs / teamMedianMs : null,
-        tooFast: tooFast[l]!,
-        tooFastShare,
-        teamTooFastShare,
-        readingCharsPerSecond: index.readingCharsPerSecond,
-        test: `one-sided exact binomial: judgments faster than ${index.readingCharsPerSecond} characters a second of text shown, against the rest of the team’s share`,
-      },
-      () => binomialUpper(tooFast[l]!, timed[l]!, baseline(others('tooFast', tooFast), others('timed', timed))),
-    )
-    family.add(speed, tooFastShare !== null && tooFastShare >= speedMinShare && tooFastShare > (teamTooFastShare ?? 0))
-
-    const flagRate = rate(flags[l]!, judgments[l]!)
-    const teamFlagRate = rate(others('flags', flags), others('judgments', judgments))
-    const flagOveruse = result<FlagEvidence>(
-      judgments[l]!,
-      min.flags,
-      flagRate,
-      {
-        flagsRaised: flags[l]!,
-        judgments: judgments[l]!,
-        flagRate,
-        teamFlagRate,
-        test: 'one-sided exact binomial against the rest of the team’s flag rate',
-      },
-      () => binomialUpper(flags[l]!, judgments[l]!, baseline(others('flags', flags), others('judgments', judgments))),
-    )
-    family.add(flagOveruse, flagRate !== null && flagRate >= (teamFlagRate ?? 0) + flagMinExcess)
-
+  const reports: LabelerTests[] = []
+  for (let l = 0; l < index.labelers.length; l++) {
+    const subject: Subject = { counts, l, others: (key, own) => counts.team[key] - own[l]! }
+    // Tests join the family in this order (agreement, the five biases, flag overuse), labeler by labeler.
+    const agreement = agreementTest(subject, settings, family)
+    const position = positionTest(subject, settings, family)
+    const length = lengthTest(subject, settings, family)
+    const tie = tieTest(subject, settings, family)
+    const scale = scaleTest(subject, settings, family)
+    const speed = speedTest(index, subject, settings, family)
+    const flagOveruse = flagOveruseTest(subject, settings, family)
     reports.push({
       agreement,
       biases: { position, length, tie, scale, speed },
       safety: {
-        flagged: nearMisses[l]! >= nearMissLimit,
-        nearMisses: nearMisses[l]!,
+        flagged: counts.nearMisses[l]! >= settings.nearMissLimit,
+        nearMisses: counts.nearMisses[l]!,
         nearMissJudgmentIds: nearMissIds[l] ?? [],
-        flagsRaised: flags[l]!,
+        flagsRaised: counts.flags[l]!,
         flagOveruse,
       },
     })
@@ -490,23 +242,204 @@ export function computeLabelerTests(index: ProjectIndex, loo: LeaveOneOut, famil
   return reports
 }
 
-function ownDurations(index: ProjectIndex, l: number): Float64Array {
-  const start = index.byLabelerStart[l]!
-  const end = index.byLabelerStart[l + 1]!
-  const values = new Float64Array(end - start)
-  let k = 0
-  for (let r = start; r < end; r++) {
-    const d = index.jDuration[index.byLabeler[r]!]!
-    if (d === d) values[k++] = d
-  }
-  const own = values.subarray(0, k)
-  own.sort()
-  return own
+/** Leave-one-out agreement against the rest of the team's; flags only a drop of at least agreementMinDrop. */
+function agreementTest({ counts, l, others }: Subject, settings: BiasSettings, family: TestFamily): TestResult<AgreementEvidence> {
+  const { agreed, compared, goldCorrect, goldItems } = counts
+  const teamAgreement = rate(others('agreed', agreed), others('compared', compared))
+  const agreementRate = rate(agreed[l]!, compared[l]!)
+  const agreement = result<AgreementEvidence>(
+    compared[l]!,
+    settings.min.agreement,
+    agreementRate,
+    {
+      agreed: agreed[l]!,
+      compared: compared[l]!,
+      rate: agreementRate,
+      teamRate: teamAgreement,
+      goldCorrect: goldCorrect[l]!,
+      goldItems: goldItems[l]!,
+      goldAccuracy: rate(goldCorrect[l]!, goldItems[l]!),
+      test: 'one-sided exact binomial: agreements with the others’ consensus, against the rest of the team’s agreement rate',
+    },
+    // Ranking scores are fractions of concordant pairs; the exact test counts them rounded to whole agreements.
+    () => binomialLower(Math.round(agreed[l]!), compared[l]!, baseline(others('agreed', agreed), others('compared', compared))),
+  )
+  family.add(agreement, agreementRate !== null && teamAgreement !== null && agreementRate <= teamAgreement - settings.agreementMinDrop)
+  return agreement
 }
 
-function median(sorted: Float64Array): number {
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+/** Position bias: decisive wins given to the response displayed first, against 50%. */
+function positionTest({ counts, l }: Subject, settings: BiasSettings, family: TestFamily): TestResult<PositionEvidence> {
+  const { firstChosen, decisive } = counts
+  const position = result<PositionEvidence>(
+    decisive[l]!,
+    settings.min.position,
+    rate(firstChosen[l]!, decisive[l]!),
+    {
+      firstChosen: firstChosen[l]!,
+      decisive: decisive[l]!,
+      firstShare: rate(firstChosen[l]!, decisive[l]!),
+      expectedShare: 0.5,
+      test: 'one-sided exact binomial against 0.5',
+    },
+    () => binomialUpper(firstChosen[l]!, decisive[l]!, 0.5),
+  )
+  family.add(position)
+  return position
+}
+
+/** Length bias: switches to the longer response against the others' consensus, beyond the team's own asymmetry. */
+function lengthTest({ counts, l, others }: Subject, settings: BiasSettings, family: TestFamily): TestResult<LengthEvidence> {
+  const { longerChosen, lengthDecisive, othersShorterN, othersShorterSwitch, othersLongerN, othersLongerSwitch } = counts
+  // Comparing raw "longer" rates would flag every noisy honest labeler whenever the true winners
+  // lean short: noise pulls any rate towards 50%. Conditioning on the others' verdict removes
+  // that: an unbiased labeler departs from the others about as often whichever response they
+  // chose. "About": when the better response is usually the longer one, a consensus for the
+  // shorter is wrong more often, and honest labelers then switch to the longer more often too.
+  // So the asymmetry is tested against the rest of the team's asymmetry, which carries the same
+  // effect (a length-biased teammate only raises that bar, never lowers it).
+  const sn = othersShorterN[l]!
+  const ln = othersLongerN[l]!
+  const teamSn = others('othersShorterN', othersShorterN)
+  const teamSk = others('othersShorterSwitch', othersShorterSwitch)
+  const teamLn = others('othersLongerN', othersLongerN)
+  const teamLk = others('othersLongerSwitch', othersLongerSwitch)
+  const asymmetry = sn > 0 && ln > 0 ? othersShorterSwitch[l]! / sn - othersLongerSwitch[l]! / ln : null
+  const teamAsymmetry = teamSn > 0 && teamLn > 0 ? teamSk / teamSn - teamLk / teamLn : 0
+  const excessAsymmetry = asymmetry === null ? null : asymmetry - teamAsymmetry
+  const length = result<LengthEvidence>(
+    sn + ln,
+    settings.min.length,
+    rate(longerChosen[l]!, lengthDecisive[l]!),
+    {
+      longerChosen: longerChosen[l]!,
+      decisive: lengthDecisive[l]!,
+      longerShare: rate(longerChosen[l]!, lengthDecisive[l]!),
+      othersLongerShare: rate(ln, sn + ln),
+      compared: sn + ln,
+      choseLongerWhenOthersChoseShorter: { k: othersShorterSwitch[l]!, n: sn, rate: rate(othersShorterSwitch[l]!, sn) },
+      choseShorterWhenOthersChoseLonger: { k: othersLongerSwitch[l]!, n: ln, rate: rate(othersLongerSwitch[l]!, ln) },
+      team: {
+        choseLongerWhenOthersChoseShorter: { k: teamSk, n: teamSn, rate: rate(teamSk, teamSn) },
+        choseShorterWhenOthersChoseLonger: { k: teamLk, n: teamLn, rate: rate(teamLk, teamLn) },
+      },
+      excessAsymmetry,
+      test: 'one-sided z-test: (switches to the longer − switches to the shorter, against the others’ consensus on the same items) above the rest of the team’s',
+    },
+    () => {
+      if (sn < 5 || ln < 5 || excessAsymmetry === null) return 1
+      const variance =
+        smoothedVariance(othersShorterSwitch[l]!, sn) + smoothedVariance(othersLongerSwitch[l]!, ln) + smoothedVariance(teamSk, teamSn) + smoothedVariance(teamLk, teamLn)
+      return 1 - normalCdf(excessAsymmetry / Math.sqrt(variance))
+    },
+  )
+  family.add(length)
+  return length
+}
+
+/** Tie overuse: tie rate against the rest of the team's. */
+function tieTest({ counts, l, others }: Subject, settings: BiasSettings, family: TestFamily): TestResult<TieEvidence> {
+  const { ties, pairwise } = counts
+  const teamTieRate = rate(others('ties', ties), others('pairwise', pairwise))
+  const tie = result<TieEvidence>(
+    pairwise[l]!,
+    settings.min.tie,
+    rate(ties[l]!, pairwise[l]!),
+    {
+      ties: ties[l]!,
+      pairwise: pairwise[l]!,
+      tieRate: rate(ties[l]!, pairwise[l]!),
+      teamTieRate,
+      test: 'one-sided exact binomial against the rest of the team’s tie rate',
+    },
+    () => binomialUpper(ties[l]!, pairwise[l]!, baseline(others('ties', ties), others('pairwise', pairwise))),
+  )
+  family.add(tie)
+  return tie
+}
+
+/** Scale compression: Likert ratings in 4–6 against the rest of the team's share, with the ranges used. */
+function scaleTest({ counts, l, others }: Subject, settings: BiasSettings, family: TestFamily): TestResult<ScaleEvidence> {
+  const { ratings, middle, ratingMin, ratingMax, ratingSeen } = counts
+  const ratingRange = (min: number, max: number): [number, number] | null => (Number.isFinite(min) ? [min, max] : null)
+  let teamMin = Infinity
+  let teamMax = -Infinity
+  let distinct = 0
+  for (let r = 1; r <= 7; r++) if (ratingSeen[l * 8 + r]) distinct++
+  for (let m = 0; m < ratings.length; m++) {
+    if (m === l || ratings[m] === 0) continue
+    if (ratingMin[m]! < teamMin) teamMin = ratingMin[m]!
+    if (ratingMax[m]! > teamMax) teamMax = ratingMax[m]!
+  }
+  const scale = result<ScaleEvidence>(
+    ratings[l]!,
+    settings.min.scale,
+    rate(middle[l]!, ratings[l]!),
+    {
+      middle: middle[l]!,
+      ratings: ratings[l]!,
+      middleShare: rate(middle[l]!, ratings[l]!),
+      teamMiddleShare: rate(others('middle', middle), others('ratings', ratings)),
+      range: ratingRange(ratingMin[l]!, ratingMax[l]!),
+      teamRange: ratingRange(teamMin, teamMax),
+      distinctRatings: distinct,
+      test: 'one-sided exact binomial: ratings in 4–6 against the rest of the team’s share',
+    },
+    () => binomialUpper(middle[l]!, ratings[l]!, baseline(others('middle', middle), others('ratings', ratings))),
+  )
+  family.add(scale)
+  return scale
+}
+
+/** Speed: judgments faster than the reading floor against the rest of the team's share; median times for the lead. */
+function speedTest(index: ProjectIndex, { counts, l, others }: Subject, settings: BiasSettings, family: TestFamily): TestResult<SpeedEvidence> {
+  const { timed, tooFast, allDurations } = counts
+  const own = ownDurations(index, l)
+  const medianMs = own.length > 0 ? sortedMedian(own) : null
+  const teamMedianMs = allDurations.length > own.length ? medianExcluding(allDurations, own) : null
+  const tooFastShare = rate(tooFast[l]!, timed[l]!)
+  const teamTooFastShare = rate(others('tooFast', tooFast), others('timed', timed))
+  const speed = result<SpeedEvidence>(
+    timed[l]!,
+    settings.min.speed,
+    tooFastShare,
+    {
+      timed: timed[l]!,
+      medianMs,
+      teamMedianMs,
+      medianRatio: medianMs !== null && teamMedianMs !== null && teamMedianMs > 0 ? medianMs / teamMedianMs : null,
+      tooFast: tooFast[l]!,
+      tooFastShare,
+      teamTooFastShare,
+      readingCharsPerSecond: index.readingCharsPerSecond,
+      test: `one-sided exact binomial: judgments faster than ${index.readingCharsPerSecond} characters a second of text shown, against the rest of the team’s share`,
+    },
+    () => binomialUpper(tooFast[l]!, timed[l]!, baseline(others('tooFast', tooFast), others('timed', timed))),
+  )
+  family.add(speed, tooFastShare !== null && tooFastShare >= settings.speedMinShare && tooFastShare > (teamTooFastShare ?? 0))
+  return speed
+}
+
+/** Flag overuse: flags raised per judgment against the rest of the team's rate, by at least flagMinExcess. */
+function flagOveruseTest({ counts, l, others }: Subject, settings: BiasSettings, family: TestFamily): TestResult<FlagEvidence> {
+  const { flags, judgments } = counts
+  const flagRate = rate(flags[l]!, judgments[l]!)
+  const teamFlagRate = rate(others('flags', flags), others('judgments', judgments))
+  const flagOveruse = result<FlagEvidence>(
+    judgments[l]!,
+    settings.min.flags,
+    flagRate,
+    {
+      flagsRaised: flags[l]!,
+      judgments: judgments[l]!,
+      flagRate,
+      teamFlagRate,
+      test: 'one-sided exact binomial against the rest of the team’s flag rate',
+    },
+    () => binomialUpper(flags[l]!, judgments[l]!, baseline(others('flags', flags), others('judgments', judgments))),
+  )
+  family.add(flagOveruse, flagRate !== null && flagRate >= (teamFlagRate ?? 0) + settings.flagMinExcess)
+  return flagOveruse
 }
 
 // At most 20 ids per labeler: enough to open the judgments, small enough for a report.

@@ -2,8 +2,8 @@
 // disputed when it has all its judgments and still no clear consensus, when labelers disagree about
 // a critical flaw, or when someone flagged it. Items with gold or a lead's verdict are settled already.
 import type { QualityItem } from '../types'
-import { computeLeaveOneOut, summarizeAgreement, type AgreementSummary, type LeaveOneOutOptions } from './agreement'
-import { ratingMedian, tallyItems, topOf, type ItemTallies } from './consensus'
+import { computeLeaveOneOut, summarizeAgreement, type AgreementSummary, type LeaveOneOutOptions } from './leave-one-out'
+import { ratingMedian, tallyItems, topOf, type ItemTallies } from './tally'
 import { categoryLabel, indexProject, type IndexOptions, type ProjectData, type ProjectIndex } from './project-index'
 
 /** Options of dispute detection. */

@@ -11,11 +11,11 @@
 // A drift event needs both raw p-values < α and test 2's Benjamini–Hochberg adjusted p ≤ q in the
 // report's family. It only runs with at least 20 compared judgments in the window and 30 before
 // it, so a handful of judgments never alarms.
-import type { LeaveOneOut } from './agreement'
+import type { LeaveOneOut } from './leave-one-out'
 import type { TestFamily, TestOutcome } from './fdr'
 import { KIND_LIKERT, KIND_PAIRWISE, KIND_RANKING, categoryLabel, type ProjectIndex } from './project-index'
 import type { Share, TestStatus } from './biases'
-import { medianInPlace, normalCdf, twoProportionZTest } from './stats'
+import { medianInPlace, normalCdf, twoProportionZTest } from './numeric-kit'
 
 /** Options of drift detection. */
 export interface DriftOptions {

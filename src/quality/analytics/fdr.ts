@@ -3,7 +3,7 @@
 // agreement, flag overuse and drift) joins one family, and a test flags only when its
 // Benjamini–Hochberg adjusted p-value is ≤ q (default 0.05): among the flags a report raises, the
 // expected share of false ones is at most q. Tests below their minimum sample never join the family.
-import { benjaminiHochberg } from './stats'
+import { benjaminiHochberg } from './numeric-kit'
 
 /** The part of a test result the family fills in. */
 export interface TestOutcome {

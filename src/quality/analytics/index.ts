@@ -1,17 +1,9 @@
 // The labeler analytics of the quality engine: pure functions over QualityItem / QualityJudgment.
 export { analyzeProject, type AnalyzeOptions, type FlagName, type LabelerReport, type ProjectAnalysis } from './analyze-project'
-export { leaveOneOutAgreement, type AgreementCounts, type AgreementSummary, type LabelerAgreement, type LeaveOneOutOptions } from './agreement'
+export { leaveOneOutAgreement, type AgreementCounts, type AgreementSummary, type LabelerAgreement, type LeaveOneOutOptions } from './leave-one-out'
 export * from './biases'
-export {
-  dawidSkene,
-  itemConsensus,
-  type ConsensusMethod,
-  type ConsensusOptions,
-  type DawidSkeneLabeler,
-  type DawidSkeneOptions,
-  type DawidSkeneResult,
-  type ItemConsensus,
-} from './consensus'
+export { itemConsensus, type ConsensusMethod, type ConsensusOptions, type ItemConsensus } from './consensus'
+export { dawidSkene, type DawidSkeneLabeler, type DawidSkeneOptions, type DawidSkeneResult } from './dawid-skene'
 export { projectDisputes, type Dispute, type DisputeList, type DisputeOptions, type DisputeReason } from './disputes'
 export { type BiasShift, type DriftDisagreement, type DriftOptions, type DriftResult } from './drift'
 export { DEFAULT_Q, TestFamily, type TestOutcome } from './fdr'
@@ -24,6 +16,6 @@ export {
   type LeaderboardRow,
   type WinRateMatrix,
 } from './leaderboard'
-export { BOTH_BAD, DEFAULT_READING_CHARS_PER_SECOND, TIE, indexProject, type IndexOptions, type ProjectData } from './project-index'
-export { simulate, standardCast, type SimBehaviour, type SimLabeler, type SimModel, type SimTruth, type Simulation, type SimulationOptions } from './simulate'
-export * from './stats'
+export { DEFAULT_READING_CHARS_PER_SECOND, indexProject, type IndexOptions, type ProjectData } from './project-index'
+export { BOTH_BAD, TIE } from '../types'
+export * from './numeric-kit'

@@ -15,7 +15,7 @@
 //   multinomial resample for the battle counts seen here and costs nothing per battle.
 import type { QualityItem } from '../types'
 import { KIND_PAIRWISE, KIND_RANKING, indexProject, type ProjectData, type ProjectIndex } from './project-index'
-import { createRng, poissonDraw, quantileSorted } from './stats'
+import { createRng, poissonDraw, quantileSorted } from './numeric-kit'
 
 /** Options of the leaderboard. */
 export interface LeaderboardOptions {

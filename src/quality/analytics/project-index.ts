@@ -1,7 +1,7 @@
 // One pass over the judgments turns the object lists into flat typed arrays grouped by item and by
 // labeler. Every analysis then loops over integers: at a million judgments, per-judgment objects,
 // Maps and string keys in the inner loops are what make the difference between 1 s and 30 s.
-import type { QualityItem, QualityJudgment, QualityLabeler } from '../types'
+import { BOTH_BAD, TIE, type QualityItem, type QualityJudgment, type QualityLabeler } from '../types'
 
 /** The three lists an analysis reads, as the store or a simulation provides them. */
 export interface ProjectData {
@@ -9,10 +9,6 @@ export interface ProjectData {
   labelers: readonly QualityLabeler[]
   judgments: readonly QualityJudgment[]
 }
-
-/** The two pairwise verdicts that are not a response id. */
-export const TIE = 'tie'
-export const BOTH_BAD = 'both_bad'
 
 /** Judgment kinds the analytics distinguish (the rest count only towards volume and speed). */
 export const KIND_OTHER = 0

@@ -18,7 +18,7 @@ import type { JobEnv } from '../../../src/jobs/job-env'
 import { ensureLabeler } from '../../../src/core/labelers'
 import { importItems } from '../../../src/core/import/import-items'
 import { importJudgments } from '../../../src/core/import/import-judgments'
-import { simulate, standardCast } from '../../../src/quality/analytics'
+import { simulate, standardCast } from '../../support/simulate'
 import type { NewJudgment } from '../../../src/store/judgment-repository'
 
 const HOUR = 3_600_000
@@ -303,22 +303,25 @@ describe('drift pings and the lead digest on Discord (sqlite)', () => {
   afterAll(async () => h?.stop())
   afterEach(() => expectCleanTraffic(h))
 
-  it('the drifting labeler gets a DM whose "Re-read the rubric" and "Got it" buttons work', async () => {
+  it('the drifting labeler gets a DM whose "Re-read the guidelines" and "Got it" buttons work', async () => {
     const record = await new JobRunner(env).runNow('drift-check', h.t.clock.now())
     expect(record.message).toMatch(/^pinged 1 drifting labeler/)
     const dm = h.fake.dmChannelOf(BOB.id)!
     const [ping] = h.fake.messagesIn(String(dm.id)) as [APIMessage]
     expect(shownText([ping])).toMatch(/your agreement with the rest of the team went from \d+% to \d+%/)
-    expect(buttonLabels(ping)).toEqual(['Re-read the rubric', 'Got it'])
+    expect(buttonLabels(ping)).toEqual(['Re-read the guidelines', 'Got it'])
     expect(shownText(h.fake.messagesIn(LEAD_CHANNEL))).toMatch(/Drift · audit · careless-after-200/)
     expect(shownText(h.fake.messagesIn(LEAD_CHANNEL))).toMatch(/\(p (<|=) 0\.\d+, after false-discovery control\)/)
     // The evidence shows items, not only ids: the prompt and the team's answer beside theirs.
     expect(shownText([ping])).toMatch(/Item \S+: the team said .+; you said .+/)
     expect(shownText([ping])).toContain('Prompt: “')
 
-    const rubric = await h.click(BOB, ping, 'Re-read the rubric')
-    expect(rubric.interaction.guild_id).toBeUndefined() // a click in the DM
-    expect(shownText(rubric.messages)).toMatch(/The rubric, in brief/)
+    // The project's guidelines (the team's guide here: it is long, so a file).
+    const guide = await h.click(BOB, ping, 'Re-read the guidelines')
+    expect(guide.interaction.guild_id).toBeUndefined() // a click in the DM
+    const file = guide.messages.at(-1)!.attachments[0]!
+    expect(file.filename).toBe('guidelines-audit.md')
+    expect(h.fake.attachmentContent(file)!.toString()).toContain('Handle Ties and Hard Cases')
     const ack = await h.click(BOB, ping, 'Got it')
     expect(shownText(ack.messages)).toMatch(/Thanks — noted/)
     // The DM click counted for Bob's guild labeler, not a new "dm" one.

@@ -6,6 +6,7 @@ import { testCore, type TestCore } from '../../support/core'
 import type { TestProvider } from '../../support/databases'
 import { loadConfig } from '../../../src/config'
 import { createLogger } from '../../../src/logger'
+import type { Metrics } from '../../../src/ops/metrics'
 import { createDiscordBot, type DiscordBot, type DiscordBotOverrides } from '../../../src/adapters/discord/discord-bot'
 import { registerCommands } from '../../../src/adapters/discord/commands'
 import { createProject } from '../../../src/core/projects'
@@ -36,7 +37,7 @@ export class Harness {
     readonly bot: DiscordBot,
   ) {}
 
-  static async start(provider: TestProvider, options: { fake?: FakeDiscordOptions; bot?: DiscordBotOverrides } = {}): Promise<Harness> {
+  static async start(provider: TestProvider, options: { fake?: FakeDiscordOptions; bot?: DiscordBotOverrides; metrics?: Metrics } = {}): Promise<Harness> {
     const t = await testCore(provider)
     const fake = await FakeDiscord.start({
       applicationId: APP,
@@ -62,7 +63,8 @@ export class Harness {
     const overrides = options.bot ?? {}
     // Sweeps only when a test asks (bot.replay()), so a test decides when orphans are picked up.
     overrides.sweepMs ??= 0
-    const bot = createDiscordBot({ config, ctx: t.ctx, logger: createLogger('silent') }, overrides)
+    if (options.metrics) t.ctx.observer = options.metrics
+    const bot = createDiscordBot({ config, ctx: t.ctx, logger: createLogger('silent'), ...(options.metrics ? { metrics: options.metrics } : {}) }, overrides)
     await bot.start('test-token')
     return new Harness(t, fake, bot)
   }

@@ -3,7 +3,7 @@
 // them, forms open as modals (selects and checkbox groups natively), judgments are recorded once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PROVIDERS } from '../../support/databases'
-import { idAt, rowLabels, ANA, BOB, Harness, buttonLabels, pair, selectOf, shownText, taskMessage } from './harness'
+import { buttonId, rowLabels, ANA, BOB, Harness, buttonLabels, pair, selectOf, shownText, taskMessage } from './harness'
 
 describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
   let h: Harness
@@ -41,7 +41,7 @@ describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
     expect(done.ack.type).toBe(6) // deferred update, then the task message is edited
     const recorded = h.latest(task)
     expect(recorded.embeds?.[0]?.title).toMatch(/Recorded/)
-    expect(buttonLabels(recorded)).toEqual(['Next task', 'Stop'])
+    expect(buttonLabels(recorded)).toEqual(['Next task', 'Change my answer', 'Stop'])
     const [j] = await judgments()
     expect(j).toMatchObject({ kind: 'pairwise', rationale: 'A cites the source; B is wrong.', projectId: project.id })
   })
@@ -77,7 +77,7 @@ describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
     expect(rows).toContainEqual(['6 · very good', '7 · excellent'])
     const before = (await judgments()).length
     // Two clicks on the same button, sent together (a double click).
-    const click = () => h.fake.buttonClick({ user: ANA, message: task.id, customId: idAt(task, 1, 4) })
+    const click = () => h.fake.buttonClick({ user: ANA, message: task.id, customId: buttonId(task, '5 · good') })
     const [one, two] = await Promise.all([h.fake.sendInteraction(click()), h.fake.sendInteraction(click())])
     await h.bot.idle()
     expect([one.type, two.type]).toEqual([6, 6]) // acknowledged at once; the message is edited after

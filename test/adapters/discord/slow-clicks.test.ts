@@ -1,14 +1,15 @@
 // A click whose handling outlasts the decision budget is deferred (Discord's 3 s never pass);
 // a modal it then asks for can no longer be shown, so it is offered behind a button instead.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PROVIDERS } from '../../support/databases'
 import { ANA, Harness, buttonLabels, pair, shownText, taskMessage } from './harness'
 import type { DiscordBotOverrides } from '../../../src/adapters/discord/discord-bot'
 
-describe('slow clicks (sqlite)', () => {
+describe.each(PROVIDERS)('slow clicks on %s', (provider) => {
   let h: Harness
   const overrides: DiscordBotOverrides = { decisionMs: 0 }
   beforeAll(async () => {
-    h = await Harness.start('sqlite', { bot: overrides })
+    h = await Harness.start(provider, { bot: overrides })
   })
   afterAll(async () => h?.stop())
 

@@ -17,7 +17,7 @@ import { importJudgments } from '../../../src/core/import/import-judgments'
 import { ChatPorts } from '../../../src/interactions/chat-port'
 import type { JobEnv } from '../../../src/jobs/job-env'
 import { JobRunner } from '../../../src/jobs/runner'
-import { simulate, standardCast } from '../../../src/quality/analytics'
+import { simulate, standardCast } from '../../support/simulate'
 import type { NewJudgment } from '../../../src/store/judgment-repository'
 import { verdictPoint } from '../../../src/core/vote-split'
 import { excerpt, ownFrame, verdictLabel } from '../../../src/views/response-frame'
@@ -372,14 +372,14 @@ describe.each(PROVIDERS)('Slack: drift pings and the lead digest on %s', (provid
   }, 120_000)
   afterAll(async () => h.stop())
 
-  it('the drifting labeler gets a DM whose "Re-read the rubric" and "Got it" buttons work; the leads hear once', async () => {
+  it('the drifting labeler gets a DM whose "Re-read the guidelines" and "Got it" buttons work; the leads hear once', async () => {
     const runner = new JobRunner(env)
     await runner.runNow('drift-check', h.t.clock.now())
     const dms = h.fake.callsTo('chat.postMessage').filter((c) => c.ok && String(c.args.channel).startsWith('D'))
     expect(dms.map((c) => c.args.channel)).toEqual([h.fake.dmChannelOf(drifting)])
     const ping = h.last(drifting)
     expect(unescape(textOf(ping))).toMatch(/your agreement with the rest of the team went from \d+% to \d+%/)
-    expect(labelsOf(ping)).toEqual(['Re-read the rubric', 'Got it'])
+    expect(labelsOf(ping)).toEqual(['Re-read the guidelines', 'Got it'])
     expect(topLevel(h, LEADS).map((m) => m.text)).toEqual(['Drift: careless-after-200'])
     // p-values as people read them, never "p = 0.0".
     const notice = unescape(textOf(topLevel(h, LEADS)[0]!))
@@ -402,8 +402,9 @@ describe.each(PROVIDERS)('Slack: drift pings and the lead digest on %s', (provid
     // Pairwise ones name responses by letters, as shown (never stored ids or neutral numbers).
     expect(evidence).not.toMatch(/you said Response \d/)
 
-    await h.click(drifting, 'Re-read the rubric', { message: ping })
-    expect(unescape(textOf(h.last(drifting)))).toContain('The rubric, in brief')
+    await h.click(drifting, 'Re-read the guidelines', { message: ping })
+    const guide = await h.fake.waitUntil(() => h.fake.files.find((f) => f.name === 'guidelines-audit.md'))
+    expect(h.fake.fileContent(String(guide.id))?.toString()).toContain('Handle Ties and Hard Cases')
     await h.click(drifting, 'Got it', { message: ping })
     expect(h.fake.ephemerals(drifting).at(-1)?.text).toMatch(/^Thanks — noted/)
     const project = (await h.t.store.projects.findByName('audit'))!

@@ -19,7 +19,7 @@ describe.each(PROVIDERS)('labeling in Slack (%s)', (provider) => {
     await h.click(ANA, 'A is better')
     const recorded = h.fake.message(task.channel, task.ts)!
     expect(recorded.text).toMatch(/^Recorded: A is better/)
-    expect(labelsOf(recorded)).toEqual(['Next task', 'Stop'])
+    expect(labelsOf(recorded)).toEqual(['Next task', 'Change my answer', 'Stop'])
     expect(await h.judgments()).toBe(1)
     expect(h.fake.calls.filter((c) => !c.ok)).toEqual([])
   })

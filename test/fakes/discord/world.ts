@@ -23,6 +23,16 @@ export interface FakeChannelInput {
   topic?: string | null
   nsfw?: boolean
   position?: number
+  /** Channel permission overwrites: a role (type 0) or member (type 1) id, bits allowed and denied. */
+  permissionOverwrites?: FakeOverwriteInput[]
+}
+
+/** One channel permission overwrite, as in Discord's permission_overwrites. */
+export interface FakeOverwriteInput {
+  id: string
+  type: 0 | 1
+  allow?: string | bigint
+  deny?: string | bigint
 }
 
 /** A guild role to create; permissions as a bitfield (string or bigint). */
@@ -213,7 +223,7 @@ export class World {
       guild_id: guildId,
       name: input.name,
       position: input.position ?? position,
-      permission_overwrites: [],
+      permission_overwrites: (input.permissionOverwrites ?? []).map((o) => ({ id: o.id, type: o.type, allow: toBits(o.allow, 0n).toString(), deny: toBits(o.deny, 0n).toString() })),
       parent_id: input.parentId ?? null,
       nsfw: input.nsfw ?? false,
       flags: 0,
@@ -324,7 +334,49 @@ export class World {
     }
   }
 
-  /** Guild-level permissions of a member (channel overwrites are not modelled). */
+  /** Whether a user (the bot, usually) is a member of the guild. */
+  isMember(guildId: string, userId: string): boolean {
+    return this.guilds.get(guildId)?.members.has(userId) ?? false
+  }
+
+  /** A member leaves or is removed (a server admin kicking the bot). */
+  removeMember(guildId: string, userId: string): void {
+    this.requireGuild(guildId).members.delete(userId)
+  }
+
+  /**
+   * A member's permissions in a guild channel, as Discord computes them: the guild permissions,
+   * then the channel's overwrites for @everyone, for the member's roles (denies, then allows,
+   * combined), and for the member; Administrator and the owner bypass overwrites. A thread uses
+   * its parent's overwrites.
+   */
+  channelPermissions(channelId: string, userId: string): bigint {
+    const channel = this.channels.get(channelId)
+    const guildId = String(channel?.guild_id ?? '')
+    if (!channel || !this.isMember(guildId, userId)) return 0n
+    const base = this.permissions(guildId, userId)
+    if (base === ALL_PERMISSIONS) return base
+    const source = [10, 11, 12].includes(Number(channel.type)) ? (this.channels.get(String(channel.parent_id)) ?? channel) : channel
+    const overwrites = (source.permission_overwrites as Json[] | undefined) ?? []
+    const bits = (o: Json | undefined, key: 'allow' | 'deny') => BigInt(String(o?.[key] ?? '0'))
+    let result = base
+    const everyone = overwrites.find((o) => o.id === guildId)
+    result = (result & ~bits(everyone, 'deny')) | bits(everyone, 'allow')
+    const roles = this.guilds.get(guildId)?.members.get(userId)?.roles ?? []
+    let allow = 0n
+    let deny = 0n
+    for (const o of overwrites) {
+      if (Number(o.type) === 0 && roles.includes(String(o.id))) {
+        allow |= bits(o, 'allow')
+        deny |= bits(o, 'deny')
+      }
+    }
+    result = (result & ~deny) | allow
+    const member = overwrites.find((o) => Number(o.type) === 1 && o.id === userId)
+    return (result & ~bits(member, 'deny')) | bits(member, 'allow')
+  }
+
+  /** Guild-level permissions of a member (roles only; channelPermissions adds the overwrites). */
   permissions(guildId: string, userId: string): bigint {
     const guild = this.guilds.get(guildId)
     if (!guild) return 0n

@@ -2,8 +2,6 @@
 // scope for gets `missing_scope` (with `needed` and `provided`). Tests start the fake with the
 // scopes manifest.yml asks for, so a method the bot calls without asking for its scope fails
 // in the tests as it would for the first real workspace that installs the app.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { SlackJson } from './types'
 
 /** The history/read scope for a conversation, by its id's first letter (C public, G private, D DM). */
@@ -44,6 +42,9 @@ export function scopesFor(method: string, args: SlackJson): string[] {
   }
 }
 
+/** The scopes a fake started without `botScopes` reports: every scope a method here can need, and `commands`. */
+export const ALL_BOT_SCOPES: readonly string[] = ['commands', 'chat:write', 'channels:history', 'groups:history', 'mpim:history', 'im:history', 'channels:read', 'groups:read', 'mpim:read', 'im:read', 'im:write', 'mpim:write', 'channels:manage', 'groups:write', 'users:read', 'files:read', 'files:write', 'reactions:write']
+
 /** The `missing_scope` answer when `granted` allows none of the method's scopes, else null. */
 export function checkScopes(method: string, args: SlackJson, granted: readonly string[]): SlackJson | null {
   const needed = scopesFor(method, args)
@@ -51,18 +52,5 @@ export function checkScopes(method: string, args: SlackJson, granted: readonly s
   return { ok: false, error: 'missing_scope', needed: needed[0], provided: granted.join(',') }
 }
 
-/** The bot scopes manifest.yml requests (oauth_config.scopes.bot). */
-export function manifestBotScopes(path = join(process.cwd(), 'manifest.yml')): string[] {
-  const lines = readFileSync(path, 'utf8').split('\n')
-  const start = lines.findIndex((line) => /^\s+bot:\s*$/.test(line) && lines.slice(0, lines.indexOf(line)).some((l) => /^\s+scopes:\s*$/.test(l)))
-  if (start < 0) throw new Error(`${path}: no oauth_config.scopes.bot list`)
-  const indent = lines[start]!.search(/\S/)
-  const scopes: string[] = []
-  for (const line of lines.slice(start + 1)) {
-    if (/^\s*(#.*)?$/.test(line)) continue
-    if (line.search(/\S/) <= indent) break
-    const item = /^\s*-\s*([a-z:._]+)\s*$/.exec(line)
-    if (item) scopes.push(item[1]!)
-  }
-  return scopes
-}
+/** The bot scopes manifest.yml requests (oauth_config.scopes.bot): the app's own reader, so the fake grants exactly what a real install would. */
+export { manifestBotScopes } from '../../../src/ops/doctor/manifest'

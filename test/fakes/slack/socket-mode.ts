@@ -168,6 +168,11 @@ export class SocketHub {
     })
   }
 
+  /** Cut every connection without a close frame, as a network failure or a Slack outage does. */
+  dropAll(): void {
+    for (const ws of this.connections) ws.terminate()
+  }
+
   /** Slack's "please reconnect" message (`warning` before a pod recycles, `refresh_requested`, …). */
   sendDisconnect(reason: string): void {
     for (const ws of this.connections) {

@@ -207,6 +207,9 @@ const handlers: Record<string, Handler> = {
   'conversations.history': (ws, args) => {
     const channel = ws.resolveChannel(args.channel)
     if (channel === null) return fail('channel_not_found')
+    // A bot reads a channel's history only as a member: a private channel it is not in does not
+    // exist for it, a public one answers not_in_channel (what `arbiter doctor` turns into "/invite").
+    if (!botIsMember(ws, channel)) return fail(ws.channels.get(channel)?.is_private === true ? 'channel_not_found' : 'not_in_channel')
     // Top-level messages only (thread replies appear only when broadcast), newest first.
     const all = ws
       .channelMessages(channel)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { analyzeProject } from '../../../src/quality/analytics/analyze-project'
-import { createRng } from '../../../src/quality/analytics/stats'
-import { simulate, standardCast } from './simulate'
+import { createRng } from '../../../src/quality/analytics/numeric-kit'
+import { simulate, standardCast } from '../../support/simulate'
 
 describe('analyzeProject', () => {
   it('returns an empty report for an empty project', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { projectDisputes } from '../../../src/quality/analytics/disputes'
-import { flaw, makeItem, vote } from './simulate'
+import { flaw, makeItem, vote } from '../../support/quality-fixtures'
 
 const labelers = [1, 2, 3, 4, 5].map((id) => ({ id, name: `labeler ${id}` }))
 const votes = (itemId: number, choices: string[], extra: (k: number) => Parameters<typeof vote>[3] = () => ({})) =>

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { filterByDomain, fitBradleyTerry, modelLeaderboard } from '../../../src/quality/analytics/leaderboard'
 import { analyzeProject } from '../../../src/quality/analytics/analyze-project'
-import { makeItem, makeJudgment, simulate, standardCast, vote } from './simulate'
+import { simulate, standardCast } from '../../support/simulate'
+import { makeItem, makeJudgment, vote } from '../../support/quality-fixtures'
 
 // Models A, B, C with battles in exact Bradley–Terry proportions: A beats B 2:1, B beats C 2:1,
 // A beats C 4:1. The likelihood equations hold exactly at strengths 4 : 2 : 1 (check A: wins 2 + 4 = 6

@@ -8,7 +8,7 @@
 // seed 82), 5 stray flags on planted labelers.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { analyzeProject, type FlagName, type ProjectAnalysis } from '../../../src/quality/analytics/analyze-project'
-import { simulate, standardCast, type SimBehaviour, type Simulation } from './simulate'
+import { simulate, standardCast, type SimBehaviour, type Simulation } from '../../support/simulate'
 
 const SEEDS = 20
 // 1,430 items × 5 judgments over 28 labelers ≈ 255 judgments each (balanced assignment): the

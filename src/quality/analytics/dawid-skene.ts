@@ -1,0 +1,213 @@
+// Dawid & Skene (1979) over pairwise verdicts: a confusion matrix per labeler and a posterior over
+// the true category per item, fitted by EM from the tallies' majority shares.
+import { BOTH_BAD, TIE } from '../types'
+import { KIND_PAIRWISE, categoryLabel, indexProject, type ProjectData, type ProjectIndex } from './project-index'
+import { tallyItems, type ItemTallies } from './tally'
+
+/** Options of Dawid–Skene. */
+export interface DawidSkeneOptions {
+  /** EM iterations at most (default 50). */
+  maxIterations?: number
+  /** Stop when no posterior moves by more than this (default 1e-4). */
+  tolerance?: number
+  /** Dirichlet pseudo-count added to every confusion cell and class prior (default 1). */
+  smoothing?: number
+}
+
+/** Raw Dawid–Skene fit over the pairwise items, on the index's categories. */
+export interface DawidSkeneFit {
+  /** Item indices fitted, and posterior[p * classes + k] for the p-th of them. */
+  items: Int32Array
+  posterior: Float64Array
+  /** confusion[(labeler * classes + true) * classes + observed]: P(labeler says observed | truth). */
+  confusion: Float64Array
+  priors: Float64Array
+  iterations: number
+  converged: boolean
+}
+
+/**
+ * Dawid & Skene (1979) EM over pairwise verdicts: each labeler gets a confusion matrix over the
+ * categories (response slot 1, response slot 2, tie, both_bad), items get a posterior over the true
+ * category, and reliable labelers weigh more. Starts from the majority-vote shares; gold items are
+ * clamped to their gold category, so they anchor every labeler's matrix.
+ */
+export function fitDawidSkene(index: ProjectIndex, tallies: ItemTallies, options: DawidSkeneOptions = {}): DawidSkeneFit {
+  const maxIterations = options.maxIterations ?? 50
+  const tolerance = options.tolerance ?? 1e-4
+  const alpha = options.smoothing ?? 1
+  const K = index.classes
+  const L = index.labelers.length
+  const { pairCounts, pairN } = tallies
+  const { byItemStart, byItem, jCat, jLabeler, jKind, respStart, itemGoldCat, slots } = index
+  const itemList: number[] = []
+  for (let i = 0; i < pairN.length; i++) if (pairN[i]! > 0) itemList.push(i)
+  const items = Int32Array.from(itemList)
+  const P = items.length
+  const posterior = new Float64Array(P * K)
+  const valid = new Uint8Array(P * K)
+  for (let p = 0; p < P; p++) {
+    const item = items[p]!
+    const responses = respStart[item + 1]! - respStart[item]!
+    for (let k = 0; k < K; k++) valid[p * K + k] = k >= slots || k < responses ? 1 : 0
+    const gold = itemGoldCat[item]!
+    let sum = 0
+    for (let k = 0; k < K; k++) {
+      const v = valid[p * K + k] ? (gold >= 0 ? (k === gold ? 1 : 0) : pairCounts[item * K + k]! + 0.01) : 0
+      posterior[p * K + k] = v
+      sum += v
+    }
+    for (let k = 0; k < K; k++) posterior[p * K + k]! /= sum
+  }
+  // The pairwise judgments of the fitted items, contiguous and in item order, each reduced to its
+  // offset in a transposed confusion array, counts[(labeler·K + observed)·K + true]: the EM inner
+  // loops over the true class then read and write K adjacent numbers.
+  const judgmentStart = new Int32Array(P + 1)
+  let total = 0
+  for (let p = 0; p < P; p++) {
+    judgmentStart[p] = total
+    total += pairN[items[p]!]!
+  }
+  judgmentStart[P] = total
+  const offsets = new Int32Array(total)
+  for (let p = 0, w = 0; p < P; p++) {
+    const item = items[p]!
+    for (let r = byItemStart[item]!; r < byItemStart[item + 1]!; r++) {
+      const j = byItem[r]!
+      if (jKind[j] === KIND_PAIRWISE) offsets[w++] = (jLabeler[j]! * K + jCat[j]!) * K
+    }
+  }
+  const counts = new Float64Array(L * K * K)
+  const confusion = new Float64Array(L * K * K)
+  const logConfusion = new Float64Array(L * K * K)
+  const priors = new Float64Array(K)
+  const logPriors = new Float64Array(K)
+  const scores = new Float64Array(K)
+  let iterations = 0
+  let converged = false
+  while (iterations < maxIterations && !converged) {
+    iterations++
+    // M-step: priors and confusion matrices from the current soft labels.
+    counts.fill(alpha)
+    priors.fill(alpha)
+    for (let p = 0; p < P; p++) {
+      const row = p * K
+      for (let k = 0; k < K; k++) priors[k]! += posterior[row + k]!
+      for (let r = judgmentStart[p]!; r < judgmentStart[p + 1]!; r++) {
+        const base = offsets[r]!
+        for (let k = 0; k < K; k++) counts[base + k]! += posterior[row + k]!
+      }
+    }
+    let priorSum = 0
+    for (let k = 0; k < K; k++) priorSum += priors[k]!
+    for (let k = 0; k < K; k++) logPriors[k] = Math.log(priors[k]! / priorSum)
+    for (let l = 0; l < L; l++) {
+      for (let k = 0; k < K; k++) {
+        let sum = 0
+        for (let c = 0; c < K; c++) sum += counts[(l * K + c) * K + k]!
+        for (let c = 0; c < K; c++) {
+          const value = counts[(l * K + c) * K + k]! / sum
+          confusion[(l * K + k) * K + c] = value
+          logConfusion[(l * K + c) * K + k] = Math.log(value)
+        }
+      }
+    }
+    // E-step: posterior over the true category of each item.
+    let maxChange = 0
+    for (let p = 0; p < P; p++) {
+      const row = p * K
+      if (itemGoldCat[items[p]!]! >= 0) continue
+      for (let k = 0; k < K; k++) scores[k] = valid[row + k] ? logPriors[k]! : -Infinity
+      for (let r = judgmentStart[p]!; r < judgmentStart[p + 1]!; r++) {
+        const base = offsets[r]!
+        for (let k = 0; k < K; k++) scores[k]! += logConfusion[base + k]!
+      }
+      let best = -Infinity
+      for (let k = 0; k < K; k++) if (scores[k]! > best) best = scores[k]!
+      let sum = 0
+      for (let k = 0; k < K; k++) {
+        const e = Math.exp(scores[k]! - best)
+        scores[k] = e
+        sum += e
+      }
+      for (let k = 0; k < K; k++) {
+        const value = scores[k]! / sum
+        const change = Math.abs(value - posterior[row + k]!)
+        if (change > maxChange) maxChange = change
+        posterior[row + k] = value
+      }
+    }
+    converged = maxChange < tolerance
+  }
+  return { items, posterior, confusion, priors: priors.map((v, _, all) => v / all.reduce((a, b) => a + b, 0)), iterations, converged }
+}
+
+/** A labeler as Dawid–Skene sees them. */
+export interface DawidSkeneLabeler {
+  labelerId: number
+  /** Estimated probability of giving the true verdict: Σ prior(k) · P(says k | truth k). */
+  accuracy: number
+  /** confusion[true][observed] over `classes`. */
+  confusion: number[][]
+}
+
+/** Dawid–Skene result in report terms. */
+export interface DawidSkeneResult {
+  /** Category names: the item's first and second listed response, then tie and both_bad. */
+  classes: string[]
+  priors: number[]
+  iterations: number
+  converged: boolean
+  labelers: DawidSkeneLabeler[]
+  items: { itemId: number; winner: string; posterior: number }[]
+}
+
+/** Names of the shared pairwise categories. */
+export function classNames(index: ProjectIndex): string[] {
+  const names: string[] = []
+  for (let k = 0; k < index.slots; k++) names.push(`response ${k + 1} (as listed)`)
+  names.push(TIE, BOTH_BAD)
+  return names
+}
+
+/** Per-labeler accuracy and matrices of a fit (labelers with no pairwise judgment are left out). */
+export function dawidSkeneLabelers(index: ProjectIndex, fit: DawidSkeneFit): DawidSkeneLabeler[] {
+  const K = index.classes
+  const seen = new Uint8Array(index.labelers.length)
+  for (let j = 0; j < index.jKind.length; j++) if (index.jKind[j] === KIND_PAIRWISE) seen[index.jLabeler[j]!] = 1
+  const result: DawidSkeneLabeler[] = []
+  for (let l = 0; l < index.labelers.length; l++) {
+    if (!seen[l]) continue
+    const confusion: number[][] = []
+    let accuracy = 0
+    for (let k = 0; k < K; k++) {
+      const row = Array.from(fit.confusion.subarray((l * K + k) * K, (l * K + k + 1) * K))
+      confusion.push(row)
+      accuracy += fit.priors[k]! * row[k]!
+    }
+    result.push({ labelerId: index.labelers[l]!.id, accuracy, confusion })
+  }
+  return result
+}
+
+/** Dawid–Skene over a project's pairwise judgments. */
+export function dawidSkene(data: ProjectData, options: DawidSkeneOptions = {}): DawidSkeneResult {
+  const index = indexProject(data)
+  const fit = fitDawidSkene(index, tallyItems(index), options)
+  const K = index.classes
+  const items: DawidSkeneResult['items'] = []
+  for (let p = 0; p < fit.items.length; p++) {
+    const item = fit.items[p]!
+    let best = 0
+    for (let k = 1; k < K; k++) if (fit.posterior[p * K + k]! > fit.posterior[p * K + best]!) best = k
+    items.push({ itemId: data.items[item]!.id, winner: categoryLabel(index, item, best), posterior: fit.posterior[p * K + best]! })
+  }
+  return {
+    classes: classNames(index),
+    priors: Array.from(fit.priors),
+    iterations: fit.iterations,
+    converged: fit.converged,
+    labelers: dawidSkeneLabelers(index, fit),
+    items,
+  }
+}

@@ -14,10 +14,19 @@ export function pipelineEventsFor(metrics: Metrics): PipelineEvents {
     accepted: (e) => {
       if (!e.duplicate) metrics.inbox(e.platform, 'accepted')
     },
-    acknowledged: (e) => metrics.acked(e.platform, e.kind, e.latencyMs / 1000),
+    acknowledged: (e) => metrics.acked(e.platform, interactionKind(e.kind), e.latencyMs / 1000),
     handled: (e) => {
       if (e.replayed) metrics.inbox(e.platform, 'replayed')
     },
     failed: (e) => metrics.inbox(e.platform, 'failed'),
   }
+}
+
+/**
+ * The pipeline names an event finely (`action:verdict`, `command:start`); the ack figures keep
+ * Slack's and Discord's few interaction kinds, so a label's values stay few.
+ */
+function interactionKind(kind: string): string {
+  const head = kind.split(':')[0]!
+  return head === 'send_to_labeling' ? 'shortcut' : head
 }

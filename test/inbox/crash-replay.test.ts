@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { PROVIDERS } from '../support/databases'
 import { ANA, labelsOf, pairItem, slackHarness, type Harness as SlackHarness } from '../adapters/slack/harness'
-import { GUILD, Harness as DiscordHarness, LEE, idAt, pair, taskMessage } from '../adapters/discord/harness'
+import { GUILD, Harness as DiscordHarness, LEE, buttonId, pair, taskMessage } from '../adapters/discord/harness'
 import type { SlackEnvelope } from '../../src/adapters/slack/slack-platform'
 import type { DiscordEnvelope } from '../../src/adapters/discord/discord-events'
 
@@ -45,7 +45,7 @@ describe.each(PROVIDERS)('crash replay on %s', (provider) => {
     const h = discord
     const project = await h.project('rp', {}, [{ ...pair, externalId: 'rp' }])
     const task = taskMessage(await h.command(LEE, 'label start', { project: 'rp' }))
-    const verdict = JSON.parse(idAt(task, 1, 0).slice('arb1:'.length))
+    const verdict = JSON.parse(buttonId(task, 'A is better').slice('arb1:'.length))
     const envelope: DiscordEnvelope = {
       actor: { identity: { platform: 'discord', workspaceId: GUILD, platformUserId: LEE.id }, displayName: 'lee', platformLead: true },
       event: { kind: 'action', action: verdict, values: [] },

@@ -1,10 +1,14 @@
 // The inbox pipeline after a crash, on both platforms and both databases: an acknowledged click
-// whose process died is recorded by the next instance; a payload
+// whose process died is recorded by the next instance; an orphan of an instance killed mid-work
+// is taken over by a live instance within seconds (its lease runs out, no fixed grace); a payload
 // that no longer reads is given up, not run; a permanent platform refusal is reported once and
 // not retried, a retryable one is retried.
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PROVIDERS } from '../support/databases'
-import { ANA, labelsOf, pairItem, slackHarness, type Harness as SlackHarness } from '../adapters/slack/harness'
+import { ANA, LEAD, labelsOf, pairItem, slackHarness, type Harness as SlackHarness } from '../adapters/slack/harness'
 import { GUILD, Harness as DiscordHarness, LEE, buttonId, pair, taskMessage } from '../adapters/discord/harness'
 import type { SlackEnvelope } from '../../src/adapters/slack/slack-platform'
 import type { DiscordEnvelope } from '../../src/adapters/discord/discord-events'
@@ -39,6 +43,51 @@ describe.each(PROVIDERS)('crash replay on %s', (provider) => {
     expect(await h.judgments()).toBe(1)
     expect(h.fake.message(task.channel, task.ts)!.text).toMatch(/^Recorded: B is better/)
   })
+
+  it('an orphaned click of a killed instance is taken over by a live instance within seconds', async () => {
+    slack = await slackHarness(provider)
+    const h = slack
+    await h.project({}, [pairItem()])
+    const task = await h.label(ANA)
+    await h.app.stop()
+
+    // Instance A: Arbiter as `npm start` runs it, another process on the same database and Slack.
+    const loader = pathToFileURL(join(process.cwd(), 'node_modules/tsx/dist/loader.mjs')).href
+    const env = { ...process.env, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: h.fake.botToken, SLACK_APP_TOKEN: h.fake.appToken, SLACK_API_URL: h.fake.apiUrl, DISCORD_TOKEN: '', DATABASE_URL: h.t.url, ARBITER_ADMINS: LEAD }
+    const a = spawn(process.execPath, ['--import', loader, join(process.cwd(), 'src/main.ts')], { env, stdio: 'ignore' })
+    const exited = new Promise((resolve) => a.on('exit', resolve))
+    try {
+      await h.fake.waitForSocket(30_000)
+      // A is busy with ANA's earlier interaction (Slack hangs on its permalink lookup), so ANA's
+      // verdict, acknowledged by A, waits behind it in A's queue — and then A is killed.
+      h.fake.stallNext('chat.getPermalink')
+      await h.fake.sendInteractive(h.fake.messageShortcut({ callbackId: 'send_to_labeling', user: ANA, channel: task.channel, messageTs: task.ts }))
+      const verdict = task.blocks!.flatMap((b) => (b.type === 'actions' ? b.elements : [])).find((e: { text?: { text?: string } }) => e.text?.text === 'A is better')
+      const ack = await h.fake.clickButton({ user: ANA, channel: task.channel, messageTs: task.ts, actionId: String(verdict.action_id) })
+      expect(ack.latencyMs).toBeLessThan(3_000)
+      // Killed only once A is inside the hanging call: before it, A first looks up ANA's name
+      // (users.info), and a kill then would leave the stall armed for the instance taking over.
+      await expect.poll(() => h.fake.stalledCalls('chat.getPermalink'), { timeout: 15_000, interval: 50 }).toBe(1)
+      a.kill('SIGKILL')
+      await exited
+    } finally {
+      if (a.exitCode === null && a.signalCode === null) a.kill('SIGKILL')
+    }
+    const killed = Date.now()
+    expect(await h.judgments()).toBe(0)
+    const held = await h.t.store.database.prisma.inboundEvent.findMany({ where: { processedAt: null } })
+    expect(held).toHaveLength(2)
+    expect(held.every((row) => row.owner !== null && row.leaseUntil !== null)).toBe(true)
+
+    // Instance B, alive, sweeping as in production (every 2 s; A's lease is 6 s).
+    await h.restart({ sweepMs: 2_000 })
+    await expect.poll(() => h.judgments(), { timeout: 20_000, interval: 100 }).toBe(1)
+    // At most one lease (6 s) plus one sweep (2 s) after the kill, with room for a loaded machine.
+    expect(Date.now() - killed).toBeLessThan(12_000)
+    await h.idle()
+    expect(h.fake.message(task.channel, task.ts)!.text).toMatch(/^Recorded: A is better/)
+    expect(labelsOf(h.fake.message(task.channel, task.ts))).not.toContain('A is better')
+  }, 60_000)
 
   it('Discord: an interaction acknowledged before a crash is handled by the next sweep; the outcome goes by DM', async () => {
     discord = await DiscordHarness.start(provider)

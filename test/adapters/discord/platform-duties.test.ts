@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { APIMessage } from 'discord.js'
 import { gunzipSync } from 'node:zlib'
 import { importJudgments } from '../../../src/core/import/import-judgments'
-import { idAt, rowLabels, ANA, BOB, CHANNEL, GUILD, Harness, LEE, buttonId, buttonLabels, pair, shownText, taskMessage } from './harness'
+import { rowLabels, ANA, BOB, CHANNEL, GUILD, Harness, LEE, buttonId, buttonLabels, pair, shownText, taskMessage } from './harness'
 import { commandDefinitions } from '../../../src/adapters/discord/commands'
 
 describe('Discord platform duties (sqlite)', () => {
@@ -99,7 +99,7 @@ describe('Discord platform duties (sqlite)', () => {
     const resumed = h.fake.waitForResume()
     h.fake.dropGateway(4000)
     expect(h.fake.gatewayConnected).toBe(false)
-    const click = h.fake.buttonClick({ user: BOB, message: task.id, customId: idAt(task, 1, 2) })
+    const click = h.fake.buttonClick({ user: BOB, message: task.id, customId: buttonId(task, 'Tie') })
     const pending = h.fake.sendInteraction(click)
     await resumed
     const ack = await pending
@@ -113,7 +113,7 @@ describe('Discord platform duties (sqlite)', () => {
     await h.project('dup', {}, [{ ...pair, externalId: 'dup' }])
     const task = taskMessage(await h.command(ANA, 'label start', { project: 'dup' }))
     const before = await judgments()
-    const click = h.fake.buttonClick({ user: ANA, message: task.id, customId: idAt(task, 1, 0) })
+    const click = h.fake.buttonClick({ user: ANA, message: task.id, customId: buttonId(task, 'A is better') })
     const ack = h.fake.sendInteraction(click)
     h.fake.dispatch('INTERACTION_CREATE', click)
     await ack

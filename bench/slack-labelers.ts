@@ -162,7 +162,7 @@ async function main(): Promise<void> {
   const fromWorker = (type: string) => new Promise<Record<string, unknown>>((resolve) => worker.on('message', (m: Record<string, unknown>) => m.type === type && resolve(m)))
   const ready = await fromWorker('ready')
   const config = loadConfig({ SLACK_BOT_TOKEN: String(ready.botToken), SLACK_APP_TOKEN: String(ready.appToken), SLACK_API_URL: String(ready.apiUrl) })
-  const app = createSlackApp({ config, ctx, logger: createLogger('warn'), ...(prometheus ? { metrics: prometheus.metrics } : {}) }, { clientOptions: { retryConfig: { retries: 5, minTimeout: 10, maxTimeout: 200 } }, logLevel: LogLevel.ERROR, sweepIntervalMs: 0, ...(process.argv.includes('--accept-budget') ? { acceptBudgetMs: arg('--accept-budget', 20) } : {}), ...(process.argv.includes('--concurrency') ? { maxConcurrent: arg('--concurrency', 4) } : {}) })
+  const app = createSlackApp({ config, ctx, logger: createLogger('warn'), ...(prometheus ? { metrics: prometheus.metrics } : {}) }, { clientOptions: { retryConfig: { retries: 5, minTimeout: 10, maxTimeout: 200 } }, logLevel: LogLevel.ERROR, sweepMs: 0, ...(process.argv.includes('--accept-budget') ? { acceptBudgetMs: arg('--accept-budget', 20) } : {}), ...(process.argv.includes('--concurrency') ? { maxConcurrent: arg('--concurrency', 4) } : {}) })
   await app.start()
 
   const loopDelay = monitorEventLoopDelay({ resolution: 5 })

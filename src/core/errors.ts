@@ -21,6 +21,14 @@ export const ERROR_CODES = {
   NOT_ALLOWED: 'Only leads and admins can do that.',
   LABELER_NOT_FOUND: 'No labeler matches that.',
   INVALID_INPUT: 'The input is not valid.',
+  // Failures the chat platforms report to the user (both adapters, through the inbox pipeline).
+  INTERNAL_ERROR: 'Something went wrong on our side. What you did is saved and will be retried; if nothing happens, try again in a minute.',
+  DELIVERY_FAILED: 'Something went wrong on our side and your request could not be completed. Please try again; if it keeps failing, tell a lead.',
+  FORM_EXPIRED: 'That form could not open in time. Please click the button again.',
+  UNKNOWN_CONTROL: 'That control belongs to an older message that Arbiter no longer understands. Type /label start to continue.',
+  WRONG_PLACE: 'Type this in the channel itself (the calibration or lead channel), not in a direct message or a thread.',
+  FILE_UNAVAILABLE: 'I could not download that file. Check that the app may read files, and upload it again.',
+  FILE_TOO_LARGE: 'That file is too large to import from chat; import it with the command line instead (arbiter import).',
   AMEND_CLOSED: 'That answer can no longer be changed.',
 } as const
 

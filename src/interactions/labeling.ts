@@ -12,7 +12,7 @@ import { activeProjects, resolveProject } from '../core/projects'
 import { rationaleNeeded } from '../core/rationale-policy'
 import { verdictOf } from '../core/vote-split'
 import { BOTH_BAD, EDGE_CASES, FLAW_KINDS, SFT_CHECKLIST, type FlawKind, type JudgmentInput } from '../core/task-types'
-import type { Action, ModalRef } from '../views/action-codec'
+import { OPENS_MODAL, type Action, type ModalRef } from '../views/action-codec'
 import type { Card, FormValues } from '../views/card'
 import { bothBadModal, flagModal, formFieldIds, formModal, formSteps, rationaleModal, type FormName, type ModalLimits } from '../views/forms'
 import { describeJudgment, LETTERS, messageCard, projectButtons, recordedCard, taskCard } from '../views/task-card'
@@ -367,8 +367,8 @@ export class LabelingInteractions {
    * rationale this time; deciding that costs a lookup or two, far less than recording.
    */
   async mayOpenModal(actor: Actor, action: Action): Promise<boolean> {
-    if (['rationale', 'flag', 'form', 'review', 'cal_resolve', 'flag_settle'].includes(action.a)) return true
-    if (action.a !== 'verdict' && action.a !== 'submit_rank') return false
+    const opens = OPENS_MODAL[action.a]
+    if (opens !== 'rationale' || (action.a !== 'verdict' && action.a !== 'submit_rank')) return opens === 'always'
     const labeler = await labelerFor(this.ctx, actor)
     const task = await this.taskFor(action.as, labeler.id).catch(() => null)
     const draft = parseDraft(task?.assignment.draft)

@@ -21,6 +21,8 @@ export interface Outcome {
   modal?: Modal
   /** A short private note. */
   notice?: string
+  /** A private card shown where the user is (Slack: an ephemeral message; Discord: an ephemeral reply). */
+  ephemeral?: Card
   /** Keep the submitted modal open and show these errors by field id. */
   fieldErrors?: Record<string, string>
   /** Private messages to other people on the same platform, by platform user id (e.g. a lead's verdict to dissenters). */

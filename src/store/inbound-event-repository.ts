@@ -1,6 +1,8 @@
 // The inbox of chat interactions: written before the platform is acknowledged, marked when
-// handled. Replaying the unhandled ones at start means an acknowledged judgment is never lost
-// to a crash; the unique key means a retried delivery is handled once.
+// handled. A row is held by the instance that accepted it under a short lease it keeps renewing
+// while it works; a row whose lease ran out was left by a dead instance, and any instance's
+// sweep claims it (src/inbox/inbox-pipeline.ts). So an acknowledged judgment is never lost to a
+// crash, and the unique key means a retried delivery is handled once.
 import type { Database, Db } from './database'
 import { fromJson, toJson } from './json'
 import { positional } from './sql'
@@ -14,6 +16,22 @@ export interface InboundEventDto {
   receivedAt: Date
   attempts: number
 }
+
+/** Who holds a row and until when (real wall-clock time: leases are about processes, not the test clock). */
+export interface InboxLease {
+  owner: string
+  until: Date
+}
+
+/** How a failed row is left: retried by a later sweep (not before `retryAt`), or given up for good. */
+export interface InboxFailure {
+  message: string
+  permanent: boolean
+  retryAt: Date
+}
+
+/** Replays stop after this many failed attempts. */
+export const MAX_INBOX_ATTEMPTS = 5
 
 // This insert stands between a click and its acknowledgment, and a burst of clicks (every
 // labeler's first /label at once) queues on it. So it is plain SQL (Prisma's create cost ~1.3 ms
@@ -30,6 +48,7 @@ interface Waiting {
   platform: string
   dedupeKey: string
   payload: Record<string, unknown>
+  lease: InboxLease | undefined
   done: (row: InboundEventDto | null) => void
   fail: (error: unknown) => void
 }
@@ -44,10 +63,13 @@ export class InboundEventRepository {
     return this.database.prisma
   }
 
-  /** Stores an interaction; null when the same key was stored before (a retry or a double delivery). */
-  accept(platform: string, dedupeKey: string, payload: Record<string, unknown>): Promise<InboundEventDto | null> {
+  /**
+   * Stores an interaction, held by `lease` when given (without one, any sweep may take it at
+   * once); null when the same key was stored before (a retry or a double delivery).
+   */
+  accept(platform: string, dedupeKey: string, payload: Record<string, unknown>, lease?: InboxLease): Promise<InboundEventDto | null> {
     return new Promise((done, fail) => {
-      this.waiting.push({ platform, dedupeKey, payload, done, fail })
+      this.waiting.push({ platform, dedupeKey, payload, lease, done, fail })
       this.writeWaiting()
     })
   }
@@ -81,27 +103,70 @@ export class InboundEventRepository {
     const first = new Map<string, Waiting>()
     for (const w of batch) if (!first.has(w.dedupeKey)) first.set(w.dedupeKey, w)
     const unique = [...first.values()]
-    const tuples = unique.map(() => '(?, ?, ?)').join(', ')
-    const sql = positional(this.database.provider, `INSERT INTO "InboundEvent" ("platform", "dedupeKey", "payload") VALUES ${tuples} ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "id", "dedupeKey"`)
-    const params = unique.flatMap((w) => [w.platform, w.dedupeKey, toJson(w.payload)])
+    const tuples = unique.map(() => '(?, ?, ?, ?, ?)').join(', ')
+    const sql = positional(this.database.provider, `INSERT INTO "InboundEvent" ("platform", "dedupeKey", "payload", "owner", "leaseUntil") VALUES ${tuples} ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "id", "dedupeKey"`)
     const lane = this.database.ackLane
+    const params = unique.flatMap((w) => [w.platform, w.dedupeKey, toJson(w.payload), w.lease?.owner ?? null, w.lease ? this.timestamp(w.lease.until, Boolean(lane)) : null])
     type Inserted = { id: number | bigint; dedupeKey: string }
     const rows = lane ? (await lane.query<Inserted>(sql, params)).rows : await this.prisma.$queryRawUnsafe<Inserted[]>(sql, ...params)
     return new Map(rows.map((row) => [row.dedupeKey, Number(row.id)]))
   }
 
+  /**
+   * A time as a statement parameter. Through Prisma a Date is written in the adapter's own format
+   * (and compared in it); the PostgreSQL ack lane is plain `pg`, which would send a Date in the
+   * process's local zone to a zone-less column, so it gets UTC text instead.
+   */
+  private timestamp(at: Date, plainPg = false): Date | string {
+    return plainPg ? at.toISOString() : at
+  }
+
   /** Once per click, on the busy path: plain SQL, like the insert. */
   async markProcessed(id: number, now: Date): Promise<void> {
-    await this.prisma.$executeRawUnsafe(positional(this.database.provider, 'UPDATE "InboundEvent" SET "processedAt" = ? WHERE "id" = ?'), now, id)
+    await this.prisma.$executeRawUnsafe(positional(this.database.provider, 'UPDATE "InboundEvent" SET "processedAt" = ?, "owner" = NULL, "leaseUntil" = NULL WHERE "id" = ?'), now, id)
   }
 
-  async markFailed(id: number, message: string): Promise<void> {
-    await this.prisma.inboundEvent.update({ where: { id }, data: { attempts: { increment: 1 }, lastError: message.slice(0, 2_000) } })
+  /** Counts a failed attempt and lets the row go: a later sweep retries it from `retryAt`, unless it is permanent. */
+  async markFailed(id: number, failure: InboxFailure): Promise<void> {
+    const attempts = failure.permanent ? MAX_INBOX_ATTEMPTS : undefined
+    await this.prisma.inboundEvent.update({
+      where: { id },
+      data: { attempts: attempts ?? { increment: 1 }, lastError: failure.message.slice(0, 2_000), owner: null, leaseUntil: failure.retryAt },
+    })
   }
 
-  /** Unhandled interactions of a platform, oldest first (replayed at start). */
-  async pending(platform: string, maxAttempts = 5): Promise<InboundEventDto[]> {
+  /** Extends the lease on rows this owner is still working on (one statement for all of them). */
+  async renew(ids: number[], lease: InboxLease): Promise<void> {
+    if (ids.length === 0) return
+    const sql = `UPDATE "InboundEvent" SET "leaseUntil" = ? WHERE "owner" = ? AND "processedAt" IS NULL AND "id" IN (${ids.map(() => '?').join(', ')})`
+    await this.prisma.$executeRawUnsafe(positional(this.database.provider, sql), lease.until, lease.owner, ...ids)
+  }
+
+  /**
+   * Takes unhandled rows of a platform whose lease ran out (their instance died, or they failed
+   * and their retry time came), oldest first. One statement: of two instances sweeping at once,
+   * each row goes to one (PostgreSQL re-checks the lease on the row it waited for; SQLite writes
+   * one at a time).
+   */
+  async claimExpired(platform: string, lease: InboxLease, now: Date, limit = 50): Promise<InboundEventDto[]> {
+    const free = '"processedAt" IS NULL AND ("leaseUntil" IS NULL OR "leaseUntil" < ?)'
+    const sql = `UPDATE "InboundEvent" SET "owner" = ?, "leaseUntil" = ? WHERE "id" IN (SELECT "id" FROM "InboundEvent" WHERE "platform" = ? AND "attempts" < ? AND ${free} ORDER BY "id" LIMIT ?) AND ${free} RETURNING "id", "platform", "dedupeKey", "payload", "receivedAt", "attempts"`
+    type Claimed = { id: number | bigint; platform: string; dedupeKey: string; payload: string; receivedAt: Date | string; attempts: number | bigint }
+    const rows = await this.prisma.$queryRawUnsafe<Claimed[]>(positional(this.database.provider, sql), lease.owner, lease.until, platform, MAX_INBOX_ATTEMPTS, now, limit, now)
+    return rows
+      .map((row) => ({ id: Number(row.id), platform: row.platform, dedupeKey: row.dedupeKey, payload: fromJson<Record<string, unknown>>(row.payload, {}), receivedAt: asDate(row.receivedAt), attempts: Number(row.attempts) }))
+      .sort((a, b) => a.id - b.id)
+  }
+
+  /** Unhandled interactions of a platform, oldest first, whoever holds them. */
+  async pending(platform: string, maxAttempts = MAX_INBOX_ATTEMPTS): Promise<InboundEventDto[]> {
     const rows = await this.prisma.inboundEvent.findMany({ where: { platform, processedAt: null, attempts: { lt: maxAttempts } }, orderBy: { id: 'asc' }, take: 500 })
-    return rows.map((row) => ({ ...row, payload: fromJson<Record<string, unknown>>(row.payload, {}) }))
+    return rows.map((row) => ({ id: row.id, platform: row.platform, dedupeKey: row.dedupeKey, payload: fromJson<Record<string, unknown>>(row.payload, {}), receivedAt: row.receivedAt, attempts: row.attempts }))
   }
+}
+
+/** SQLite's CURRENT_TIMESTAMP default is UTC text without a zone. */
+function asDate(value: Date | string): Date {
+  if (value instanceof Date) return value
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`)
 }

@@ -109,6 +109,9 @@ export class FakeSlack {
   private readonly _calls: RecordedCall[] = []
   private readonly mentionLog: MentionEntry[] = []
   private readonly rateLimits = new Map<string, { remaining: number; retryAfterSeconds: number }>()
+  private readonly stalls = new Set<string>()
+  /** Calls that arrived and were left hanging by stallNext (they are not in calls(): they have no answer). */
+  private readonly stalledLog: string[] = []
   private readonly failures = new Map<string, ScriptedFailure[]>()
   private readonly waiters = new Set<() => void>()
   private mentionPolicy: MentionPolicy
@@ -223,6 +226,8 @@ export class FakeSlack {
     this._calls.length = 0
     this.mentionLog.length = 0
     this.rateLimits.clear()
+    this.stalls.clear()
+    this.stalledLog.length = 0
     this.failures.clear()
   }
 
@@ -296,6 +301,16 @@ export class FakeSlack {
     this.rateLimits.set(method, { remaining: count, retryAfterSeconds })
   }
 
+  /** The next call to `method` gets no answer at all (a Slack API call that hangs) until the fake stops. */
+  stallNext(method: string): void {
+    this.stalls.add(method)
+  }
+
+  /** How many calls to `method` arrived and were left hanging (stallNext): a test knows its stalled call was made. */
+  stalledCalls(method: string): number {
+    return this.stalledLog.filter((m) => m === method).length
+  }
+
   /** The next `count` calls to `method` fail: a Slack error code (`channel_not_found`) or an HTTP status (`{status: 503}`). */
   failNext(method: string, failure: ScriptedFailure, count = 1): void {
     const list = this.failures.get(method) ?? []
@@ -305,6 +320,10 @@ export class FakeSlack {
 
   /** Answer a scripted 429 or failure if one is due; returns true when it answered. */
   private scripted(method: string, path: string, args: SlackJson, token: string | undefined, res: ServerResponse): boolean {
+    if (this.stalls.delete(method)) {
+      this.stalledLog.push(method)
+      return true
+    }
     const limit = this.rateLimits.get(method)
     if (limit && limit.remaining > 0) {
       limit.remaining -= 1

@@ -20,6 +20,8 @@ import type { Action, ModalRef } from '../../views/action-codec'
 import type { Card, Modal } from '../../views/card'
 import { button, notePage, renderCard, type DiscordPage } from './render-card'
 import { renderModal } from './render-modal'
+import { outbound } from '../../inbox/outbound'
+import type { PipelineEvents } from '../../inbox/pipeline-events'
 
 /** Where an outcome goes. */
 export interface OutcomeSink {
@@ -46,24 +48,14 @@ export interface Elsewhere {
 
 const NO_MENTIONS = { parse: [] as [] }
 
-/** Network failures worth one more try; discord.js retries 429s, 5xx and resets itself, not these. */
-function isTransient(error: unknown): boolean {
-  const e = error as { code?: string; message?: string; cause?: { code?: string } }
-  return ['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT'].includes(e?.code ?? e?.cause?.code ?? '') || /other side closed/.test(e?.message ?? '')
-}
-
 /**
- * Runs an outbound call, retrying transient network errors twice. A retried acknowledgement
- * that Discord had in fact received comes back as 40060 "already acknowledged": that is success.
+ * One Discord call through the shared outbound wrapper (src/inbox/outbound.ts): network errors
+ * and 5xx get two more tries (discord.js already waits out 429s), a 4xx is permanent. A retried
+ * acknowledgement that Discord had in fact received comes back as 40060 "already
+ * acknowledged": that is success.
  */
-async function outbound<T>(call: () => Promise<T>, attempt = 0): Promise<T | undefined> {
-  try {
-    return await call()
-  } catch (error) {
-    if (attempt > 0 && (error as { code?: number }).code === 40060) return undefined
-    if (attempt < 2 && isTransient(error)) return outbound(call, attempt + 1)
-    throw error
-  }
+function call<T>(name: string, run: () => Promise<T>, events: PipelineEvents | undefined): Promise<T | undefined> {
+  return outbound(name, run, { platform: 'discord', events, retries: 2, alreadyDone: (error) => (error as { code?: number }).code === 40060 })
 }
 
 function createOptions(page: DiscordPage): BaseMessageOptions {
@@ -92,15 +84,8 @@ export class InteractionSink implements OutcomeSink {
     private readonly interaction: RepliableInteraction,
     /** True for clicks and for modals submitted from a message: "update" edits that message. */
     private readonly updatable: boolean,
-    /** Told once, when the first callback (the acknowledgement) has gone out (ack latency metrics). */
-    private readonly onAcknowledged: () => void = () => {},
+    private readonly events?: PipelineEvents,
   ) {}
-
-  /** The interaction's first callback. */
-  private async acknowledge(call: () => Promise<unknown>): Promise<void> {
-    await outbound(call)
-    this.onAcknowledged()
-  }
 
   get acknowledged(): boolean {
     return this.interaction.deferred || this.interaction.replied
@@ -113,31 +98,31 @@ export class InteractionSink implements OutcomeSink {
 
   async defer(): Promise<void> {
     if (this.acknowledged) return
-    if (this.updatable) await this.acknowledge(() => (this.interaction as Updatable).deferUpdate())
+    if (this.updatable) await call('interaction.deferUpdate', () => (this.interaction as Updatable).deferUpdate(), this.events)
     else {
-      await this.acknowledge(() => this.interaction.deferReply({ flags: MessageFlags.Ephemeral }))
+      await call('interaction.deferReply', () => this.interaction.deferReply({ flags: MessageFlags.Ephemeral }), this.events)
       this.placeholder = true
     }
   }
 
   async update(page: DiscordPage): Promise<void> {
     if (!this.updatable) return this.send(page)
-    if (!this.acknowledged) await this.acknowledge(() => (this.interaction as ButtonInteraction).update({ ...editOptions(page), withResponse: false }))
-    else await outbound(() => this.interaction.editReply(editOptions(page)))
+    if (!this.acknowledged) await call('interaction.update', () => (this.interaction as ButtonInteraction).update({ ...editOptions(page), withResponse: false }), this.events)
+    else await call('interaction.editReply', () => this.interaction.editReply(editOptions(page)), this.events)
   }
 
   async send(page: DiscordPage): Promise<void> {
-    if (!this.acknowledged) await this.acknowledge(() => this.interaction.reply({ ...createOptions(page), flags: MessageFlags.Ephemeral }))
+    if (!this.acknowledged) await call('interaction.reply', () => this.interaction.reply({ ...createOptions(page), flags: MessageFlags.Ephemeral }), this.events)
     else if (this.placeholder) {
       this.placeholder = false
-      await outbound(() => this.interaction.editReply(editOptions(page)))
-    } else await outbound(() => this.interaction.followUp({ ...createOptions(page), flags: MessageFlags.Ephemeral }))
+      await call('interaction.editReply', () => this.interaction.editReply(editOptions(page)), this.events)
+    } else await call('interaction.followUp', () => this.interaction.followUp({ ...createOptions(page), flags: MessageFlags.Ephemeral }), this.events)
   }
 
   async modal(modal: Modal): Promise<boolean> {
     const target = this.interaction
     if (this.acknowledged || target.isModalSubmit()) return false
-    await this.acknowledge(() => target.showModal(renderModal(modal) as never))
+    await call('interaction.showModal', () => target.showModal(renderModal(modal) as never), this.events)
     return true
   }
 
@@ -152,6 +137,7 @@ export class DirectMessageSink implements OutcomeSink {
   constructor(
     private readonly client: Client,
     private readonly userId: string,
+    private readonly events?: PipelineEvents,
   ) {}
 
   async update(page: DiscordPage): Promise<void> {
@@ -159,7 +145,7 @@ export class DirectMessageSink implements OutcomeSink {
   }
 
   async send(page: DiscordPage): Promise<void> {
-    await outbound(() => this.client.users.send(this.userId, createOptions(page)))
+    await call('users.send', () => this.client.users.send(this.userId, createOptions(page)), this.events)
   }
 
   async modal(): Promise<boolean> {
@@ -232,6 +218,8 @@ export async function applyOutcome(sink: OutcomeSink, outcome: Outcome, ctx: Cor
     await sink.send(notePage(`Please fix the form:\n${errors}\nWhat you typed is kept.`, submitted ? reopenButtons(submitted, 'Open the form again') : []))
   }
   if (outcome.notice) await sink.send(notePage(outcome.notice))
+  // Every reply is private on Discord: an ephemeral card is one more message for this user.
+  for (const page of outcome.ephemeral ? renderCard(outcome.ephemeral) : []) await sink.send(page)
   for (const post of outcome.post ?? []) {
     for (const page of renderCard(post.card)) await sink.send(page)
     if (post.notificationId !== undefined) await ctx.store.notifications.markDelivered(post.notificationId, ctx.now())

@@ -4,20 +4,9 @@
 
 import { CHANNEL_PURPOSES, type ChannelPurpose } from '../../core/projects'
 import type { ImportTarget } from '../../store/pending-import-repository'
+import type { LabelCommand } from '../../inbox/inbox-event'
 
-/** What a `/label` invocation asks for. */
-export type LabelCommand =
-  | { kind: 'start'; project?: string }
-  | { kind: 'stats' }
-  | { kind: 'help' }
-  | { kind: 'project_create'; name: string; types?: string }
-  | { kind: 'project_show'; name?: string }
-  | { kind: 'progress'; project?: string }
-  | { kind: 'role'; user: { id: string; name?: string }; role: string }
-  | { kind: 'export'; project: string; format?: string }
-  | { kind: 'import'; project: string; format?: string }
-  | { kind: 'channel'; purpose: ChannelPurpose; project: string; clear: boolean }
-  | { kind: 'invalid'; message: string }
+export type { LabelCommand }
 
 export const HELP_TEXT = [
   '*Labeling*',
@@ -43,8 +32,8 @@ export function words(text: string): string[] {
 
 const MENTION = /^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$/
 
-/** Parses the text after `/label`. */
-export function parseLabelCommand(text: string): LabelCommand {
+/** Parses the text after `/label`; `channelId` is where it was typed (null in a DM, which cannot be a project's channel). */
+export function parseLabelCommand(text: string, channelId: string | null = null): LabelCommand {
   const [first, ...rest] = words(text.trim())
   const head = first?.toLowerCase()
   switch (head) {
@@ -81,7 +70,7 @@ export function parseLabelCommand(text: string): LabelCommand {
       if (!CHANNEL_PURPOSES.includes(kind as ChannelPurpose) || !project || (off !== undefined && off.toLowerCase() !== 'off')) {
         return { kind: 'invalid', message: 'Usage, in the channel itself: `/label channel calibration|leads|labeling PROJECT` (add `off` to unset it)' }
       }
-      return { kind: 'channel', purpose: kind as ChannelPurpose, project, clear: off !== undefined }
+      return { kind: 'channel', purpose: kind as ChannelPurpose, project, clear: off !== undefined, channelId }
     }
     default:
       // Anything else is a project name: `/label chat-v2`.
@@ -101,5 +90,5 @@ export function parseImportComment(text: string): UploadTarget | null {
   const [head, project, ...rest] = words(line.trim())
   if (head?.toLowerCase() === 'guide' && project && rest.length === 0) return { project, guide: true }
   const parsed = parseLabelCommand(line)
-  return parsed.kind === 'import' ? { project: parsed.project, ...(parsed.format ? { format: parsed.format } : {}) } : null
+  return parsed.kind === 'import' && parsed.project ? { project: parsed.project, ...(parsed.format ? { format: parsed.format } : {}) } : null
 }

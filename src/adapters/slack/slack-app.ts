@@ -1,25 +1,34 @@
-// Bolt wiring, and nothing else: each listener parses its payload into a neutral InboundEvent,
-// writes it to the inbox, acknowledges, and hands it to the session (session.ts). Slack gives
-// three seconds to acknowledge; the inbox write races a timer so a slow database never makes
-// us miss that window. Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP mode with
-// request signing (SLACK_SIGNING_SECRET) on SLACK_PORT.
+// Bolt wiring, and nothing else: each listener parses its payload into a neutral event and hands
+// it to the inbox pipeline (src/inbox/inbox-pipeline.ts), saying how Slack is acknowledged: a
+// click or command at once, a modal submit with its answer when that comes within Slack's
+// three seconds. Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP mode with request
+// signing (SLACK_SIGNING_SECRET) on SLACK_PORT.
 import { createHash } from 'node:crypto'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { App, LogLevel, SocketModeReceiver, type webApi } from '@slack/bolt'
 import type { AppDeps, RunningAdapter } from '../../app-deps'
-import { noMetrics, timedAck } from '../../ops/metrics'
 import type { HealthRoute } from '../../ops/health-server'
-import type { InboundEventDto } from '../../store/inbound-event-repository'
+import { noMetrics } from '../../ops/metrics'
+import { pipelineEventsFor } from '../../ops/pipeline-metrics'
+import { observedFetch } from './observed-fetch'
+import { ArbiterError } from '../../core/errors'
+import { InboxPipeline, type AckShown, type LiveInteraction, type PipelineTiming } from '../../inbox/inbox-pipeline'
+import type { NeutralEvent } from '../../inbox/inbox-event'
+import { outbound } from '../../inbox/outbound'
+import type { PipelineEvents } from '../../inbox/pipeline-events'
+import { LabelingInteractions } from '../../interactions/labeling'
+import type { Outcome } from '../../interactions/outcome'
 import { LATE, within } from '../../time-limit'
 import { decodeAction, decodeModalRef } from '../../views/action-codec'
-import { parseLabelCommand } from './commands'
-import { formValues, parseOrigin, renderModal, viewErrors, type SlackJson } from './render'
-import { observedFetch } from './observed-fetch'
-import { SlackSession, type InboundEvent, type Origin } from './session'
+import { homeCards } from '../../interactions/home'
+import { parseImportComment, parseLabelCommand } from './commands'
+import { SLACK_MODAL_LIMITS } from './limits'
+import { formValues, parseOrigin, renderHome, renderModal, viewErrors, type SlackJson } from './render'
+import { SlackPlatform, type SlackWhere } from './slack-platform'
 
 /** Knobs the tests and the benchmark turn; production uses the defaults. */
-export interface SlackOverrides {
+export interface SlackOverrides extends PipelineTiming {
   /** Default: socket when SLACK_APP_TOKEN is set, else http. */
   mode?: 'socket' | 'http'
   /** HTTP mode port (default SLACK_PORT; 0 picks a free one). */
@@ -29,14 +38,10 @@ export interface SlackOverrides {
   logLevel?: LogLevel
   /** Total time a view submission may take before a plain ack (default 2,500 ms of Slack's 3 s). */
   submitBudgetMs?: number
-  /** Unhandled inbox rows younger than this are left to their instance (default 30 s). */
-  replayGraceMs?: number
-  /** How often unhandled rows are swept up (default 60 s; 0 turns the sweep off). */
-  sweepIntervalMs?: number
-  /** How many interactions may do database work at once (default 2 on SQLite, which runs one statement at a time, 4 on PostgreSQL). */
-  maxConcurrent?: number
   /** Socket Mode ping timeout (ms). */
   clientPingTimeout?: number
+  /** Hooks for metrics (src/inbox/pipeline-events.ts); default: deps.metrics fed from them. */
+  events?: PipelineEvents
   /** HTTP mode: extra routes on Bolt's port (the health and metrics endpoints). */
   customRoutes?: HealthRoute[]
 }
@@ -45,15 +50,14 @@ export interface SlackOverrides {
 export interface SlackAdapter {
   name: 'slack'
   app: App
-  session: SlackSession
+  platform: SlackPlatform
+  pipeline: InboxPipeline<SlackWhere>
   /** HTTP mode: the port listened on, once started. */
   port?: number
   start(): Promise<void>
   stop(): Promise<void>
   /** Whether Slack can reach us now: the socket is open (Socket Mode), or Bolt is listening (HTTP mode). */
   connected(): boolean
-  /** Replays unhandled inbox rows now (also done at start and by the sweep). */
-  replayPending(graceMs?: number): Promise<number>
 }
 
 const OURS = /^arb1:/
@@ -75,7 +79,9 @@ function userOf(body: Loose): { user: string; userName: string; team: string } {
 
 /** Builds the Bolt app and its listeners; `start()` connects. */
 export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): SlackAdapter {
-  const { config, logger } = deps
+  const { config, logger, ctx } = deps
+  // Metrics hear everything the pipeline and outbound() report (src/ops/pipeline-metrics.ts).
+  const events = overrides.events ?? (deps.metrics ? pipelineEventsFor(deps.metrics) : undefined)
   const metrics = deps.metrics ?? noMetrics
   const token = config.SLACK_BOT_TOKEN
   if (!token) throw new Error('SLACK_BOT_TOKEN is not set')
@@ -83,8 +89,6 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
   const clientOptions: webApi.WebClientOptions = { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), fetch: observedFetch(metrics), ...overrides.clientOptions }
   const logLevel = overrides.logLevel ?? LogLevel.WARN
   const submitBudgetMs = overrides.submitBudgetMs ?? 2_500
-  const replayGraceMs = overrides.replayGraceMs ?? 30_000
-  const sweepIntervalMs = overrides.sweepIntervalMs ?? 60_000
 
   let receiver: SocketModeReceiver | undefined
   let app: App
@@ -113,122 +117,95 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
   }
   let listening = false
 
-  const session = new SlackSession(deps, app.client, token, overrides.maxConcurrent ?? (deps.ctx.store.database.provider === 'sqlite' ? 2 : 4))
-  const running = new Set<Promise<unknown>>()
-  const track = (work: Promise<unknown>): void => {
-    running.add(work)
-    void work.finally(() => running.delete(work))
-  }
+  const platform = new SlackPlatform(ctx, app.client, token, logger, events)
+  const interactions = new LabelingInteractions(ctx, SLACK_MODAL_LIMITS)
+  const pipeline = new InboxPipeline({ ...overrides, ctx, interactions, platform, logger, events })
 
-  /**
-   * Inbox first, then ack; resolves with the row, or null for a duplicate. The ack waits for the
-   * write, always: an acknowledged click must survive a crash (it is replayed at start). The
-   * write takes a few milliseconds; if the database were so slow that Slack's 3 s passed, the
-   * user would see Slack's error and click again, which records once (the assignment is the key).
-   */
-  async function intake(key: string, event: InboundEvent, ack: () => Promise<void>): Promise<InboundEventDto | null> {
-    let row: InboundEventDto | null
-    try {
-      row = await session.accept(key, event)
-    } catch (error) {
-      // Nothing was stored: say so through the ack's absence of work, and let the error handler reply.
-      await ack()
-      throw error
+  /** A Slack interaction answered through the pipeline; `ackWith` shapes the ack, `decisionMs` lets it wait for the outcome. */
+  function live(where: SlackWhere, ack: () => Promise<void>, options: { decisionMs?: number; ackWith?: (early: Outcome | null) => Promise<AckShown> } = {}): LiveInteraction {
+    return {
+      decisionMs: async () => options.decisionMs ?? 0,
+      ack: options.ackWith ?? (async () => (await ack(), {})),
+      duplicate: ack,
+      apply: (outcome, shown) => platform.apply(where, outcome, { shown }),
+      failed: (message) => platform.notice(where, message),
     }
-    await ack()
-    return row
   }
 
-  /** Intake and handling of an interaction whose ack carries nothing. */
-  async function interaction(key: string, event: InboundEvent, ack: () => Promise<void>): Promise<void> {
-    const row = await intake(key, event, ack)
-    if (!row) return
-    const work = session.handle(row, event)
-    track(work)
-    await work
+  /** Hands one interaction to the pipeline; the listener lasts until it is handled (Bolt's own bookkeeping, the tests' idle()). */
+  function receive(key: string, who: { user: string; userName: string; team: string }, where: SlackWhere, event: NeutralEvent, answer: LiveInteraction): Promise<void> {
+    return pipeline.receive(key, { actor: platform.actor(who), event, where }, answer)
   }
 
   // ---------------------------------------------------------------- /label
 
-  app.command('/label', async ({ command, ack: slackAck }) => {
-    const ack = timedAck(metrics, 'slack', 'command', performance.now(), slackAck)
+  app.command('/label', async ({ command, ack }) => {
     const who = userOf(loose(command))
-    const origin: Origin = { ...who, channel: command.channel_id, responseUrl: command.response_url, triggerId: command.trigger_id }
+    const where: SlackWhere = { user: who.user, team: who.team, channel: command.channel_id, responseUrl: command.response_url, triggerId: command.trigger_id }
     const inDm = command.channel_id.startsWith('D')
-    const starts = parseLabelCommand(command.text).kind === 'start'
+    // A DM (D…) cannot be a project's channel: the command names the channel it is typed in.
+    const parsed = parseLabelCommand(command.text, inDm ? null : command.channel_id)
     // The ack text is the only reply Slack shows instantly; outside the DM, say where the task went.
-    const acknowledge = () => (starts && !inDm ? ack({ response_type: 'ephemeral', text: 'Your task is on its way to our direct message.' }) : ack())
-    await interaction(`cmd:${command.trigger_id}`, { kind: 'command', origin, text: command.text }, acknowledge)
+    const acknowledge = () => (parsed.kind === 'start' && !inDm ? ack({ response_type: 'ephemeral', text: 'Your task is on its way to our direct message.' }) : ack())
+    await receive(`cmd:${command.trigger_id}`, who, where, { kind: 'command', command: parsed }, live(where, acknowledge))
   })
 
   // ---------------------------------------------------------------- buttons and selects
 
-  app.action(OURS, async ({ ack: slackAck, body, action }) => {
-    const ack = timedAck(metrics, 'slack', 'action', performance.now(), slackAck)
+  app.action(OURS, async ({ ack, body, action }) => {
     const a = loose(action)
     const b = loose(body)
     const decoded = decodeAction(String(a.action_id))
     if (!decoded) return void (await ack())
     const selected: string[] = Array.isArray(a.selected_options) ? a.selected_options.map((o: Loose) => String(o.value)) : a.selected_option ? [String(a.selected_option.value)] : []
-    const origin: Origin = {
-      ...userOf(b),
+    const who = userOf(b)
+    const where: SlackWhere = {
+      user: who.user,
+      team: who.team,
       ...((b.channel?.id ?? b.container?.channel_id) ? { channel: String(b.channel?.id ?? b.container?.channel_id) } : {}),
       ...((b.message?.ts ?? b.container?.message_ts) ? { ts: String(b.message?.ts ?? b.container?.message_ts) } : {}),
       ...(b.response_url ? { responseUrl: String(b.response_url) } : {}),
       ...(b.trigger_id ? { triggerId: String(b.trigger_id) } : {}),
     }
     // The click's own action_ts, not the envelope: a redelivered envelope maps to the same key.
-    await interaction(`act:${origin.user}:${String(a.action_ts)}:${digest(a.action_id)}`, { kind: 'action', origin, action: decoded, selected }, ack)
+    await receive(`act:${who.user}:${String(a.action_ts)}:${digest(a.action_id)}`, who, where, { kind: 'action', action: decoded, values: selected }, live(where, ack))
   })
 
   // ---------------------------------------------------------------- modals
 
-  app.view({ callback_id: OURS, type: 'view_submission' }, async ({ ack: slackAck, body, view }) => {
-    const ack = timedAck(metrics, 'slack', 'submit', performance.now(), slackAck)
+  app.view({ callback_id: OURS, type: 'view_submission' }, async ({ ack, body, view }) => {
     const ref = decodeModalRef(view.callback_id)
     if (!ref) return void (await ack())
     const meta = parseOrigin(view.private_metadata)
-    const origin: Origin = { ...userOf(loose(body)), ...(meta.c ? { channel: meta.c } : {}), ...(meta.t ? { ts: meta.t } : {}), triggerId: loose(body).trigger_id }
+    const who = userOf(loose(body))
+    const where: SlackWhere = { user: who.user, team: who.team, ...(meta.c ? { channel: meta.c } : {}), ...(meta.t ? { ts: meta.t } : {}), triggerId: loose(body).trigger_id }
     const values = formValues(view.state.values as never)
-    const event: InboundEvent = { kind: 'submit', origin, ref, values }
-    const started = Date.now()
-    const accepting = session.accept(`view:${view.id}:${view.hash}:${digest(view.state.values)}`, event)
-    // Stored before anything is acknowledged, like every interaction (see intake).
-    const row = await accepting.catch(async (error: unknown) => {
-      await ack()
-      throw error
-    })
-    if (row === null) return void (await ack())
     // A submit's answer may belong in the ack itself (field errors, the next modal), so the
-    // neutral work runs inside the window; if it runs long we ack plainly and reply afterwards.
-    session.inFlight.add(row.id)
-    const work = session.run(event)
-    track(work)
-    const outcome = await within(work, submitBudgetMs - (Date.now() - started)).catch(() => null)
-    if (outcome === LATE || outcome === null) {
-      await ack()
-      return void (await session.handle(row, event, {}, work))
+    // neutral work may take Slack's window; if it runs long the ack is plain and the answer follows.
+    const ackWith = async (early: Outcome | null): Promise<AckShown> => {
+      if (early?.fieldErrors) await ack({ response_action: 'errors', errors: viewErrors(early.fieldErrors, view as never) })
+      else if (early?.modal) await ack({ response_action: 'update', view: renderModal(early.modal, meta) as never })
+      else await ack()
+      return { fieldErrors: Boolean(early?.fieldErrors), modal: Boolean(early?.modal) }
     }
-    if (outcome.fieldErrors) await ack({ response_action: 'errors', errors: viewErrors(outcome.fieldErrors, view as never) })
-    else if (outcome.modal) await ack({ response_action: 'update', view: renderModal(outcome.modal, meta) as never })
-    else await ack()
-    await session.handle(row, event, { shownInAck: { fieldErrors: Boolean(outcome.fieldErrors), modal: Boolean(outcome.modal) } }, work)
+    await receive(`view:${view.id}:${view.hash}:${digest(view.state.values)}`, who, where, { kind: 'submit', ref, values }, live(where, ack, { decisionMs: submitBudgetMs, ackWith }))
   })
 
   app.view({ callback_id: OURS, type: 'view_closed' }, async ({ ack, body, view }) => {
     await ack()
     const ref = decodeModalRef(view.callback_id)
     if (!ref) return
-    const origin: Origin = userOf(loose(body))
-    await session.serial(origin.user, () => session.interactions.close(session.actor(origin), ref, formValues(view.state.values as never)))
+    const who = userOf(loose(body))
+    await pipeline.serial(who.user, () => interactions.close(platform.actor(who), ref, formValues(view.state.values as never)))
   })
 
   // ---------------------------------------------------------------- message shortcut
 
-  app.shortcut(SEND_TO_LABELING, async ({ ack: slackAck, shortcut }) => {
-    const ack = timedAck(metrics, 'slack', 'shortcut', performance.now(), slackAck)
+  app.shortcut(SEND_TO_LABELING, async ({ ack, shortcut }) => {
     const s = loose(shortcut)
-    const origin: Origin = { ...userOf(s), channel: String(s.channel?.id ?? ''), responseUrl: s.response_url, triggerId: s.trigger_id }
+    const who = userOf(s)
+    const where: SlackWhere = { user: who.user, team: who.team, channel: String(s.channel?.id ?? ''), responseUrl: s.response_url, triggerId: s.trigger_id }
+    // The link, the author's name and a thread's question are looked up when the event runs, after the ack.
     const message = {
       channel: String(s.channel?.id ?? ''),
       ts: String(s.message_ts ?? s.message?.ts ?? ''),
@@ -236,31 +213,35 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
       author: String(s.message?.user ?? s.message?.username ?? s.message?.bot_id ?? 'unknown'),
       ...(s.message?.thread_ts ? { threadTs: String(s.message.thread_ts) } : {}),
     }
-    await interaction(`sc:${origin.user}:${String(s.action_ts)}`, { kind: 'shortcut', origin, message }, ack)
+    await receive(`sc:${who.user}:${String(s.action_ts)}`, who, where, { kind: 'send_to_labeling', message }, live(where, ack))
   })
 
   // ---------------------------------------------------------------- events (Bolt acks these itself)
 
   app.event('app_home_opened', async ({ event, body }) => {
     if (event.tab !== 'home') return
-    await session.publishHome({ user: event.user, userName: '', team: String(loose(body).team_id ?? '') })
+    const who = { user: event.user, userName: '', team: String(loose(body).team_id ?? '') }
+    const view = renderHome(await homeCards(ctx, await platform.resolveActor(platform.actor(who))))
+    await outbound('views.publish', () => app.client.views.publish({ user_id: event.user, view: view as never }), { platform: 'slack', events: overrides.events })
   })
 
   app.event('message', async ({ event, body }) => {
     const e = loose(event)
     if (e.subtype !== 'file_share' || e.channel_type !== 'im' || !Array.isArray(e.files) || e.files.length === 0) return
     const user = String(e.user)
-    const origin: Origin = { user, userName: await session.nameOf(user), team: String(loose(body).team_id ?? e.team ?? ''), channel: String(e.channel) }
+    const who = { user, userName: await platform.nameOf(user), team: String(loose(body).team_id ?? e.team ?? '') }
+    const where: SlackWhere = { user, team: who.team, channel: String(e.channel) }
     const file = e.files[0] as Loose
-    const target = await session.importTarget(origin, String(file.id), String(e.text ?? ''))
-    if (!target) {
-      await session.notice(origin, 'To import this file, send `/label import PROJECT [FORMAT]` and upload it again, or upload it with the comment `import PROJECT [FORMAT]`. To make a Markdown file a project’s guidelines, upload it with the comment `guide PROJECT`.')
-      return
-    }
     const url = file.url_private_download ?? file.url_private
-    const inbound: InboundEvent = { kind: 'file', origin, file: { id: String(file.id), name: String(file.name ?? 'file'), ...(url ? { url: String(url) } : {}) }, ...target }
-    const row = await session.accept(`file:${String(file.id)}`, inbound)
-    if (row) await session.handle(row, inbound)
+    // The comment may say what the file is for; otherwise the router looks up a waiting `/label import`.
+    // `guide PROJECT` makes a Markdown file the project's guidelines.
+    const target = parseImportComment(String(e.text ?? ''))
+    const ref = { id: String(file.id), name: String(file.name ?? 'file'), ...(url ? { url: String(url) } : {}) }
+    const command = target?.guide
+      ? { kind: 'guide' as const, project: target.project, file: ref }
+      : { kind: 'import' as const, ...(target ? { project: target.project, ...(target.format ? { format: target.format } : {}) } : {}), file: ref }
+    // Bolt acknowledged the event already.
+    await receive(`file:${String(file.id)}`, who, where, { kind: 'command', command }, live(where, async () => undefined))
   })
 
   // ---------------------------------------------------------------- the one error handler
@@ -273,38 +254,33 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
     const who = userOf(b)
     if (!who.user) return
     const channel = b.channel?.id ?? b.channel_id ?? b.container?.channel_id
-    await session.notice({ ...who, ...(channel ? { channel: String(channel) } : {}), ...(b.response_url ? { responseUrl: String(b.response_url) } : {}) }, 'Sorry, something went wrong on our side. Please try again.').catch(() => undefined)
+    await platform.notice({ user: who.user, ...(channel ? { channel: String(channel) } : {}), ...(b.response_url ? { responseUrl: String(b.response_url) } : {}) }, new ArbiterError('DELIVERY_FAILED').message).catch(() => undefined)
   }) as never)
 
-  let sweep: NodeJS.Timeout | undefined
   const adapter: SlackAdapter = {
     name: 'slack',
     app,
-    session,
+    platform,
+    pipeline,
     async start() {
       const started = mode === 'http' ? await app.start(overrides.port ?? config.SLACK_PORT) : await app.start()
       if (mode === 'http') adapter.port = ((started as Server).address() as AddressInfo).port
       listening = true
-      track(adapter.replayPending().catch((error: unknown) => logger.error({ err: error }, 'slack: replay failed')))
-      if (sweepIntervalMs > 0) {
-        sweep = setInterval(() => track(adapter.replayPending().catch((error: unknown) => logger.error({ err: error }, 'slack: sweep failed'))), sweepIntervalMs)
-        sweep.unref()
-      }
+      pipeline.start()
       logger.info({ mode, port: adapter.port }, 'slack: connected')
     },
     connected: () => (receiver ? socketOpen : listening),
     async stop() {
       listening = false
-      if (sweep) clearInterval(sweep)
-      // Every wait is bounded: work already in the inbox is replayed at the next start, and a
-      // socket whose close handshake never ends must not keep the process alive.
-      if ((await within(Promise.allSettled([...running]), 5_000)) === LATE) logger.warn({ pending: running.size }, 'slack: stopping with work still running')
+      pipeline.stop()
+      // Every wait is bounded: work already in the inbox is swept up by another instance or the
+      // next start, and a socket whose close handshake never ends must not keep the process alive.
+      if ((await within(pipeline.idle(), 5_000)) === LATE) logger.warn({ pending: pipeline.pending }, 'slack: stopping with work still running')
       // app.stop() resolves before the socket's close handshake ends; wait for it.
       const disconnected = receiver ? new Promise<void>((resolve) => receiver!.client.once('disconnected', () => resolve())) : Promise.resolve()
       if ((await within(app.stop(), 5_000)) === LATE) logger.warn('slack: app.stop() did not finish within 5 s')
       await within(disconnected, 2_000)
     },
-    replayPending: (graceMs = replayGraceMs) => session.replay(graceMs),
   }
   return adapter
 }

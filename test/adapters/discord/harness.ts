@@ -61,7 +61,8 @@ export class Harness {
     const config = loadConfig({ DISCORD_TOKEN: 'test-token', DISCORD_APPLICATION_ID: APP, DISCORD_API_URL: fake.apiUrl, LOG_LEVEL: 'silent' })
     // The same overrides object, so a test may change it while the bot runs.
     const overrides = options.bot ?? {}
-    overrides.replayMinAgeMs ??= 0
+    // Sweeps only when a test asks (bot.replay()), so a test decides when orphans are picked up.
+    overrides.sweepMs ??= 0
     if (options.metrics) t.ctx.observer = options.metrics
     const bot = createDiscordBot({ config, ctx: t.ctx, logger: createLogger('silent'), ...(options.metrics ? { metrics: options.metrics } : {}) }, overrides)
     await bot.start('test-token')

@@ -1,7 +1,7 @@
 // Discord's side of the contract, with the real discord.js Client against the fake: limits
 // (a 30,000-character task shown in full, no 400), mentions that never ping, 429s retried,
-// a gateway drop resumed without losing an interaction, duplicate deliveries handled once, the
-// inbox replayed after a crash, lead commands (import by attachment, export as a file) and the
+// a gateway drop resumed without losing an interaction, duplicate deliveries handled once,
+// lead commands (import by attachment, export as a file) and the
 // polite refusal of a labeler.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { APIMessage } from 'discord.js'
@@ -9,7 +9,6 @@ import { gunzipSync } from 'node:zlib'
 import { importJudgments } from '../../../src/core/import/import-judgments'
 import { rowLabels, ANA, BOB, CHANNEL, GUILD, Harness, LEE, buttonId, buttonLabels, pair, shownText, taskMessage } from './harness'
 import { commandDefinitions } from '../../../src/adapters/discord/commands'
-import type { InboxPayload } from '../../../src/adapters/discord/discord-events'
 
 describe('Discord platform duties (sqlite)', () => {
   let h: Harness
@@ -122,27 +121,6 @@ describe('Discord platform duties (sqlite)', () => {
     expect(await judgments()).toBe(before + 1)
     expect(h.fake.interactionResponses(click.id).filter((r) => r.kind === 'callback')).toHaveLength(1)
     expect(await h.t.store.database.prisma.inboundEvent.count({ where: { dedupeKey: click.id } })).toBe(1)
-  })
-
-  it('an interaction acknowledged before a crash is replayed at start; the outcome goes by DM', async () => {
-    const project = await h.project('rp', {}, [{ ...pair, externalId: 'rp' }])
-    const task = taskMessage(await h.command(LEE, 'label start', { project: 'rp' }))
-    const verdict = JSON.parse(buttonId(task, 'A is better').slice('arb1:'.length))
-    const payload: InboxPayload = {
-      actor: { identity: { platform: 'discord', workspaceId: GUILD, platformUserId: LEE.id }, displayName: 'lee', platformLead: true },
-      userId: LEE.id,
-      event: { kind: 'action', action: verdict, values: [] },
-    }
-    // As if the process died right after writing the inbox and acknowledging.
-    await h.t.store.inbox.accept('discord', 'crashed-interaction', payload)
-    const before = await judgments()
-    expect(await h.bot.replay()).toBe(1)
-    expect(await judgments()).toBe(before + 1)
-    const dm = h.fake.dmChannelOf(LEE.id)
-    expect(dm).toBeTruthy()
-    const delivered = h.fake.messagesIn(String(dm!.id))
-    expect(delivered.at(-1)!.embeds?.[0]?.title).toBe(`✓ Recorded · ${project.name}`)
-    expect(await h.bot.replay()).toBe(0)
   })
 
   it('a labeler is refused lead commands politely', async () => {

@@ -27,7 +27,7 @@ export interface Harness {
   /** Start (again) an app on the same database and fake: a restart. */
   restart(overrides?: SlackOverrides): Promise<SlackAdapter>
   project(settings: Record<string, unknown>, items: NewItem[], name?: string): Promise<{ id: number; name: string }>
-  /** Waits until every inbox row is handled. */
+  /** Waits until every inbox row is handled and its outcome shown (a row is marked before its outcome is applied). */
   idle(): Promise<void>
   label(user: string, text?: string): Promise<StoredMessage>
   /** The newest bot message in the user's DM. */
@@ -65,7 +65,7 @@ export async function slackHarness(provider: TestProvider = 'sqlite', overrides:
   // could let a test read the fake before the listener has finished.
   let busy = 0
   const make = async (extra: SlackOverrides = {}) => {
-    const app = createSlackApp({ config, ctx: t.ctx, logger: createLogger('silent') }, { clientOptions: { retryConfig }, logLevel: LogLevel.ERROR, sweepIntervalMs: 0, ...overrides, ...extra })
+    const app = createSlackApp({ config, ctx: t.ctx, logger: createLogger('silent') }, { clientOptions: { retryConfig }, logLevel: LogLevel.ERROR, sweepMs: 0, ...overrides, ...extra })
     // Global middleware wraps every listener; each one acks from inside, so the count is up before the ack reaches the fake.
     app.app.use(async ({ next }) => {
       busy += 1
@@ -94,7 +94,7 @@ export async function slackHarness(provider: TestProvider = 'sqlite', overrides:
     },
     async idle() {
       await expect
-        .poll(async () => busy + (await t.store.database.prisma.inboundEvent.count({ where: { processedAt: null } })), { timeout: 5_000, interval: 10 })
+        .poll(async () => busy + h.app.pipeline.pending + (await t.store.database.prisma.inboundEvent.count({ where: { processedAt: null } })), { timeout: 5_000, interval: 10 })
         .toBe(0)
     },
     async label(user, text = '') {

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "InboundEvent" ADD COLUMN     "leaseUntil" TIMESTAMP(3),
+ADD COLUMN     "owner" TEXT;
+

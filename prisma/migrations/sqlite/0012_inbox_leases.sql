@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "InboundEvent" ADD COLUMN "leaseUntil" DATETIME;
+ALTER TABLE "InboundEvent" ADD COLUMN "owner" TEXT;
+

@@ -12,7 +12,7 @@ import { goldAgrees } from './gold'
 
 export function judgmentFollowUps(args: { project: ProjectDto; item: ItemDto; judgment: NewJudgment }): JudgmentFollowUps {
   const { project, item, judgment } = args
-  const followUps: JudgmentFollowUps = { reviewStatus: null, notifications: [], reviewItem: null, settlesReview: null }
+  const followUps: JudgmentFollowUps = { reviewStatus: null, notifications: [], reviewItem: null, settlesReview: null, leadNotice: null }
   const settled = item.verdict ?? item.gold
   if (settled && item.type !== 'sft' && item.type !== 'sft_review') {
     // The labeler privately sees the settled answer after a gold item (never before).

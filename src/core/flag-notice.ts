@@ -2,8 +2,6 @@
 // a post in its lead channel. The post is queued in the notification outbox with the judgment, so
 // a crash between recording and posting loses nothing: whoever replays the flag, or the
 // lead-notices sweep, posts it.
-import type { CoreContext } from './context'
-import type { JudgmentDto } from '../store/judgment-repository'
 import type { ProjectDto } from '../store/project-repository'
 
 /** What the outbox holds for a flag: the judgment names the item, the labeler and the reason. */
@@ -20,14 +18,4 @@ export function leadPlatformFor(project: Pick<ProjectDto, 'slackLeadChannel' | '
   if (channels.slack) return 'slack'
   if (channels.discord) return 'discord'
   return null
-}
-
-/** Queues the lead-channel post of a flag; a project without a lead channel has its flags in the digest only. */
-export async function queueFlagNotice(ctx: CoreContext, args: { project: ProjectDto; judgment: JudgmentDto }): Promise<void> {
-  if (!args.judgment.flagged) return
-  const labeler = await ctx.store.labelers.findById(args.judgment.labelerId)
-  const platform = leadPlatformFor(args.project, labeler?.platform ?? '')
-  if (!platform) return
-  const payload: FlagNoticePayload = { judgmentId: args.judgment.id }
-  await ctx.store.notifications.addLeadNotice(args.project.id, platform, FLAG_NOTICE, { ...payload }, ctx.now())
 }

@@ -14,7 +14,7 @@ import type { ItemDto } from '../store/item-repository'
 import type { JudgmentDto, NewJudgment } from '../store/judgment-repository'
 import type { ProjectDto } from '../store/project-repository'
 import { judgmentFollowUps } from './after-judgment'
-import { queueFlagNotice } from './flag-notice'
+import { FLAG_NOTICE, leadPlatformFor } from './flag-notice'
 import { bothBadProblem, followUpColumns, lessBadFloorViolation } from './both-bad'
 
 /** What recording did. */
@@ -60,6 +60,11 @@ export async function recordJudgment(ctx: CoreContext, options: { assignmentId: 
 
   // The follow-ups commit with the judgment (see after-judgment.ts).
   const followUps = judgmentFollowUps({ project, item, judgment: row })
+  // A flag reaches the leads through the outbox, queued with the judgment (its platform: see flag-notice.ts).
+  if (row.flagged) {
+    const platform = leadPlatformFor(project, (await store.labelers.findById(options.labelerId))?.platform ?? '')
+    if (platform) followUps.leadNotice = { platform, kind: FLAG_NOTICE }
+  }
   const outcome = await store.judgments.record({
     assignmentId: assignment.id,
     judgment: { ...row, reviewStatus: followUps.reviewStatus },
@@ -70,9 +75,6 @@ export async function recordJudgment(ctx: CoreContext, options: { assignmentId: 
   if (outcome.status === 'duplicate') return { judgment: outcome.judgment, duplicate: true, item, project }
   if (outcome.status === 'closed') throw new ArbiterError('ASSIGNMENT_CLOSED')
   ctx.observer?.judgmentRecorded(item.type)
-  // Not yet in the judgment's transaction (it needs the new judgment's id and the labeler's platform):
-  // a crash right after the commit can still lose a flag's lead notice.
-  await queueFlagNotice(ctx, { project, judgment: outcome.judgment })
   return { judgment: outcome.judgment, duplicate: false, item, project }
 }
 

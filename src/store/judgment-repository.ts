@@ -100,6 +100,8 @@ export interface JudgmentFollowUps {
   reviewItem: Omit<NewItem, 'reviewOfJudgmentId'> | null
   /** The submission an SFT review settles. */
   settlesReview: { judgmentId: number; status: 'accepted' | 'rejected' } | null
+  /** A notice for the project's leads about the new judgment (a flag); its payload names the judgment's id. */
+  leadNotice: { platform: string; kind: string } | null
 }
 
 /** Outcome of recording: the stored judgment, and whether it had been stored before (a retry). */
@@ -181,7 +183,7 @@ export class JudgmentRepository {
           target = args.nextTarget(item, all)
           if (target !== item.target) await tx.$executeRawUnsafe(positional(this.database.provider, `UPDATE "Item" SET "target" = ?, ${OPEN_AFTER('"claimed"', '?')} WHERE "id" = ?`), target, target, args.judgment.itemId)
         }
-        await writeFollowUps(tx, row.id, args.judgment.projectId, args.followUps)
+        await writeFollowUps(tx, row.id, args.judgment.projectId, args.followUps, args.now)
         return { status: 'recorded' as const, judgment: judgmentFromRow(row), item: { judged: item.judged, target } }
       })
       if (outcome) return outcome
@@ -293,7 +295,11 @@ export class JudgmentRepository {
   }
 }
 
-async function writeFollowUps(tx: Tx, judgmentId: number, projectId: number, followUps: JudgmentFollowUps): Promise<void> {
+async function writeFollowUps(tx: Tx, judgmentId: number, projectId: number, followUps: JudgmentFollowUps, now: Date): Promise<void> {
+  if (followUps.leadNotice) {
+    const { platform, kind } = followUps.leadNotice
+    await tx.notification.create({ data: { labelerId: null, projectId, platform, kind, payload: toJson({ judgmentId }), createdAt: now } })
+  }
   if (followUps.notifications.length > 0) await tx.notification.createMany({ data: followUps.notifications.map(notificationRow) })
   if (followUps.reviewItem) await tx.item.create({ data: itemRow(projectId, { ...followUps.reviewItem, reviewOfJudgmentId: judgmentId }) })
   if (followUps.settlesReview) await tx.judgment.update({ where: { id: followUps.settlesReview.judgmentId }, data: { reviewStatus: followUps.settlesReview.status } })

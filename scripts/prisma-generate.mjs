@@ -1,13 +1,17 @@
-// Generates one Prisma client per database from the single schema (run by `npm install`).
-// Both variants are written into .arbiter-prisma/ next to prisma/ so relative outputs resolve alike.
+// Generates the store's Kysely table types from the single schema (run by `npm install`):
+// src/store/generated/database.ts, by prisma-kysely as a Prisma generator (offline, WASM engine).
+// The types come from the PostgreSQL variant: the SQLite connection hands out the same values
+// (Date for DateTime, boolean for Boolean; see src/store/sqlite-connection.ts).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
-import { PROVIDERS, schemaFor } from './prisma-variants.mjs'
+import { schemaFor } from './prisma-variants.mjs'
 
 mkdirSync('.arbiter-prisma', { recursive: true })
-for (const provider of PROVIDERS) {
+// PostgreSQL last: its Kysely types are the ones kept.
+for (const provider of ['sqlite', 'postgresql']) {
   const file = `.arbiter-prisma/${provider}.prisma`
   writeFileSync(file, schemaFor(provider))
-  execFileSync('npx', ['prisma', 'generate', '--schema', file], { stdio: ['ignore', 'ignore', 'inherit'] })
+  // The "client" engine type tells the CLI that no native query engine is needed, so it downloads none.
+  execFileSync('npx', ['prisma', 'generate', '--schema', file], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PRISMA_CLIENT_ENGINE_TYPE: 'client' } })
 }
-console.log(`arbiter: generated Prisma clients for ${PROVIDERS.join(' and ')}`)
+console.log('arbiter: generated the Kysely table types (src/store/generated/database.ts)')

@@ -1,5 +1,6 @@
 // The schema is written once (prisma/schema.prisma, provider "sqlite"); the PostgreSQL
-// variant differs only in its datasource provider and the client's output folder.
+// variant differs only in its datasource provider. Variants are written to .arbiter-prisma/,
+// one folder below the schema's own, so the generator's relative output path resolves alike.
 import { readFileSync } from 'node:fs'
 
 export const PROVIDERS = ['sqlite', 'postgresql']
@@ -11,5 +12,5 @@ export function schemaFor(provider, text = readFileSync('prisma/schema.prisma', 
   const url = provider === 'sqlite' ? 'file:unused.db' : 'postgresql://unused'
   return text
     .replace(datasource, `datasource db {\n  provider = "${provider}"\n  url      = "${url}"\n}`)
-    .replace(/output\s*=\s*"[^"]*"/, `output          = "../src/store/prisma-client/${provider}"`)
+    .replace(/output\s*=\s*"\.\.\/src\/store\/prisma-client\/[^"]*"/, `output          = "../src/store/prisma-client/${provider}"`)
 }

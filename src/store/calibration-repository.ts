@@ -1,5 +1,5 @@
 // Calibration threads, their blind votes, drift state, and once-only sends.
-import type { Db } from './database'
+import type { Database, Db } from './database'
 import { fromJson, isUniqueViolation, toJson } from './json'
 
 /** A calibration thread as the core sees it. */
@@ -37,7 +37,11 @@ function toDto(row: Row): CalibrationThreadDto {
 }
 
 export class CalibrationRepository {
-  constructor(private readonly prisma: Db) {}
+  constructor(private readonly database: Pick<Database, 'prisma' | 'db' | 'provider'>) {}
+
+  private get prisma(): Db {
+    return this.database.prisma
+  }
 
   /** Reserves an item for a thread on a platform; null when it was posted (or is being posted) already. */
   async claim(args: { projectId: number; itemId: number; platform: string; channelId: string; labelerIds: number[]; now: Date }): Promise<CalibrationThreadDto | null> {

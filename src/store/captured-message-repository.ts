@@ -1,5 +1,5 @@
 // Chat messages a lead sent to labeling, waiting for them to choose the project.
-import type { Db } from './database'
+import type { Database, Db } from './database'
 
 export interface CapturedMessage {
   text: string
@@ -10,7 +10,11 @@ export interface CapturedMessage {
 }
 
 export class CapturedMessageRepository {
-  constructor(private readonly prisma: Db) {}
+  constructor(private readonly database: Pick<Database, 'prisma' | 'db' | 'provider'>) {}
+
+  private get prisma(): Db {
+    return this.database.prisma
+  }
 
   /** Keeps the message for its lead; returns the id the project buttons carry. */
   async keep(labelerId: number, message: CapturedMessage): Promise<number> {

@@ -1,40 +1,57 @@
 // Opens the one database Arbiter uses: an embedded SQLite file by default, PostgreSQL when
-// DATABASE_URL says so. Both go through the same generated Prisma API; the two clients differ
-// only in the SQL dialect they were generated for.
+// DATABASE_URL says so. Queries go through Kysely, typed by the tables generated from
+// prisma/schema.prisma; dialect.ts holds what differs between the two databases.
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3'
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
+import { Kysely, type LogEvent } from 'kysely'
+import type { DB } from './generated/database'
+import { dialectFor, postgresPool, providerOf, type Provider } from './dialect'
 import { PrismaClient as SqliteClient } from './prisma-client/sqlite/client'
 import { PrismaClient as PostgresClient } from './prisma-client/postgresql/client'
 import { applyMigrations, type MigrationReport } from './migrate'
-import { serializedAdapter } from './serialized-sqlite-adapter'
+import { serializedAdapter, Turn } from './serialized-sqlite-adapter'
+import type { Exclusive } from './sqlite-connection'
 
 /** The Prisma client type repositories use (identical API for both databases). */
 export type Db = SqliteClient
 
-export type Provider = 'sqlite' | 'postgresql'
+export { providerOf, type Provider }
 
-/** An open database: the Prisma client plus what raw SQL needs to know. */
+/** The query builder every repository uses. */
+export type Kdb = Kysely<DB>
+
+/** An open database. */
 export interface Database {
   provider: Provider
   url: string
-  prisma: Db
+  db: Kdb
   /**
-   * PostgreSQL only: connections of their own for the statement between a click and its
-   * acknowledgment (the inbox write), so a burst of clicks never waits for one of the main
-   * pool's connections behind the transactions that handle earlier clicks.
+   * The connection for the statement between a click and its acknowledgment (the inbox write).
+   * On PostgreSQL it has connections of its own, so a burst of clicks never waits for one of the
+   * main pool's connections behind the transactions that handle earlier clicks; on SQLite it is `db`.
    */
-  ackLane?: pg.Pool
+  ackLane: Kdb
+  prisma: Db
   close(): Promise<void>
 }
 
-/** Which database a DATABASE_URL names. */
-export function providerOf(url: string): Provider {
-  if (url.startsWith('file:')) return 'sqlite'
-  if (/^postgres(ql)?:\/\//.test(url)) return 'postgresql'
-  throw new Error(`Unsupported DATABASE_URL "${url}": use file:PATH or postgresql://…`)
+/** Options for opening: migrations, and a hook that sees every statement (tests count them). */
+export interface OpenOptions {
+  migrate?: boolean
+  log?: (message: string) => void
+  onQuery?: (sql: string) => void
+}
+
+function kysely(url: string, onQuery: OpenOptions['onQuery'], pool?: pg.Pool, exclusive?: Exclusive): Kdb {
+  const log = onQuery
+    ? (event: LogEvent) => {
+        if (event.level === 'query') onQuery(event.query.sql)
+      }
+    : undefined
+  return new Kysely<DB>({ dialect: dialectFor(url, pool, exclusive), ...(log ? { log } : {}) })
 }
 
 /** Absolute file path of a file: URL (created on first use). */
@@ -48,7 +65,7 @@ export function sqlitePath(url: string): string {
  */
 export async function openDatabase(
   url: string,
-  options: { migrate?: boolean; log?: (message: string) => void } = {},
+  options: OpenOptions = {},
 ): Promise<Database & { migrations?: MigrationReport }> {
   const provider = providerOf(url)
   const migrations = options.migrate === false ? undefined : await applyMigrations(url, options.log)
@@ -56,22 +73,38 @@ export async function openDatabase(
     const file = sqlitePath(url)
     mkdirSync(dirname(file), { recursive: true })
     // timeout is better-sqlite3's busy timeout: several processes may share the file (WAL).
-    const adapter = serializedAdapter(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }))
+    // While repositories move from Prisma to Kysely, both connections take turns through one lock:
+    // one holding a write transaction would otherwise block the other's synchronous busy wait.
+    const turn = new Turn()
+    const adapter = serializedAdapter(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }), turn)
     const prisma = new SqliteClient({ adapter })
-    return { provider, url, prisma, migrations, close: () => prisma.$disconnect() }
+    const db = kysely(url, options.onQuery, undefined, turn)
+    return {
+      provider,
+      url,
+      db,
+      ackLane: db,
+      prisma,
+      migrations,
+      close: async () => {
+        await Promise.all([prisma.$disconnect(), db.destroy()])
+      },
+    }
   }
   const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) })
   const prisma = client as unknown as Db
+  const db = kysely(url, options.onQuery)
   // Its connections stay open when idle: opening one would slow the first click after a quiet spell.
-  const ackLane = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 0 })
+  const ackLane = kysely(url, options.onQuery, postgresPool(url, { max: 2, idleTimeoutMillis: 0 }))
   return {
     provider,
     url,
+    db,
+    ackLane,
     prisma,
     migrations,
-    ackLane,
     close: async () => {
-      await Promise.all([client.$disconnect(), ackLane.end()])
+      await Promise.all([client.$disconnect(), db.destroy(), ackLane.destroy()])
     },
   }
 }

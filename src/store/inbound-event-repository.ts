@@ -3,9 +3,9 @@
 // while it works; a row whose lease ran out was left by a dead instance, and any instance's
 // sweep claims it (src/inbox/inbox-pipeline.ts). So an acknowledged judgment is never lost to a
 // crash, and the unique key means a retried delivery is handled once.
-import type { Database, Db } from './database'
+import { sql } from 'kysely'
+import type { Database, Kdb } from './database'
 import { fromJson, toJson } from './json'
-import { positional } from './sql'
 
 /** An interaction waiting to be (or already) handled. */
 export interface InboundEventDto {
@@ -34,8 +34,7 @@ export interface InboxFailure {
 export const MAX_INBOX_ATTEMPTS = 5
 
 // This insert stands between a click and its acknowledgment, and a burst of clicks (every
-// labeler's first /label at once) queues on it. So it is plain SQL (Prisma's create cost ~1.3 ms
-// a row here warm, several times that cold), and while two inserts are in flight the next ones
+// labeler's first /label at once) queues on it. While two inserts are in flight the next ones
 // wait and then go together as one multi-row statement: one commit — one WAL flush on
 // PostgreSQL — for a burst instead of one each. Two, not one: with a single batch in flight a
 // click waited for the previous batch's whole round trip through SQLite's one busy connection,
@@ -57,10 +56,10 @@ export class InboundEventRepository {
   private readonly waiting: Waiting[] = []
   private inFlight = 0
 
-  constructor(private readonly database: Pick<Database, 'prisma' | 'provider' | 'ackLane'>) {}
+  constructor(private readonly database: Pick<Database, 'db' | 'ackLane'>) {}
 
-  private get prisma(): Db {
-    return this.database.prisma
+  private get db(): Kdb {
+    return this.database.db
   }
 
   /**
@@ -102,44 +101,39 @@ export class InboundEventRepository {
   private async insert(batch: Waiting[]): Promise<Map<string, number>> {
     const first = new Map<string, Waiting>()
     for (const w of batch) if (!first.has(w.dedupeKey)) first.set(w.dedupeKey, w)
-    const unique = [...first.values()]
-    const tuples = unique.map(() => '(?, ?, ?, ?, ?)').join(', ')
-    const sql = positional(this.database.provider, `INSERT INTO "InboundEvent" ("platform", "dedupeKey", "payload", "owner", "leaseUntil") VALUES ${tuples} ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "id", "dedupeKey"`)
-    const lane = this.database.ackLane
-    const params = unique.flatMap((w) => [w.platform, w.dedupeKey, toJson(w.payload), w.lease?.owner ?? null, w.lease ? this.timestamp(w.lease.until, Boolean(lane)) : null])
-    type Inserted = { id: number | bigint; dedupeKey: string }
-    const rows = lane ? (await lane.query<Inserted>(sql, params)).rows : await this.prisma.$queryRawUnsafe<Inserted[]>(sql, ...params)
+    const now = new Date()
+    const rows = await this.database.ackLane
+      .insertInto('InboundEvent')
+      .values([...first.values()].map((w) => ({ platform: w.platform, dedupeKey: w.dedupeKey, payload: toJson(w.payload), owner: w.lease?.owner ?? null, leaseUntil: w.lease?.until ?? null, receivedAt: now })))
+      .onConflict((conflict) => conflict.column('dedupeKey').doNothing())
+      .returning(['id', 'dedupeKey'])
+      .execute()
     return new Map(rows.map((row) => [row.dedupeKey, Number(row.id)]))
   }
 
-  /**
-   * A time as a statement parameter. Through Prisma a Date is written in the adapter's own format
-   * (and compared in it); the PostgreSQL ack lane is plain `pg`, which would send a Date in the
-   * process's local zone to a zone-less column, so it gets UTC text instead.
-   */
-  private timestamp(at: Date, plainPg = false): Date | string {
-    return plainPg ? at.toISOString() : at
-  }
-
-  /** Once per click, on the busy path: plain SQL, like the insert. */
+  /** Once per click, on the busy path. */
   async markProcessed(id: number, now: Date): Promise<void> {
-    await this.prisma.$executeRawUnsafe(positional(this.database.provider, 'UPDATE "InboundEvent" SET "processedAt" = ?, "owner" = NULL, "leaseUntil" = NULL WHERE "id" = ?'), now, id)
+    await this.db.updateTable('InboundEvent').set({ processedAt: now, owner: null, leaseUntil: null }).where('id', '=', id).execute()
   }
 
   /** Counts a failed attempt and lets the row go: a later sweep retries it from `retryAt`, unless it is permanent. */
   async markFailed(id: number, failure: InboxFailure): Promise<void> {
-    const attempts = failure.permanent ? MAX_INBOX_ATTEMPTS : undefined
-    await this.prisma.inboundEvent.update({
-      where: { id },
-      data: { attempts: attempts ?? { increment: 1 }, lastError: failure.message.slice(0, 2_000), owner: null, leaseUntil: failure.retryAt },
-    })
+    await this.db
+      .updateTable('InboundEvent')
+      .set((eb) => ({
+        attempts: failure.permanent ? MAX_INBOX_ATTEMPTS : eb('attempts', '+', 1),
+        lastError: failure.message.slice(0, 2_000),
+        owner: null,
+        leaseUntil: failure.retryAt,
+      }))
+      .where('id', '=', id)
+      .execute()
   }
 
   /** Extends the lease on rows this owner is still working on (one statement for all of them). */
   async renew(ids: number[], lease: InboxLease): Promise<void> {
     if (ids.length === 0) return
-    const sql = `UPDATE "InboundEvent" SET "leaseUntil" = ? WHERE "owner" = ? AND "processedAt" IS NULL AND "id" IN (${ids.map(() => '?').join(', ')})`
-    await this.prisma.$executeRawUnsafe(positional(this.database.provider, sql), lease.until, lease.owner, ...ids)
+    await this.db.updateTable('InboundEvent').set({ leaseUntil: lease.until }).where('owner', '=', lease.owner).where('processedAt', 'is', null).where('id', 'in', ids).execute()
   }
 
   /**
@@ -149,24 +143,32 @@ export class InboundEventRepository {
    * one at a time).
    */
   async claimExpired(platform: string, lease: InboxLease, now: Date, limit = 50): Promise<InboundEventDto[]> {
-    const free = '"processedAt" IS NULL AND ("leaseUntil" IS NULL OR "leaseUntil" < ?)'
-    const sql = `UPDATE "InboundEvent" SET "owner" = ?, "leaseUntil" = ? WHERE "id" IN (SELECT "id" FROM "InboundEvent" WHERE "platform" = ? AND "attempts" < ? AND ${free} ORDER BY "id" LIMIT ?) AND ${free} RETURNING "id", "platform", "dedupeKey", "payload", "receivedAt", "attempts"`
-    type Claimed = { id: number | bigint; platform: string; dedupeKey: string; payload: string; receivedAt: Date | string; attempts: number | bigint }
-    const rows = await this.prisma.$queryRawUnsafe<Claimed[]>(positional(this.database.provider, sql), lease.owner, lease.until, platform, MAX_INBOX_ATTEMPTS, now, limit, now)
-    return rows
-      .map((row) => ({ id: Number(row.id), platform: row.platform, dedupeKey: row.dedupeKey, payload: fromJson<Record<string, unknown>>(row.payload, {}), receivedAt: asDate(row.receivedAt), attempts: Number(row.attempts) }))
-      .sort((a, b) => a.id - b.id)
+    const free = sql<boolean>`"processedAt" is null and ("leaseUntil" is null or "leaseUntil" < ${now})`
+    const rows = await this.db
+      .updateTable('InboundEvent')
+      .set({ owner: lease.owner, leaseUntil: lease.until })
+      .where('id', 'in', (eb) => eb.selectFrom('InboundEvent').select('id').where('platform', '=', platform).where('attempts', '<', MAX_INBOX_ATTEMPTS).where(free).orderBy('id').limit(limit))
+      .where(free)
+      .returning(['id', 'platform', 'dedupeKey', 'payload', 'receivedAt', 'attempts'])
+      .execute()
+    return rows.map(toDto).sort((a, b) => a.id - b.id)
   }
 
   /** Unhandled interactions of a platform, oldest first, whoever holds them. */
   async pending(platform: string, maxAttempts = MAX_INBOX_ATTEMPTS): Promise<InboundEventDto[]> {
-    const rows = await this.prisma.inboundEvent.findMany({ where: { platform, processedAt: null, attempts: { lt: maxAttempts } }, orderBy: { id: 'asc' }, take: 500 })
-    return rows.map((row) => ({ id: row.id, platform: row.platform, dedupeKey: row.dedupeKey, payload: fromJson<Record<string, unknown>>(row.payload, {}), receivedAt: row.receivedAt, attempts: row.attempts }))
+    const rows = await this.db
+      .selectFrom('InboundEvent')
+      .select(['id', 'platform', 'dedupeKey', 'payload', 'receivedAt', 'attempts'])
+      .where('platform', '=', platform)
+      .where('processedAt', 'is', null)
+      .where('attempts', '<', maxAttempts)
+      .orderBy('id')
+      .limit(500)
+      .execute()
+    return rows.map(toDto)
   }
 }
 
-/** SQLite's CURRENT_TIMESTAMP default is UTC text without a zone. */
-function asDate(value: Date | string): Date {
-  if (value instanceof Date) return value
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`)
+function toDto(row: { id: number; platform: string; dedupeKey: string; payload: string; receivedAt: Date; attempts: number }): InboundEventDto {
+  return { id: row.id, platform: row.platform, dedupeKey: row.dedupeKey, payload: fromJson<Record<string, unknown>>(row.payload, {}), receivedAt: row.receivedAt, attempts: row.attempts }
 }

@@ -3,7 +3,7 @@
 //
 // Instances starting together all try to create a job's row: an insert that loses the race to
 // another instance's is simply the row being there already, never an error (see createIfAbsent).
-import type { Db } from './database'
+import type { Database, Db } from './database'
 import { isUniqueViolation } from './json'
 
 /** What is known of a job's runs. */
@@ -18,7 +18,11 @@ export interface JobStateDto {
 }
 
 export class JobRepository {
-  constructor(private readonly prisma: Db) {}
+  constructor(private readonly database: Pick<Database, 'prisma' | 'db' | 'provider'>) {}
+
+  private get prisma(): Db {
+    return this.database.prisma
+  }
 
   async get(name: string): Promise<JobStateDto | null> {
     return this.prisma.jobState.findUnique({ where: { name } })

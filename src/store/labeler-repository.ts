@@ -1,5 +1,5 @@
 // Labelers, keyed by platform identity.
-import type { Db } from './database'
+import type { Database, Db } from './database'
 import { TtlCache } from './ttl-cache'
 import { fromJson, toJson, isUniqueViolation } from './json'
 import type { LabelerRole } from '../core/task-types'
@@ -35,7 +35,11 @@ export class LabelerRepository {
   // Every interaction starts by finding its labeler; roles changed by another instance apply within seconds.
   private readonly byIdentity = new TtlCache<string, LabelerDto>(5_000)
 
-  constructor(private readonly prisma: Db) {}
+  constructor(private readonly database: Pick<Database, 'prisma' | 'db' | 'provider'>) {}
+
+  private get prisma(): Db {
+    return this.database.prisma
+  }
 
   /** The labeler with this identity, created on first contact (the display name is refreshed). */
   async ensure(identity: PlatformIdentity, displayName: string, roleIfNew: LabelerRole): Promise<LabelerDto> {

@@ -1,7 +1,7 @@
 // A lead's `/label import PROJECT` waiting for the file they upload next. In the database, not in
 // memory: the upload is a separate event that another bot instance may receive, and a restart in
 // between must not forget it.
-import type { Db } from './database'
+import type { Database, Db } from './database'
 import type { PlatformIdentity } from './labeler-repository'
 
 export interface ImportTarget {
@@ -15,7 +15,11 @@ function keyOf(identity: PlatformIdentity): PlatformIdentity {
 }
 
 export class PendingImportRepository {
-  constructor(private readonly prisma: Db) {}
+  constructor(private readonly database: Pick<Database, 'prisma' | 'db' | 'provider'>) {}
+
+  private get prisma(): Db {
+    return this.database.prisma
+  }
 
   /** Waits for this person's next upload until `expiresAt`; a newer request replaces an older one. */
   async expect(identity: PlatformIdentity, target: ImportTarget, expiresAt: Date): Promise<void> {

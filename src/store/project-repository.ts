@@ -1,5 +1,5 @@
 // Projects: the labeling campaigns and their settings.
-import type { Db } from './database'
+import type { Database, Db } from './database'
 import { TtlCache } from './ttl-cache'
 import { fromJson, toJson } from './json'
 import type { RationalePolicy, TaskType } from '../core/task-types'
@@ -60,7 +60,11 @@ export class ProjectRepository {
   // Settings are read on every click; a change by another instance shows within seconds.
   private readonly byId = new TtlCache<number, ProjectDto>(5_000, 1_000)
 
-  constructor(private readonly prisma: Db) {}
+  constructor(private readonly database: Pick<Database, 'prisma' | 'db' | 'provider'>) {}
+
+  private get prisma(): Db {
+    return this.database.prisma
+  }
 
   async create(settings: ProjectSettings & { name: string; taskTypes: TaskType[]; dimensions: string[] }): Promise<ProjectDto> {
     const row = await this.prisma.project.create({ data: toRow(settings) as never })

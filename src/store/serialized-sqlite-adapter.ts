@@ -13,7 +13,7 @@ import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction }
 // behind whole queues. Yielding every few milliseconds keeps acks fast.
 const YIELD_EVERY_MS = 4
 
-class Turn {
+export class Turn {
   private tail: Promise<void> = Promise.resolve()
   private lastYield = performance.now()
 
@@ -41,8 +41,7 @@ class Turn {
   }
 }
 
-function serialized(adapter: SqlDriverAdapter): SqlDriverAdapter {
-  const turn = new Turn()
+function serialized(adapter: SqlDriverAdapter, turn: Turn): SqlDriverAdapter {
   return {
     provider: adapter.provider,
     adapterName: adapter.adapterName,
@@ -81,10 +80,10 @@ function serialized(adapter: SqlDriverAdapter): SqlDriverAdapter {
 }
 
 /** Wraps an adapter factory so each connection it makes serves one flow at a time. */
-export function serializedAdapter(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
+export function serializedAdapter(factory: SqlDriverAdapterFactory, turn = new Turn()): SqlDriverAdapterFactory {
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => serialized(await factory.connect()),
+    connect: async () => serialized(await factory.connect(), turn),
   }
 }

@@ -38,20 +38,19 @@ export interface Store {
 }
 
 export function createStore(database: Database): Store {
-  const prisma = database.prisma
   return {
     database,
-    projects: new ProjectRepository(prisma),
+    projects: new ProjectRepository(database),
     items: new ItemRepository(database),
-    labelers: new LabelerRepository(prisma),
+    labelers: new LabelerRepository(database),
     assignments: new AssignmentRepository(database),
     judgments: new JudgmentRepository(database),
     notifications: new NotificationRepository(database),
     inbox: new InboundEventRepository(database),
-    calibration: new CalibrationRepository(prisma),
-    jobs: new JobRepository(prisma),
-    pendingImports: new PendingImportRepository(prisma),
-    capturedMessages: new CapturedMessageRepository(prisma),
+    calibration: new CalibrationRepository(database),
+    jobs: new JobRepository(database),
+    pendingImports: new PendingImportRepository(database),
+    capturedMessages: new CapturedMessageRepository(database),
     bulk: new BulkReader(database),
     quality: new QualityReader(database),
     labels: new LabelReader(database),

@@ -1,11 +1,21 @@
-// Write transactions that behave the same on both databases.
-//
-// The SQLite driver adapter opens transactions with a plain (deferred) BEGIN. If the first
-// statement reads — and Prisma's updateMany reads before it writes — then under WAL a second
-// process that commits in between makes the later write fail at once with SQLITE_BUSY instead
-// of waiting. Taking the write lock first (BEGIN IMMEDIATE semantics) makes other processes
-// wait their turn through the busy timeout instead.
+// Write transactions that behave the same on both databases. On SQLite the connection opens
+// every transaction with BEGIN IMMEDIATE (sqlite-connection.ts): it holds the write lock from its
+// first statement, so a transaction that reads before it writes waits for another process's
+// commit instead of failing with SQLITE_BUSY. PostgreSQL runs it at READ COMMITTED, where the
+// conditional updates the repositories use re-check their condition after a concurrent commit.
+import type { Transaction } from 'kysely'
+import type { DB } from './generated/database'
 import type { Database, Db } from './database'
+
+/** The query builder inside a transaction. */
+export type Trx = Transaction<DB>
+
+/** Runs `work` in one transaction: all of it commits, or none of it. */
+export function inTransaction<T>(database: Pick<Database, 'db'>, work: (trx: Trx) => Promise<T>): Promise<T> {
+  return database.db.transaction().execute(work)
+}
+
+// --- Prisma, while repositories move to Kysely (removed with Prisma) ---
 
 /** The client type inside a transaction. */
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0]

@@ -28,6 +28,7 @@ import { createStore } from '../src/store/store'
 import type { NewItem } from '../src/store/item-repository'
 import { FakeSlack, type RecordedCall, type SlackJson } from '../test/fakes/fake-slack'
 import { freshDatabaseUrl } from '../test/support/databases'
+import { countRows } from '../test/support/tables'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name)
@@ -186,13 +187,18 @@ async function main(): Promise<void> {
   const appBusy = performance.eventLoopUtilization(eluBefore).utilization
   const loadAfter = loadavg()[0]!
   // Let the last handlers finish before counting.
-  const prisma = ctx.store.database.prisma
-  for (let i = 0; i < 400 && (await prisma.inboundEvent.count({ where: { processedAt: null } })) > 0; i++) await new Promise((r) => setTimeout(r, 25))
+  for (let i = 0; i < 400 && (await countRows(database, 'InboundEvent', { processedAt: null })) > 0; i++) await new Promise((r) => setTimeout(r, 25))
 
-  const judgments = await prisma.judgment.count()
-  const perAssignment = await prisma.judgment.groupBy({ by: ['assignmentId'], _count: { _all: true } })
-  const duplicated = perAssignment.filter((g) => g._count._all > 1).length
-  const unprocessed = await prisma.inboundEvent.count({ where: { processedAt: null } })
+  const judgments = await countRows(database, 'Judgment')
+  const duplicated = (
+    await database.db
+      .selectFrom('Judgment')
+      .select('assignmentId')
+      .groupBy('assignmentId')
+      .having((eb) => eb(eb.fn.countAll(), '>', 1))
+      .execute()
+  ).length
+  const unprocessed = await countRows(database, 'InboundEvent', { processedAt: null })
   const sorted = [...result.firstAcks, ...result.acks].sort((a, b) => a - b)
   const pctOf = (values: number[], p: number) => values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? NaN
   const pct = (p: number) => pctOf(sorted, p)

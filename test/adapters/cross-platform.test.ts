@@ -8,6 +8,7 @@ import { Harness as DiscordHarness, ANA as DISCORD_ANA, shownText, taskMessage, 
 import type { NewItem } from '../../src/store/item-repository'
 import type { TestCore } from '../support/core'
 import { PROVIDERS } from '../support/databases'
+import { rows } from '../support/tables'
 
 const settings = { taskTypes: ['pairwise', 'likert', 'ranking'], rationalePolicy: 'close_calls', redundancy: 2 }
 const responses = (n: number) => ['First answer.', 'Second answer, a little longer.', 'Third answer.'].slice(0, n).map((text, i) => ({ id: 'abc'[i]!, model: `m${i}`, text }))
@@ -48,10 +49,10 @@ async function session(driver: Driver): Promise<void> {
   }
 }
 
-async function rows(t: TestCore) {
-  const prisma = t.store.database.prisma
-  const external = new Map((await prisma.item.findMany()).map((i) => [i.id, i.externalId]))
-  const judgments = (await prisma.judgment.findMany({ orderBy: { id: 'asc' } })).map((j) => ({
+async function storedRows(t: TestCore) {
+  const database = t.store.database
+  const external = new Map((await rows(database, 'Item')).map((i) => [i.id, i.externalId]))
+  const judgments = (await rows(database, 'Judgment')).map((j) => ({
     item: external.get(j.itemId),
     kind: j.kind,
     choice: j.choice,
@@ -64,8 +65,8 @@ async function rows(t: TestCore) {
     rationale: j.rationale,
     displayOrder: j.displayOrder,
   }))
-  const assignments = (await prisma.assignment.findMany({ orderBy: { id: 'asc' } })).map((a) => ({ item: external.get(a.itemId), status: a.status, displayOrder: a.displayOrder }))
-  const itemRows = (await prisma.item.findMany({ orderBy: { id: 'asc' } })).map((i) => ({ item: i.externalId, claimed: i.claimed, judged: i.judged, target: i.target, open: i.open }))
+  const assignments = (await rows(database, 'Assignment')).map((a) => ({ item: external.get(a.itemId), status: a.status, displayOrder: a.displayOrder }))
+  const itemRows = (await rows(database, 'Item')).map((i) => ({ item: i.externalId, claimed: i.claimed, judged: i.judged, target: i.target, open: i.open }))
   return { judgments, assignments, items: itemRows }
 }
 
@@ -116,7 +117,7 @@ describe.each(PROVIDERS)('the same session through Slack and Discord on %s', (pr
     try {
       await slack.project(settings, items)
       await session(slackDriver(slack))
-      slackRows = await rows(slack.t)
+      slackRows = await storedRows(slack.t)
     } finally {
       await slack.stop()
     }
@@ -125,7 +126,7 @@ describe.each(PROVIDERS)('the same session through Slack and Discord on %s', (pr
     try {
       await discord.project('p', settings, items)
       await session(discordDriver(discord))
-      discordRows = await rows(discord.t)
+      discordRows = await storedRows(discord.t)
     } finally {
       await discord.stop()
     }

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/store/database'
+import { rows } from '../support/tables'
 
 const run = promisify(execFile)
 const dir = mkdtempSync(join(tmpdir(), 'arbiter-leads-cli-'))
@@ -57,8 +58,15 @@ describe('npx arbiter: routing and guidelines', () => {
 
     const db = await openDatabase(url)
     try {
-      const rows = await db.prisma.item.findMany({ orderBy: { id: 'asc' }, include: { routes: { include: { labeler: true } } } })
-      expect(rows.map((r) => [r.externalId, r.routed, r.assignedGroup, r.routes.map((x) => x.labeler.displayName), r.target])).toEqual([
+      const routes = await db.db
+        .selectFrom('ItemRoute')
+        .innerJoin('Labeler', 'Labeler.id', 'ItemRoute.labelerId')
+        .select(['ItemRoute.itemId', 'Labeler.displayName'])
+        .orderBy('ItemRoute.itemId')
+        .orderBy('ItemRoute.labelerId')
+        .execute()
+      const routedTo = (itemId: number) => routes.filter((r) => r.itemId === itemId).map((r) => r.displayName)
+      expect((await rows(db, 'Item')).map((r) => [r.externalId, r.routed, r.assignedGroup, routedTo(r.id), r.target])).toEqual([
         ['q0', true, 'experts', [], 3],
         ['q1', true, null, ['ana'], 1],
         ['q2', true, null, ['ana'], 1],

@@ -12,6 +12,7 @@ import { ANA, LEAD, labelsOf, pairItem, slackHarness, type Harness as SlackHarne
 import { GUILD, Harness as DiscordHarness, LEE, buttonId, pair, taskMessage } from '../adapters/discord/harness'
 import type { SlackEnvelope } from '../../src/adapters/slack/slack-platform'
 import type { DiscordEnvelope } from '../../src/adapters/discord/discord-events'
+import { countRows, existingRow, rows } from '../support/tables'
 
 const past = () => ({ owner: 'a-dead-instance', until: new Date(Date.now() - 1_000) })
 
@@ -29,7 +30,7 @@ describe.each(PROVIDERS)('crash replay on %s', (provider) => {
     const h = slack
     await h.project({}, [pairItem()])
     const task = await h.label(ANA)
-    const as = (await h.t.store.database.prisma.assignment.findFirstOrThrow()).id
+    const as = (await existingRow(h.t.store.database, 'Assignment')).id
     // What the listener wrote before acking; the process died before handling it.
     const envelope: SlackEnvelope = {
       actor: { identity: { platform: 'slack', workspaceId: h.fake.teamId, platformUserId: ANA }, displayName: 'ana' },
@@ -75,7 +76,7 @@ describe.each(PROVIDERS)('crash replay on %s', (provider) => {
     }
     const killed = Date.now()
     expect(await h.judgments()).toBe(0)
-    const held = await h.t.store.database.prisma.inboundEvent.findMany({ where: { processedAt: null } })
+    const held = await rows(h.t.store.database, 'InboundEvent', { processedAt: null })
     expect(held).toHaveLength(2)
     expect(held.every((row) => row.owner !== null && row.leaseUntil !== null)).toBe(true)
 
@@ -101,9 +102,9 @@ describe.each(PROVIDERS)('crash replay on %s', (provider) => {
       where: { userId: LEE.id },
     }
     await h.t.store.inbox.accept('discord', 'crashed-interaction', envelope as never, past())
-    const before = await h.t.store.database.prisma.judgment.count()
+    const before = await countRows(h.t.store.database, 'Judgment')
     expect(await h.bot.replay()).toBe(1)
-    expect(await h.t.store.database.prisma.judgment.count()).toBe(before + 1)
+    expect(await countRows(h.t.store.database, 'Judgment')).toBe(before + 1)
     const dm = h.fake.dmChannelOf(LEE.id)
     expect(h.fake.messagesIn(String(dm!.id)).at(-1)!.embeds?.[0]?.title).toBe(`✓ Recorded · ${project.name}`)
     expect(await h.bot.replay()).toBe(0)
@@ -117,7 +118,7 @@ describe.each(PROVIDERS)('crash replay on %s', (provider) => {
     await h.t.store.inbox.accept('slack', 'garbled-slack', { event: { kind: 'shortcut' } }, past())
     expect(await h.bot.replay()).toBe(0)
     expect(await h.t.store.inbox.pending('discord')).toEqual([])
-    const row = await h.t.store.database.prisma.inboundEvent.findUniqueOrThrow({ where: { dedupeKey: 'garbled' } })
+    const row = await existingRow(h.t.store.database, 'InboundEvent', { dedupeKey: 'garbled' })
     expect(row.lastError).toMatch(/^unreadable payload/)
     expect(row.processedAt).toBeNull()
   })

@@ -9,6 +9,7 @@ import type { Actor } from '../../src/interactions/actor'
 import type { Action } from '../../src/views/action-codec'
 import type { Card, Control } from '../../src/views/card'
 import type { NewItem } from '../../src/store/item-repository'
+import { countRows, rows } from '../support/tables'
 
 const ana: Actor = { identity: { platform: 'slack', workspaceId: 'T1', platformUserId: 'U_ANA' }, displayName: 'Ana' }
 
@@ -44,7 +45,7 @@ describe.each(PROVIDERS)('the labeling session (platform-neutral) on %s', (provi
     const verdict = button(card, 'A is better')
     const asked = await session.action(ana, verdict)
     expect(asked.modal?.ref).toMatchObject({ m: 'rationale', v: (verdict as { v: string }).v })
-    expect(await t.store.database.prisma.judgment.count()).toBe(0)
+    expect(await countRows(t.store.database, 'Judgment')).toBe(0)
     const empty = await session.submit(ana, asked.modal!.ref, { rationale: '' })
     expect(empty.fieldErrors?.rationale).toBeTruthy()
     const done = await session.submit(ana, asked.modal!.ref, { rationale: 'A cites the source; B is wrong.', flaws: [] })
@@ -52,7 +53,7 @@ describe.each(PROVIDERS)('the labeling session (platform-neutral) on %s', (provi
     expect(buttons(done.update!).map((b) => b.label)).toEqual(['Next task', 'Change my answer', 'Stop'])
     const again = await session.action(ana, verdict)
     expect(again.update?.blocks.some((b) => b.type === 'note' && b.text.includes('already been recorded'))).toBe(true)
-    expect(await t.store.database.prisma.judgment.count()).toBe(1)
+    expect(await countRows(t.store.database, 'Judgment')).toBe(1)
   })
 
   it('a ranking refuses duplicate places with a clear message, then records a strict order', async () => {
@@ -66,7 +67,7 @@ describe.each(PROVIDERS)('the labeling session (platform-neutral) on %s', (provi
     await session.action(ana, { a: 'rank', as, pos: 1 }, ['c'])
     const done = await session.action(ana, { a: 'submit_rank', as })
     expect(done.update?.summary).toMatch(/^Recorded:/)
-    const [judgment] = await t.store.database.prisma.judgment.findMany()
+    const [judgment] = await rows(t.store.database, 'Judgment')
     expect(JSON.parse(judgment!.ranking!)).toEqual(['b', 'c', 'a'])
   })
 
@@ -97,7 +98,7 @@ describe.each(PROVIDERS)('the labeling session (platform-neutral) on %s', (provi
     const ready = await session.submit(ana, details.ref, { domain: 'cs', edgeCase: ['none'], checklist: ['accurate', 'helpful', 'clear', 'safe', 'appropriately_scoped', 'format_fit'] })
     const done = await session.action(ana, button(ready.update!, 'Submit'))
     expect(done.update?.summary).toBe('Recorded: Response submitted')
-    const [judgment] = await t.store.database.prisma.judgment.findMany()
+    const [judgment] = await rows(t.store.database, 'Judgment')
     expect(JSON.parse(judgment!.sft!).response).toBe(long + 'tail')
   })
 

@@ -33,7 +33,7 @@ describe.each(PROVIDERS)('drift pings and the lead digest on %s', (provider) => 
     // The safety-blind labeler's floor-breaking lines stay out (import-judgments holds the safety floor).
     await importJudgments(t.ctx, { projectName: 'audit', open: lines(files.judgments), skipInvalid: true })
     // Imported labelers live on no chat platform; put them on Slack so they can be pinged.
-    await t.store.database.prisma.labeler.updateMany({ where: { platform: 'import' }, data: { platform: 'slack', workspaceId: 'T1' } })
+    await t.store.database.db.updateTable('Labeler').set({ platform: 'slack', workspaceId: 'T1' }).where('platform', '=', 'import').execute()
   }, 300_000) // 1,430 items and 7,000 judgments; PostgreSQL on a loaded 2-core machine needs room
   afterAll(async () => t.cleanup())
 

@@ -6,6 +6,7 @@ import { createPrometheusMetrics } from '../../src/ops/prometheus-metrics'
 import { PROVIDERS } from '../support/databases'
 import { sampleValue } from '../support/prometheus'
 import { ANA, Harness, pair, taskMessage } from '../adapters/discord/harness'
+import { countRows } from '../support/tables'
 
 describe.each(PROVIDERS)('Discord metrics (%s)', (provider) => {
   let h: Harness
@@ -19,7 +20,7 @@ describe.each(PROVIDERS)('Discord metrics (%s)', (provider) => {
     h.fake.failNext('POST /interactions/:id/:token/callback', 1, { status: 500 })
     const started = await h.command(ANA, 'label start', { project: 'pw' })
     await h.click(ANA, taskMessage(started), 'A is better')
-    expect(await h.t.store.database.prisma.judgment.count()).toBe(1)
+    expect(await countRows(h.t.store.database, 'Judgment')).toBe(1)
 
     const text = await prometheus.exposition()
     const value = (name: string, labels: Record<string, string> = {}) => sampleValue(text, name, labels)

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PROVIDERS } from '../support/databases'
 import { testCore, type TestCore } from '../support/core'
 import { createProject } from '../../src/core/projects'
+import { countRows, rows } from '../support/tables'
 
 const run = promisify(execFile)
 
@@ -37,7 +38,7 @@ describe.each(PROVIDERS)('assignment under concurrency on %s', (provider) => {
     const got = workers.flatMap((w) => JSON.parse(w.stdout.trim()) as { labeler: string; itemId: number }[])
     expect(got.length).toBeGreaterThanOrEqual(90)
 
-    const assignments = await t.store.database.prisma.assignment.findMany({ where: { projectId: project.id } })
+    const assignments = await rows(t.store.database, 'Assignment', { projectId: project.id })
     const byItem = new Map<number, number>()
     const pairs = new Set<string>()
     for (const a of assignments) {
@@ -49,9 +50,9 @@ describe.each(PROVIDERS)('assignment under concurrency on %s', (provider) => {
     for (const count of byItem.values()) expect(count).toBeLessThanOrEqual(3)
     // 30 items × 3 = 90 slots; 4 × 6 labelers × 8 rounds ask for far more, so every slot is used exactly.
     expect(assignments).toHaveLength(90)
-    const judged = await t.store.database.prisma.judgment.count({ where: { projectId: project.id } })
+    const judged = await countRows(t.store.database, 'Judgment', { projectId: project.id })
     expect(judged).toBe(90)
-    const stored = await t.store.database.prisma.item.findMany({ where: { projectId: project.id }, select: { claimed: true, judged: true } })
+    const stored = await rows(t.store.database, 'Item', { projectId: project.id })
     for (const item of stored) expect([item.claimed, item.judged]).toEqual([3, 3])
   }, 120_000)
 })

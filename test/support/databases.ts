@@ -38,9 +38,14 @@ async function createDatabase(name: string, template: string | null): Promise<vo
   }
 }
 
+// Benchmarks (bench/) open their databases through these fixtures too, outside any test run.
+function insideVitest(): boolean {
+  return process.env.VITEST !== undefined
+}
+
 /** The run's migrated template of this kind, if the global setup made one. */
 function template(provider: TestProvider): string | null {
-  const templates = inject('templates')
+  const templates = insideVitest() ? inject('templates') : undefined
   if (!templates) return null
   return provider === 'sqlite' ? templates.sqliteFile : templates.postgresName
 }

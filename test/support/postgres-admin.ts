@@ -8,8 +8,8 @@ export function databaseUrl(name: string): string {
   return POSTGRES_ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`)
 }
 
-/** Runs one statement over an admin connection of its own. */
-export async function adminQuery(sql: string): Promise<void> {
+/** Runs statements over an admin connection of its own. */
+async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL })
   try {
     await admin.connect()
@@ -17,12 +17,29 @@ export async function adminQuery(sql: string): Promise<void> {
     throw new Error(`PostgreSQL is not reachable at ${POSTGRES_ADMIN_URL} (set TEST_POSTGRES_URL): ${String(error)}`)
   }
   try {
-    await admin.query(sql)
+    return await work(admin)
   } finally {
     await admin.end()
   }
 }
 
+/** Runs one statement over an admin connection of its own. */
+export async function adminQuery(sql: string): Promise<void> {
+  await withAdmin((admin) => admin.query(sql))
+}
+
 export async function dropDatabase(name: string): Promise<void> {
-  await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+  await withAdmin(async (admin) => {
+    // A pg pool's end() resolves before its connections' sockets have closed. Terminating those
+    // sessions (FORCE) at that moment raises "terminating connection due to administrator
+    // command" as an uncaught error in the test process that is closing them, so give them a
+    // moment to leave. FORCE is still needed for a killed worker's sessions the server has not
+    // noticed yet.
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])
+      if (rows[0]!.n === 0) break
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+  })
 }

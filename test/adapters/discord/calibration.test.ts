@@ -20,6 +20,7 @@ import { importItems } from '../../../src/core/import/import-items'
 import { importJudgments } from '../../../src/core/import/import-judgments'
 import { simulate, standardCast } from '../../support/simulate'
 import type { NewJudgment } from '../../../src/store/judgment-repository'
+import { countRows } from '../../support/tables'
 
 const HOUR = 3_600_000
 /** Neither lead role nor lead in the database: an admin only through ARBITER_ADMINS. */
@@ -296,9 +297,16 @@ describe('drift pings and the lead digest on Discord (sqlite)', () => {
     // The safety-blind labeler's floor-breaking lines stay out (import-judgments holds the safety floor).
     await importJudgments(h.t.ctx, { projectName: 'audit', open: lines(files.judgments), skipInvalid: true })
     // Imported labelers live on no chat platform: put them in the guild, the drifting one as Bob.
-    const prisma = h.t.store.database.prisma
-    await prisma.labeler.updateMany({ where: { platform: 'import' }, data: { platform: 'discord', workspaceId: GUILD } })
-    const careless = await prisma.labeler.update({ where: { platform_workspaceId_platformUserId: { platform: 'discord', workspaceId: GUILD, platformUserId: 'careless-after-200' } }, data: { platformUserId: BOB.id } })
+    const { db } = h.t.store.database
+    await db.updateTable('Labeler').set({ platform: 'discord', workspaceId: GUILD }).where('platform', '=', 'import').execute()
+    const careless = await db
+      .updateTable('Labeler')
+      .set({ platformUserId: BOB.id })
+      .where('platform', '=', 'discord')
+      .where('workspaceId', '=', GUILD)
+      .where('platformUserId', '=', 'careless-after-200')
+      .returning('id')
+      .executeTakeFirstOrThrow()
     carelessId = careless.id
   }, 180_000)
   afterAll(async () => h?.stop())
@@ -327,7 +335,7 @@ describe('drift pings and the lead digest on Discord (sqlite)', () => {
     expect(shownText(ack.messages)).toMatch(/Thanks — noted/)
     // The DM click counted for Bob's guild labeler, not a new "dm" one.
     expect((await h.t.store.calibration.driftState(projectId, carelessId))?.acknowledgedAt).toBeInstanceOf(Date)
-    expect(await h.t.store.database.prisma.labeler.count({ where: { workspaceId: 'dm' } })).toBe(0)
+    expect(await countRows(h.t.store.database, 'Labeler', { workspaceId: 'dm' })).toBe(0)
   }, 60_000)
 
   it('the lead digest posts the digest and its PNG chart to the lead channel', async () => {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PROVIDERS } from '../../support/databases'
 import { ANA, BOB, Harness, buttonLabels, pair, shownText, taskMessage } from './harness'
+import { lastRow } from '../../support/tables'
 
 interface ModalSelect {
   component: { type: number; custom_id: string; options?: { label: string; value: string }[] }
@@ -16,7 +17,7 @@ describe.each(PROVIDERS)('after the verdict in Discord (%s)', (provider) => {
   })
   afterAll(async () => h?.stop())
 
-  const latestJudgment = () => h.t.store.database.prisma.judgment.findFirst({ orderBy: { id: 'desc' } })
+  const latestJudgment = () => lastRow(h.t.store.database, 'Judgment')
 
   it('both bad: the modal asks which is less bad, the rationale, and a better response', async () => {
     await h.project('bb', { rationalePolicy: 'close_calls' }, [{ ...pair, externalId: 'bb' }])

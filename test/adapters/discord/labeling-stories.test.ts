@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PROVIDERS } from '../../support/databases'
 import { buttonId, rowLabels, ANA, BOB, Harness, buttonLabels, pair, selectOf, shownText, taskMessage } from './harness'
+import { rows } from '../../support/tables'
 
 describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
   let h: Harness
@@ -12,7 +13,7 @@ describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
   })
   afterAll(async () => h?.stop())
 
-  const judgments = () => h.t.store.database.prisma.judgment.findMany({ orderBy: { id: 'asc' } })
+  const judgments = () => rows(h.t.store.database, 'Judgment')
 
   it('pairwise with a required rationale: the verdict opens a modal, the submit records it', async () => {
     const project = await h.project('pw', { rationalePolicy: 'always' }, [pair])

@@ -9,6 +9,7 @@ import { ANA, BOB, GUILD, Harness, LEAD_CHANNEL, LEE, buttonLabels, components, 
 import { ensureLabeler } from '../../../src/core/labelers'
 import { resolveRouting, routeItems } from '../../../src/core/route-items'
 import { LETTERS } from '../../../src/views/task-card'
+import { existingRow } from '../../support/tables'
 
 function expectCleanTraffic(h: Harness): void {
   expect(h.fake.mentionViolations).toEqual([])
@@ -66,7 +67,7 @@ describe.each(PROVIDERS)('Discord: what leads see (%s)', (provider) => {
     const item = (await h.t.store.items.findByExternalId(p.id, 'x1'))!
     expect(item.gold).toEqual({ winner: 'b' })
 
-    const assignment = await h.t.store.database.prisma.assignment.findFirstOrThrow({ where: { itemId: item.id } })
+    const assignment = await existingRow(h.t.store.database, 'Assignment', { itemId: item.id })
     const letter = LETTERS[(JSON.parse(assignment.displayOrder) as string[]).indexOf('b')]
     const dm = h.fake.dmChannelOf(ANA.id)!
     expect(shownText(h.fake.messagesIn(String(dm.id)))).toContain(`a lead settled it: ${letter} is better`)

@@ -9,6 +9,7 @@ import { gunzipSync } from 'node:zlib'
 import { importJudgments } from '../../../src/core/import/import-judgments'
 import { rowLabels, ANA, BOB, CHANNEL, GUILD, Harness, LEE, buttonId, buttonLabels, pair, shownText, taskMessage } from './harness'
 import { commandDefinitions } from '../../../src/adapters/discord/commands'
+import { countRows, firstRow, rows } from '../../support/tables'
 
 describe('Discord platform duties (sqlite)', () => {
   let h: Harness
@@ -24,7 +25,7 @@ describe('Discord platform duties (sqlite)', () => {
     expect(h.fake.requests.filter((r) => r.status >= 400 && r.status !== 429).map((r) => `${r.route} ${r.status} ${JSON.stringify(r.response)}`)).toEqual([])
   })
 
-  const judgments = () => h.t.store.database.prisma.judgment.count()
+  const judgments = () => countRows(h.t.store.database, 'Judgment')
 
   it('registers /label and "Send to labeling" in the guild', () => {
     expect(h.fake.commands(GUILD).map((c) => [c.name, c.type])).toEqual([
@@ -120,7 +121,7 @@ describe('Discord platform duties (sqlite)', () => {
     await h.bot.idle()
     expect(await judgments()).toBe(before + 1)
     expect(h.fake.interactionResponses(click.id).filter((r) => r.kind === 'callback')).toHaveLength(1)
-    expect(await h.t.store.database.prisma.inboundEvent.count({ where: { dedupeKey: click.id } })).toBe(1)
+    expect(await countRows(h.t.store.database, 'InboundEvent', { dedupeKey: click.id })).toBe(1)
   })
 
   it('a labeler is refused lead commands politely', async () => {
@@ -218,7 +219,7 @@ describe('Discord platform duties (sqlite)', () => {
     expect(h.latest(choice).components ?? []).toEqual([])
     const again = await h.send(h.fake.buttonClick({ user: LEE, message: choice.id, customId: chatButton, force: true }))
     expect(shownText(again.messages)).toMatch(/already sent to labeling/)
-    const items = await h.t.store.database.prisma.item.findMany({ where: { source: 'chat' } })
+    const items = await rows(h.t.store.database, 'Item', { source: 'chat' })
     expect(items).toHaveLength(1)
     expect(items[0]?.sourceLink).toBe(`https://discord.com/channels/${GUILD}/${CHANNEL}/${answer.id}`)
 
@@ -234,7 +235,7 @@ describe('Discord platform duties (sqlite)', () => {
     channel.messages.cache.clear() // as after a restart: the question comes with the interaction's data
     const withQuestion = await h.send(h.fake.messageContextMenu({ name: 'Send to labeling', targetMessage: reply.id, user: LEE }))
     expect(shownText(withQuestion.messages)).toMatch(/with the question it answered/)
-    const replyItem = await h.t.store.database.prisma.item.findFirst({ where: { sourceLink: reply.url } })
+    const replyItem = await firstRow(h.t.store.database, 'Item', { sourceLink: reply.url })
     expect(JSON.parse(replyItem!.messages)).toEqual([{ role: 'user', content: 'At what temperature does water boil at sea level?' }])
     for (const p of await h.t.store.projects.list()) await h.t.store.projects.update(p.id, { active: true })
   })

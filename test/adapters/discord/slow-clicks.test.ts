@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PROVIDERS } from '../../support/databases'
 import { ANA, Harness, buttonLabels, pair, shownText, taskMessage } from './harness'
 import type { DiscordBotOverrides } from '../../../src/adapters/discord/discord-bot'
+import { countRows } from '../../support/tables'
 
 describe.each(PROVIDERS)('slow clicks on %s', (provider) => {
   let h: Harness
@@ -26,7 +27,7 @@ describe.each(PROVIDERS)('slow clicks on %s', (provider) => {
     expect(opened.ack.type).toBe(9)
     expect(h.fake.modals.at(-1)!.data.title).toBe('Rationale')
     await h.submit(ANA, { rationale: 'B is right.', flaws: [] })
-    expect(await h.t.store.database.prisma.judgment.count()).toBe(1)
+    expect(await countRows(h.t.store.database, 'Judgment')).toBe(1)
     expect(h.fake.mentionViolations).toEqual([])
   })
 })

@@ -25,6 +25,7 @@ import { mentionAllowList, type SlackJson, type StoredMessage } from '../../fake
 import { PROVIDERS, type TestProvider } from '../../support/databases'
 import { asFiles, lines } from '../../support/simulated-campaign'
 import { ANA, BEN, LEAD, labelsOf, retryConfig, slackHarness, textOf, unescape, type Harness } from './harness'
+import { existingRow, rows } from '../../support/tables'
 
 const HOUR = 3_600_000
 const CAL = 'C0CALIBRATION'
@@ -362,12 +363,11 @@ describe.each(PROVIDERS)('Slack: drift pings and the lead digest on %s', (provid
     // The safety-blind labeler's floor-breaking lines stay out (import-judgments holds the safety floor).
     await importJudgments(h.t.ctx, { projectName: 'audit', open: lines(files.judgments), skipInvalid: true })
     // Imported labelers live on no chat platform: make each a member of the fake's workspace.
-    const prisma = h.t.store.database.prisma
-    const imported = await prisma.labeler.findMany({ where: { platform: 'import' }, orderBy: { id: 'asc' } })
+    const imported = await rows(h.t.store.database, 'Labeler', { platform: 'import' })
     for (const [i, labeler] of imported.entries()) {
       const user = `U0SIM${String(i).padStart(2, '0')}`
       h.fake.user(user, { name: labeler.displayName })
-      await prisma.labeler.update({ where: { id: labeler.id }, data: { platform: 'slack', workspaceId: h.fake.teamId, platformUserId: user } })
+      await h.t.store.database.db.updateTable('Labeler').set({ platform: 'slack', workspaceId: h.fake.teamId, platformUserId: user }).where('id', '=', labeler.id).execute()
       if (labeler.displayName === 'careless-after-200') drifting = user
     }
   }, 120_000)
@@ -392,7 +392,7 @@ describe.each(PROVIDERS)('Slack: drift pings and the lead digest on %s', (provid
     const examples = [...evidence.matchAll(/\*Item (\S+): the team said (.+?); you said (.+?)\*/g)]
     expect(examples.length).toBeGreaterThan(0)
     const audit = (await h.t.store.projects.findByName('audit'))!
-    const me = await h.t.store.database.prisma.labeler.findFirstOrThrow({ where: { platformUserId: drifting } })
+    const me = await existingRow(h.t.store.database, 'Labeler', { platformUserId: drifting })
     for (const [, externalId, , yours] of examples) {
       const item = (await h.t.store.items.findByExternalId(audit.id, externalId!))!
       const mine = (await h.t.store.judgments.forItem(item.id)).find((j) => j.labelerId === me.id)!
@@ -409,7 +409,7 @@ describe.each(PROVIDERS)('Slack: drift pings and the lead digest on %s', (provid
     await h.click(drifting, 'Got it', { message: ping })
     expect(h.fake.ephemerals(drifting).at(-1)?.text).toMatch(/^Thanks — noted/)
     const project = (await h.t.store.projects.findByName('audit'))!
-    const labeler = await h.t.store.database.prisma.labeler.findFirstOrThrow({ where: { platformUserId: drifting } })
+    const labeler = await existingRow(h.t.store.database, 'Labeler', { platformUserId: drifting })
     expect((await h.t.store.calibration.driftState(project.id, labeler.id))?.status).toBe('drifting')
 
     h.t.clock.advance(HOUR)

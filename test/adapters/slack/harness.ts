@@ -11,6 +11,7 @@ import { FakeSlack, type SlackJson, type StoredMessage } from '../../fakes/fake-
 import { manifestBotScopes } from '../../fakes/slack/scopes'
 import { testCore, type TestCore } from '../../support/core'
 import type { TestProvider } from '../../support/databases'
+import { countRows } from '../../support/tables'
 
 export const ANA = 'U0ANA'
 export const BEN = 'U0BEN'
@@ -94,7 +95,7 @@ export async function slackHarness(provider: TestProvider = 'sqlite', overrides:
     },
     async idle() {
       await expect
-        .poll(async () => busy + h.app.pipeline.pending + (await t.store.database.prisma.inboundEvent.count({ where: { processedAt: null } })), { timeout: 5_000, interval: 10 })
+        .poll(async () => busy + h.app.pipeline.pending + (await countRows(t.store.database, 'InboundEvent', { processedAt: null })), { timeout: 5_000, interval: 10 })
         .toBe(0)
     },
     async label(user, text = '') {
@@ -131,7 +132,7 @@ export async function slackHarness(provider: TestProvider = 'sqlite', overrides:
       await h.idle()
       return ack.payload
     },
-    judgments: () => t.store.database.prisma.judgment.count(),
+    judgments: () => countRows(t.store.database, 'Judgment'),
     async stop() {
       await h.app.stop()
       await fake.stop()

@@ -7,6 +7,7 @@ import { exportData } from '../../../src/core/export/export-data'
 import { projectReport } from '../../../src/core/report/project-report'
 import { ANA, BEN, labelsOf, pairItem, slackHarness, textOf, unescape, type Harness } from './harness'
 import type { SlackJson } from '../../fakes/fake-slack'
+import { countRows, existingRow, firstRow, rows } from '../../support/tables'
 
 /** The option value a labeler picks by its label, in the open modal's select. */
 function optionValue(h: Harness, user: string, blockId: string, label: string): string {
@@ -48,7 +49,7 @@ describe.each(PROVIDERS)('after the verdict in Slack (%s)', (provider) => {
     expect(await h.judgments()).toBe(0)
     expect(await h.submit(ANA, { lessBad: shownFirst, rationale: 'Both miss the sum; A at least is a number.', rewrite: '2 + 2 = 4.' })).toEqual({})
 
-    const [judgment] = await h.t.store.database.prisma.judgment.findMany()
+    const [judgment] = await rows(h.t.store.database, 'Judgment')
     expect(judgment).toMatchObject({ choice: 'both_bad', lessBad: shownFirst, rewrite: '2 + 2 = 4.', rationale: 'Both miss the sum; A at least is a number.', reviewStatus: 'pending' })
     const recorded = h.fake.message(task.channel, task.ts)!
     expect(recorded.text).toBe('Recorded: Both bad · A is less bad')
@@ -60,7 +61,7 @@ describe.each(PROVIDERS)('after the verdict in Slack (%s)', (provider) => {
     expect(textOf(review)).toContain('2 + 2 = 4.')
     await h.click(BEN, 'Rate & accept…')
     await h.submit(BEN, Object.fromEntries(['factual_accuracy', 'task_completion', 'format_fit', 'appropriate_length', 'safety', 'natural_tone'].map((c) => [`crit:${c}`, '6'])))
-    expect((await h.t.store.database.prisma.judgment.findUnique({ where: { id: judgment!.id } }))!.reviewStatus).toBe('accepted')
+    expect((await existingRow(h.t.store.database, 'Judgment', { id: judgment!.id })).reviewStatus).toBe('accepted')
 
     const prompt = [{ role: 'user', content: 'What is 2 + 2?' }]
     // A default row has only its consumer's columns; --with-metadata says where it came from.
@@ -84,7 +85,7 @@ describe.each(PROVIDERS)('after the verdict in Slack (%s)', (provider) => {
     await h.click(ANA, 'Both bad')
     expect(h.fake.lastView(ANA)!.blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual(['lessBad', 'rewrite'])
     await h.submit(ANA, { lessBad: optionValue(h, ANA, 'lessBad', 'Equally bad'), rewrite: null })
-    expect(await h.t.store.database.prisma.judgment.findFirst()).toMatchObject({ choice: 'both_bad', lessBad: 'equal', rewrite: null })
+    expect(await firstRow(h.t.store.database, 'Judgment')).toMatchObject({ choice: 'both_bad', lessBad: 'equal', rewrite: null })
     expect(await exported(h, 'preferences', { includeBothBad: true })).toEqual([])
   })
 
@@ -93,7 +94,7 @@ describe.each(PROVIDERS)('after the verdict in Slack (%s)', (provider) => {
     const task = await h.label(ANA)
     await h.choose(ANA, 'Edge case? (optional)', ['opinion'])
     await h.click(ANA, 'A is better')
-    expect(await h.t.store.database.prisma.judgment.findFirst()).toMatchObject({ edgeCase: 'opinion' })
+    expect(await firstRow(h.t.store.database, 'Judgment')).toMatchObject({ edgeCase: 'opinion' })
     expect(textOf(h.fake.message(task.channel, task.ts))).toContain('Opinion question')
     const [row] = await exported(h, 'judgments')
     expect(row).toMatchObject({ edge_case: 'opinion' })
@@ -122,7 +123,7 @@ describe.each(PROVIDERS)('after the verdict in Slack (%s)', (provider) => {
     await Promise.all([click(), click()])
     await h.idle()
 
-    const judgments = await h.t.store.database.prisma.judgment.findMany()
+    const judgments = await rows(h.t.store.database, 'Judgment')
     expect(judgments).toHaveLength(1)
     const shownSecond = JSON.parse(judgments[0]!.displayOrder)[1]
     expect(judgments[0]).toMatchObject({ choice: shownSecond, choicePosition: 1 })
@@ -148,6 +149,6 @@ describe.each(PROVIDERS)('after the verdict in Slack (%s)', (provider) => {
     const card = h.fake.message(task.channel, task.ts)!
     expect(card.text).toBe('Recorded: A is better')
     expect(labelsOf(card)).toEqual(['Next task', 'Stop'])
-    expect(await h.t.store.database.prisma.judgmentAmendment.count()).toBe(0)
+    expect(await countRows(h.t.store.database, 'JudgmentAmendment')).toBe(0)
   })
 })

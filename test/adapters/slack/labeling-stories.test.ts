@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PROVIDERS } from '../../support/databases'
 import { ANA, labelsOf, pairItem, slackHarness, textOf, type Harness } from './harness'
+import { firstRow, rows } from '../../support/tables'
 
 describe.each(PROVIDERS)('labeling in Slack (%s)', (provider) => {
   let h: Harness
@@ -51,7 +52,7 @@ describe.each(PROVIDERS)('labeling in Slack (%s)', (provider) => {
     await h.choose(ANA, '3rd', ['b'])
     await h.click(ANA, 'Submit ranking')
     expect(h.fake.message(task.channel, task.ts)!.text).toMatch(/^Recorded: /)
-    const [judgment] = await h.t.store.database.prisma.judgment.findMany()
+    const [judgment] = await rows(h.t.store.database, 'Judgment')
     expect(JSON.parse(judgment!.ranking!)).toEqual(['a', 'c', 'b'])
   })
 
@@ -92,7 +93,7 @@ describe.each(PROVIDERS)('labeling in Slack (%s)', (provider) => {
     expect(labelsOf(h.fake.message(task.channel, task.ts))).toContain('Submit')
     await h.click(ANA, 'Submit')
     expect(h.fake.message(task.channel, task.ts)!.text).toBe('Recorded: Response submitted')
-    const [judgment] = await h.t.store.database.prisma.judgment.findMany()
+    const [judgment] = await rows(h.t.store.database, 'Judgment')
     expect(JSON.parse(judgment!.sft!).response).toBe(answer)
   })
 
@@ -104,7 +105,7 @@ describe.each(PROVIDERS)('labeling in Slack (%s)', (provider) => {
     const closed = h.fake.viewClosed({ view: view.id })
     closed.view.state = { values: { 'response:0': { 'response:0': { type: 'plain_text_input', value: 'A mutex is a lock' } } } }
     await h.fake.sendInteractive(closed)
-    await expect.poll(async () => JSON.stringify((await h.t.store.database.prisma.assignment.findFirst())?.draft ?? '')).toContain('A mutex is a lock')
+    await expect.poll(async () => JSON.stringify((await firstRow(h.t.store.database, 'Assignment'))?.draft ?? '')).toContain('A mutex is a lock')
     await h.click(ANA, 'Write response…')
     expect(h.fake.lastView(ANA)!.blocks.find((b) => b.block_id === 'response:0')?.element.initial_value).toBe('A mutex is a lock')
   })
@@ -115,7 +116,7 @@ describe.each(PROVIDERS)('labeling in Slack (%s)', (provider) => {
     await h.click(ANA, 'Flag for review')
     expect(h.fake.lastView(ANA)!.title.text).toBe('Flag for review')
     await h.submit(ANA, { reason: 'Both answers are truncated.' })
-    const [judgment] = await h.t.store.database.prisma.judgment.findMany()
+    const [judgment] = await rows(h.t.store.database, 'Judgment')
     expect(judgment).toMatchObject({ flagged: true, flagReason: 'Both answers are truncated.' })
     expect(textOf(h.fake.message(task.channel, task.ts))).toContain('Flagged for review')
   })

@@ -19,6 +19,7 @@ import { LETTERS } from '../../../src/views/task-card'
 import type { StoredMessage } from '../../fakes/fake-slack'
 import { PROVIDERS, type TestProvider } from '../../support/databases'
 import { ANA, BEN, LEAD, labelsOf, pairItem, retryConfig, slackHarness, textOf, unescape, type Harness } from './harness'
+import { existingRow } from '../../support/tables'
 
 const LEADS = 'C0LEADS'
 
@@ -42,8 +43,21 @@ async function anaFlags(h: Harness, reason: string): Promise<string> {
   const task = await h.label(ANA)
   await h.click(ANA, 'Flag for review', { message: task })
   await h.submit(ANA, { reason })
-  const judgment = await h.t.store.database.prisma.judgment.findFirstOrThrow({ where: { flagged: true, flagReason: reason } })
+  const judgment = await existingRow(h.t.store.database, 'Judgment', { flagged: true, flagReason: reason })
   return (await h.t.store.items.findById(judgment.itemId))!.externalId!
+}
+
+/** The external ids of the items a labeler was handed, in the order they were handed out. */
+async function itemsTakenBy(h: Harness, user: string): Promise<(string | null)[]> {
+  const labeler = (await h.t.store.labelers.findByHandle(user))[0]!
+  const taken = await h.t.store.database.db
+    .selectFrom('Assignment')
+    .innerJoin('Item', 'Item.id', 'Assignment.itemId')
+    .select('Item.externalId')
+    .where('Assignment.labelerId', '=', labeler.id)
+    .orderBy('Assignment.id', 'asc')
+    .execute()
+  return taken.map((row) => row.externalId)
 }
 
 describe.each(PROVIDERS)('Slack: what leads see on %s', (provider: TestProvider) => {
@@ -96,7 +110,7 @@ describe.each(PROVIDERS)('Slack: what leads see on %s', (provider: TestProvider)
     expect([item.gold, item.verdict]).toEqual([{ winner: 'b' }, { winner: 'b' }])
 
     // Ana learns it privately, in the letter response b had on her screen.
-    const assignment = await h.t.store.database.prisma.assignment.findFirstOrThrow({ where: { itemId: item.id } })
+    const assignment = await existingRow(h.t.store.database, 'Assignment', { itemId: item.id })
     const letter = LETTERS[(JSON.parse(assignment.displayOrder) as string[]).indexOf('b')]
     const told = unescape(textOf(h.last(ANA)))
     expect(told).toContain('A task you flagged was reviewed')
@@ -126,8 +140,7 @@ describe.each(PROVIDERS)('Slack: what leads see on %s', (provider: TestProvider)
 
     // Ben gets the returned item, never the dropped one; then there is nothing left.
     const task = await h.label(BEN)
-    const bens = await h.t.store.database.prisma.assignment.findMany({ where: { labelerId: (await h.t.store.labelers.findByHandle(BEN))[0]!.id }, include: { item: true } })
-    expect(bens.map((a) => a.item.externalId)).toEqual([second])
+    expect(await itemsTakenBy(h, BEN)).toEqual([second])
     await h.click(BEN, 'Tie', { message: task })
     await h.click(BEN, 'Next task')
     expect(unescape(textOf(h.last(BEN)))).toContain('All done for now')
@@ -209,11 +222,7 @@ describe.each(PROVIDERS)('Slack: what leads see on %s', (provider: TestProvider)
     await routeItems(h.t.ctx, { selection: { projectId: p.id, externalIds: ['for-experts'] }, routing: await resolveRouting(h.t.ctx, { labelers: [], group: 'experts' }) })
     const ben = (await h.t.store.labelers.findByHandle(BEN))[0]!
     await h.t.store.labelers.setSkills(ben.id, ['math'])
-    const taken = async (user: string) => {
-      const labeler = (await h.t.store.labelers.findByHandle(user))[0]!
-      const rows = await h.t.store.database.prisma.assignment.findMany({ where: { labelerId: labeler.id }, include: { item: true }, orderBy: { id: 'asc' } })
-      return rows.map((a) => a.item.externalId)
-    }
+    const taken = (user: string) => itemsTakenBy(h, user)
 
     // Ben, skilled in math, gets the math item first, then the open one; never Ana's nor the experts'.
     await h.click(BEN, 'Tie', { message: await h.label(BEN) })

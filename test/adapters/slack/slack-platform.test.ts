@@ -11,6 +11,7 @@ import { FakeSlack, blocksTextLength, type SlackJson } from '../../fakes/fake-sl
 import { manifestBotScopes } from '../../fakes/slack/scopes'
 import { testCore } from '../../support/core'
 import { ANA, LEAD, labelsOf, pairItem, retryConfig, slackHarness, textOf, unescape, type Harness } from './harness'
+import { containing, countRows, firstRow } from '../../support/tables'
 
 describe('Slack: leads, files, home and shortcuts', () => {
   let h: Harness
@@ -31,7 +32,7 @@ describe('Slack: leads, files, home and shortcuts', () => {
     const report = await h.fake.waitFor((c) => c.method === 'chat.postMessage' && /Imported 3 items/.test(String(c.args.text)), { since, timeoutMs: 5_000 })
     expect(report.args.channel).toBe(h.fake.dmChannelOf(LEAD))
     expect(h.fake.callsTo('file_download').at(-1)?.args).toEqual({ file: file.id, authorized: true })
-    expect(await h.t.store.database.prisma.item.count()).toBe(3)
+    expect(await countRows(h.t.store.database, 'Item')).toBe(3)
 
     // The same file delivered again (an Events API retry) is not imported twice.
     await h.fake.sendEvent(event)
@@ -66,7 +67,7 @@ describe('Slack: leads, files, home and shortcuts', () => {
     await h.fake.sendEvent(second.event)
     await h.idle()
     await h.fake.waitFor((c) => c.method === 'chat.postEphemeral' && /To import this file/.test(String(c.args.text)), { since, timeoutMs: 5_000 })
-    expect(await h.t.store.database.prisma.item.count()).toBe(1)
+    expect(await countRows(h.t.store.database, 'Item')).toBe(1)
   })
 
   it('a labeler who tries lead commands is refused politely, and nothing changes', async () => {
@@ -77,7 +78,7 @@ describe('Slack: leads, files, home and shortcuts', () => {
       expect(h.fake.ephemerals(ANA).at(-1)?.text).toBe('Only leads and admins can do that.')
     }
     expect(h.fake.files).toEqual([])
-    expect(await h.t.store.database.prisma.project.count()).toBe(1)
+    expect(await countRows(h.t.store.database, 'Project')).toBe(1)
   })
 
   it('a lead creates a project, sets a role from a mention, and sees progress; help and stats answer privately', async () => {
@@ -125,7 +126,7 @@ describe('Slack: leads, files, home and shortcuts', () => {
     await shortcut(LEAD)
     await h.idle()
     expect(h.fake.ephemerals(LEAD).at(-1)?.text).toMatch(/^Sent to labeling in p as a likert task/)
-    const item = await h.t.store.database.prisma.item.findFirst()
+    const item = await firstRow(h.t.store.database, 'Item')
     expect(item?.sourceLink).toMatch(/^https:\/\/arbiter-test\.slack\.com\/archives\/C0GENERAL\/p/)
   })
 
@@ -161,7 +162,7 @@ describe('Slack: leads, files, home and shortcuts', () => {
     await h.fake.sendInteractive(h.fake.messageShortcut({ callbackId: 'send_to_labeling', user: LEAD, channel: 'C0GENERAL', messageTs: String(answer.ts) }))
     await h.idle()
     expect(h.fake.ephemerals(LEAD).at(-1)?.text).toMatch(/^Sent to labeling in chat as a likert task \(item \d+\), with the question it answered\.$/)
-    const item = (await h.t.store.database.prisma.item.findFirst({ where: { source: 'chat' } }))!
+    const item = (await firstRow(h.t.store.database, 'Item', { source: 'chat' }))!
     expect(JSON.parse(item.messages)).toEqual([{ role: 'user', content: 'How hot does water boil at sea level, <roughly>? cc @ben' }])
     expect(JSON.parse(item.responses)[0].text).toBe('About 50 °C, see this page (https://example.com/boil).')
   })
@@ -185,8 +186,8 @@ describe('Slack: leads, files, home and shortcuts', () => {
     await h.idle()
     expect(textOf(h.fake.message(choice.channel, choice.ts))).toMatch(/Sent to labeling in chat-sft as a sft task/)
     expect(labelsOf(h.fake.message(choice.channel, choice.ts))).toEqual([])
-    expect(await h.t.store.database.prisma.item.count({ where: { source: 'chat' } })).toBe(1)
-    expect(await h.t.store.database.prisma.inboundEvent.count({ where: { payload: { contains: '"a":"send_to"' } } })).toBe(2)
+    expect(await countRows(h.t.store.database, 'Item', { source: 'chat' })).toBe(1)
+    expect(await countRows(h.t.store.database, 'InboundEvent', containing('payload', '"a":"send_to"'))).toBe(2)
     expect(h.fake.ephemerals(LEAD).at(-1)?.text).toBe('This message was already sent to labeling.')
   })
 })
@@ -257,8 +258,8 @@ describe('Slack: hostile and long text, rate limits, crashes', () => {
     const acks = await Promise.all(users.map((user) => h.fake.sendSlashCommand({ command: '/label', user_id: user, channel_id: h.fake.dmChannelOf(user) })))
     expect(acks.every((a) => a.latencyMs < 3_000)).toBe(true)
     await h.idle()
-    expect(await h.t.store.database.prisma.inboundEvent.count({ where: { processedAt: { not: null } } })).toBe(20)
-    expect(await h.t.store.database.prisma.assignment.count()).toBe(20)
+    expect(await countRows(h.t.store.database, 'InboundEvent', (eb) => eb('processedAt', 'is not', null))).toBe(20)
+    expect(await countRows(h.t.store.database, 'Assignment')).toBe(20)
     for (const user of users) expect(labelsOf(h.last(user))).toContain('A is better')
   })
 })
@@ -278,7 +279,7 @@ describe('Slack HTTP mode', () => {
       expect(wrong.status).toBe(401)
       const stale = await fake.postToHttpApp(url, command, { secret, kind: 'command', timestamp: Math.floor(Date.now() / 1000) - 600 })
       expect(stale.status).toBe(401)
-      expect(await t.store.database.prisma.inboundEvent.count()).toBe(0)
+      expect(await countRows(t.store.database, 'InboundEvent')).toBe(0)
       const ok = await fake.postToHttpApp(url, command, { secret, kind: 'command' })
       expect(ok.status).toBe(200)
       await fake.waitUntil(() => fake.ephemerals(ANA).find((e) => e.text.includes('/label stats')))

@@ -69,7 +69,7 @@ describe.each(PROVIDERS)('arbiter report on %s', (provider) => {
     const all = report.summary.judgments
     const middle = await projectReport(t.ctx, { projectName: 'audit', since: new Date('2026-01-01T00:00:00Z'), leaderboard: false })
     expect(all).toBeGreaterThan(5_000)
-    const times = (await t.store.database.prisma.judgment.findMany({ select: { createdAt: true }, orderBy: { id: 'asc' } })).map((j) => j.createdAt.getTime())
+    const times = (await t.store.database.db.selectFrom('Judgment').select('createdAt').orderBy('id', 'asc').execute()).map((j) => j.createdAt.getTime())
     const cut = new Date(times[Math.floor(times.length / 2)]!)
     const half = await projectReport(t.ctx, { projectName: 'audit', since: cut, leaderboard: false })
     expect(middle.summary.judgments).toBeLessThanOrEqual(all)

@@ -23,6 +23,3 @@ export function positional(provider: Provider, text: string): string {
   let n = 0
   return text.replace(/\?/g, () => `$${++n}`)
 }
-
-/** @deprecated The raw-SQL form of openAfter, while item and judgment repositories move to Kysely. */
-export const OPEN_AFTER = (claimedExpression: string, targetExpression = '"target"') => `"open" = (${claimedExpression} < ${targetExpression})`

@@ -8,7 +8,7 @@ import { fromJson, toJson } from './json'
 import { isUniqueViolation } from './dialect'
 import type { FlawKind, ItemKind } from '../core/task-types'
 import { itemRow, type NewItem } from './item-repository'
-import { notificationRow, type NewNotification } from './notification-repository'
+import { notificationRow, type NewNotification, type NotificationDto } from './notification-repository'
 
 /** A judgment as stored. */
 export interface JudgmentDto {
@@ -106,9 +106,13 @@ export interface JudgmentFollowUps {
   leadNotice: { platform: string; kind: string } | null
 }
 
-/** Outcome of recording: the stored judgment, and whether it had been stored before (a retry). */
+/**
+ * Outcome of recording: the stored judgment, and whether it had been stored before (a retry).
+ * A recorded judgment comes with its labeler's undelivered private messages (the follow-ups just
+ * written among them), read in the same transaction, so the click shows them without another read.
+ */
 export type RecordOutcome =
-  | { status: 'recorded'; judgment: JudgmentDto; item: { judged: number; target: number } }
+  | { status: 'recorded'; judgment: JudgmentDto; item: { judged: number; target: number }; notifications: NotificationDto[] }
   | { status: 'duplicate'; judgment: JudgmentDto }
   | { status: 'closed' }
 
@@ -191,7 +195,8 @@ export class JudgmentRepository {
           .executeTakeFirstOrThrow()
         const target = await recheckOverlap(trx, args.judgment.itemId, item, args.nextTarget)
         await writeFollowUps(trx, row.id, args.judgment.projectId, args.followUps, args.now)
-        return { status: 'recorded' as const, judgment: judgmentFromRow(row), item: { judged: item.judged, target } }
+        const notifications = await undeliveredFor(trx, args.judgment.labelerId)
+        return { status: 'recorded' as const, judgment: judgmentFromRow(row), item: { judged: item.judged, target }, notifications }
       })
       if (outcome) return outcome
     } catch (error) {
@@ -329,6 +334,22 @@ async function recheckOverlap(trx: Trx, itemId: number, item: { judged: number; 
   const target = nextTarget(item, await itemJudgments(trx, itemId))
   if (target !== item.target) await trx.updateTable('Item').set({ target, open: openAfter(CLAIMED, target) }).where('id', '=', itemId).execute()
   return target
+}
+
+// As many as notification-repository's pendingFor shows at once.
+const NOTIFICATIONS_SHOWN = 200
+
+/** A labeler's undelivered private messages, oldest first (what pendingFor reads, inside the transaction). */
+async function undeliveredFor(trx: Trx, labelerId: number): Promise<NotificationDto[]> {
+  const rows = await trx
+    .selectFrom('Notification')
+    .select(['id', 'labelerId', 'kind', 'payload', 'createdAt', 'deliveredAt'])
+    .where('deliveredAt', 'is', null)
+    .where('labelerId', '=', labelerId)
+    .orderBy('id')
+    .limit(NOTIFICATIONS_SHOWN)
+    .execute()
+  return rows.map((row) => ({ ...row, labelerId, payload: fromJson<Record<string, unknown>>(row.payload, {}) }))
 }
 
 async function writeFollowUps(trx: Trx, judgmentId: number, projectId: number, followUps: JudgmentFollowUps, now: Date): Promise<void> {

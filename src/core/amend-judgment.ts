@@ -65,13 +65,12 @@ export async function amendableRevision(ctx: CoreContext, judgment: JudgmentDto,
 
 export async function amendJudgment(ctx: CoreContext, options: { assignmentId: number; labelerId: number; fromRevision: number; input: unknown }): Promise<AmendResult> {
   const { store } = ctx
-  const assignment = await store.assignments.findById(options.assignmentId)
-  if (!assignment) throw new ArbiterError('ASSIGNMENT_NOT_FOUND')
+  const task = await store.assignments.findTask(options.assignmentId)
+  if (!task) throw new ArbiterError('ASSIGNMENT_NOT_FOUND')
+  const { assignment, item, project } = task
   if (assignment.labelerId !== options.labelerId) throw new ArbiterError('FOREIGN_ASSIGNMENT')
   const judgment = await store.judgments.findByAssignment(assignment.id)
   if (!judgment) throw new ArbiterError('AMEND_CLOSED', 'There is no recorded answer to change.')
-  const item = (await store.items.findById(assignment.itemId))!
-  const project = (await store.projects.findById(assignment.projectId))!
   const revision = await amendableRevision(ctx, judgment, item)
   if (revision !== options.fromRevision) return { judgment, duplicate: true, item, project }
 

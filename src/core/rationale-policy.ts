@@ -3,6 +3,7 @@
 // verdicts against the item's current majority.
 import { strictMajority, verdictOf } from './vote-split'
 import type { Store } from '../store/store'
+import type { ItemDto } from '../store/item-repository'
 import { BOTH_BAD, TIE, type RationalePolicy } from './task-types'
 
 /** Whether this verdict needs a rationale under the project's policy. */
@@ -16,11 +17,14 @@ export function rationaleRequired(policy: RationalePolicy, verdict: string | nul
 
 /**
  * Whether a verdict (in verdictOf's comparable form) on an item needs a rationale now. Reads the
- * item's earlier judgments only when the policy depends on them.
+ * item's earlier judgments only when the policy depends on them and there are some: `item` must
+ * have been read fresh (its `judged` counter; a task's joined read), not from a cache.
  */
-export async function rationaleNeeded(store: Store, policy: RationalePolicy, itemId: number, verdict: string | null): Promise<boolean> {
+export async function rationaleNeeded(store: Store, policy: RationalePolicy, item: Pick<ItemDto, 'id' | 'judged'>, verdict: string | null): Promise<boolean> {
   if (policy === 'never' || verdict === null) return false
   if (policy === 'always') return true
-  const earlier = (await store.judgments.forItem(itemId)).map(verdictOf).filter((v): v is string => v !== null)
+  if (verdict === TIE || verdict === BOTH_BAD) return true
+  if (item.judged === 0) return false
+  const earlier = (await store.judgments.forItem(item.id)).map(verdictOf).filter((v): v is string => v !== null)
   return rationaleRequired(policy, verdict, earlier)
 }

@@ -13,6 +13,8 @@ import { strictMajority, verdictOf } from './vote-split'
 import type { ItemDto } from '../store/item-repository'
 import type { JudgmentDto, NewJudgment } from '../store/judgment-repository'
 import type { ProjectDto } from '../store/project-repository'
+import type { AssignmentTaskDto } from '../store/assignment-repository'
+import type { NotificationDto } from '../store/notification-repository'
 import { judgmentFollowUps } from './after-judgment'
 import { FLAG_NOTICE, leadPlatformFor } from './flag-notice'
 import { bothBadProblem, followUpColumns, lessBadFloorViolation } from './both-bad'
@@ -24,19 +26,29 @@ export interface RecordResult {
   duplicate: boolean
   item: ItemDto
   project: ProjectDto
+  /** The labeler's undelivered private messages, read with a new judgment (absent on a duplicate: read them if needed). */
+  notifications?: NotificationDto[]
 }
 
-export async function recordJudgment(ctx: CoreContext, options: { assignmentId: number; labelerId: number; input: unknown }): Promise<RecordResult> {
+/**
+ * `task`: the assignment with its item and project when the caller has just read them
+ * (assignments.findTask, in the same handling of the click); otherwise they are read here.
+ */
+export async function recordJudgment(ctx: CoreContext, options: { assignmentId: number; labelerId: number; input: unknown; task?: AssignmentTaskDto }): Promise<RecordResult> {
   const { store } = ctx
   const now = ctx.now()
-  const assignment = await store.assignments.findById(options.assignmentId)
-  if (!assignment) throw new ArbiterError('ASSIGNMENT_NOT_FOUND')
+  const task = options.task ?? (await store.assignments.findTask(options.assignmentId))
+  if (!task || task.assignment.id !== options.assignmentId) throw new ArbiterError('ASSIGNMENT_NOT_FOUND')
+  const { assignment, item, project } = task
   if (assignment.labelerId !== options.labelerId) throw new ArbiterError('FOREIGN_ASSIGNMENT')
-  const item = (await store.items.findById(assignment.itemId))!
-  const project = (await store.projects.findById(assignment.projectId))!
 
-  const existing = await store.judgments.findByAssignment(assignment.id)
-  if (existing) return { judgment: existing, duplicate: true, item, project }
+  // Only a closed assignment can have its judgment already: recording closes the assignment in
+  // the judgment's own transaction. (Should it close between the read and the write, the store
+  // finds the first judgment itself.)
+  if (assignment.status !== 'active') {
+    const existing = await store.judgments.findByAssignment(assignment.id)
+    if (existing) return { judgment: existing, duplicate: true, item, project }
+  }
   if (assignment.status === 'expired' || (assignment.status === 'active' && assignment.expiresAt <= now)) {
     await store.assignments.release(assignment.id, 'expired')
     throw new ArbiterError('ASSIGNMENT_EXPIRED')
@@ -54,7 +66,7 @@ export async function recordJudgment(ctx: CoreContext, options: { assignmentId: 
 
   const row = toNewJudgment(input, { assignmentId: assignment.id, item, labelerId: options.labelerId, displayOrder: assignment.displayOrder })
   const verdict = verdictOf(row)
-  if (!input.rationale && !input.flag && (await rationaleNeeded(store, project.rationalePolicy, item.id, verdict))) {
+  if (!input.rationale && !input.flag && (await rationaleNeeded(store, project.rationalePolicy, item, verdict))) {
     throw new ArbiterError('RATIONALE_REQUIRED', undefined, { verdict })
   }
 
@@ -75,7 +87,7 @@ export async function recordJudgment(ctx: CoreContext, options: { assignmentId: 
   if (outcome.status === 'duplicate') return { judgment: outcome.judgment, duplicate: true, item, project }
   if (outcome.status === 'closed') throw new ArbiterError('ASSIGNMENT_CLOSED')
   ctx.observer?.judgmentRecorded(item.type)
-  return { judgment: outcome.judgment, duplicate: false, item, project }
+  return { judgment: outcome.judgment, duplicate: false, item, project, notifications: outcome.notifications }
 }
 
 /**

@@ -316,8 +316,10 @@ export class LabelingInteractions {
         return { update: this.recorded(task, amended.judgment, { amended: true, duplicate: amended.duplicate }) }
       }
       const durationMs = Math.max(0, this.ctx.now().getTime() - task.assignment.shownAt.getTime())
-      const result = await recordJudgment(this.ctx, { assignmentId: task.assignment.id, labelerId, input: { ...input, durationMs } })
-      const notes = await this.ctx.store.notifications.pendingFor([labelerId])
+      // The task was read fresh for this click (taskFor): recording does not read it again.
+      const result = await recordJudgment(this.ctx, { assignmentId: task.assignment.id, labelerId, input: { ...input, durationMs }, task })
+      // A new judgment brings the labeler's undelivered messages from its transaction; a replayed one reads them.
+      const notes = result.notifications ?? (await this.ctx.store.notifications.pendingFor([labelerId]))
       // A flag goes to the leads at once, with this outcome (on a replay too, until it is posted).
       const channelPosts = result.judgment.flagged ? await flagPostsFor(this.ctx, result.judgment.id, platform) : []
       return {
@@ -343,13 +345,12 @@ export class LabelingInteractions {
     }
   }
 
+  /** The task a click is about: the assignment with its item and project, in one fresh read. */
   private async taskFor(assignmentId: number, labelerId: number): Promise<Task> {
-    const assignment = await this.ctx.store.assignments.findById(assignmentId)
-    if (!assignment) throw new ArbiterError('ASSIGNMENT_NOT_FOUND')
-    if (assignment.labelerId !== labelerId) throw new ArbiterError('FOREIGN_ASSIGNMENT')
-    const item = (await this.ctx.store.items.findById(assignment.itemId))!
-    const project = (await this.ctx.store.projects.findById(assignment.projectId))!
-    return { assignment, item, project, resumed: true }
+    const task = await this.ctx.store.assignments.findTask(assignmentId)
+    if (!task) throw new ArbiterError('ASSIGNMENT_NOT_FOUND')
+    if (task.assignment.labelerId !== labelerId) throw new ArbiterError('FOREIGN_ASSIGNMENT')
+    return { ...task, resumed: true }
   }
 
   private async saveDraft(task: Task, draft: Draft): Promise<void> {
@@ -384,7 +385,7 @@ export class LabelingInteractions {
   async needsRationale(task: Task, verdict: string): Promise<boolean> {
     const type = task.item.type
     const comparable = verdictOf({ kind: type, choice: type === 'pairwise' ? verdict : null, ranking: type === 'ranking' ? [verdict] : null, rating: type === 'likert' ? Number(verdict) : null })
-    return rationaleNeeded(this.ctx.store, task.project.rationalePolicy, task.item.id, comparable)
+    return rationaleNeeded(this.ctx.store, task.project.rationalePolicy, task.item, comparable)
   }
 }
 

@@ -1,11 +1,14 @@
 // Judgments: recorded exactly once per assignment, stored in columns the quality metrics query.
-import type { Database, Db } from './database'
-import { writeTransaction, type Tx } from './transaction'
-import { OPEN_AFTER, positional } from './sql'
-import { fromJson, isUniqueViolation, toJson } from './json'
+import type { Insertable, Selectable } from 'kysely'
+import type { Database, Kdb } from './database'
+import type { Judgment } from './generated/database'
+import { inTransaction, type Trx } from './transaction'
+import { CLAIMED, openAfter } from './sql'
+import { fromJson, toJson } from './json'
+import { isUniqueViolation } from './dialect'
 import type { FlawKind, ItemKind } from '../core/task-types'
 import { itemRow, type NewItem } from './item-repository'
-import { notificationRow, type NewNotification } from './notification-repository'
+import { notificationRow, type NewNotification, type NotificationDto } from './notification-repository'
 
 /** A judgment as stored. */
 export interface JudgmentDto {
@@ -58,10 +61,8 @@ export interface AmendmentDto {
 /** Outcome of an amendment: applied, or already applied from that revision (a double click or a stale card). */
 export type AmendOutcome = { status: 'amended'; judgment: JudgmentDto } | { status: 'duplicate'; judgment: JudgmentDto }
 
-type Row = Awaited<ReturnType<Db['judgment']['findFirstOrThrow']>>
-
 /** Converts a stored row. */
-export function judgmentFromRow(row: Row): JudgmentDto {
+export function judgmentFromRow(row: Selectable<Judgment>): JudgmentDto {
   return {
     ...row,
     kind: row.kind as ItemKind,
@@ -77,9 +78,10 @@ export function judgmentFromRow(row: Row): JudgmentDto {
   }
 }
 
-function toRow(judgment: NewJudgment) {
+function toRow(judgment: NewJudgment, now: Date): Insertable<Judgment> {
   return {
     ...judgment,
+    createdAt: judgment.createdAt ?? now,
     ranking: toJson(judgment.ranking),
     ratings: toJson(judgment.ratings),
     sft: toJson(judgment.sft),
@@ -104,58 +106,71 @@ export interface JudgmentFollowUps {
   leadNotice: { platform: string; kind: string } | null
 }
 
-/** Outcome of recording: the stored judgment, and whether it had been stored before (a retry). */
+/**
+ * Outcome of recording: the stored judgment, and whether it had been stored before (a retry).
+ * A recorded judgment comes with its labeler's undelivered private messages (the follow-ups just
+ * written among them), read in the same transaction, so the click shows them without another read.
+ */
 export type RecordOutcome =
-  | { status: 'recorded'; judgment: JudgmentDto; item: { judged: number; target: number } }
+  | { status: 'recorded'; judgment: JudgmentDto; item: { judged: number; target: number }; notifications: NotificationDto[] }
   | { status: 'duplicate'; judgment: JudgmentDto }
   | { status: 'closed' }
 
-export class JudgmentRepository {
-  constructor(private readonly database: Pick<Database, 'prisma' | 'provider'>) {}
+/** Decides an item's target from its judgments (dynamic overlap; core/record-judgment.ts). */
+type NextTarget = (item: { judged: number; target: number; isGold: boolean }, judgments: JudgmentDto[]) => number
 
-  private get prisma(): Db {
-    return this.database.prisma
+export class JudgmentRepository {
+  constructor(private readonly database: Pick<Database, 'db'>) {}
+
+  private get db(): Kdb {
+    return this.database.db
   }
 
   async findByAssignment(assignmentId: number): Promise<JudgmentDto | null> {
-    const row = await this.prisma.judgment.findUnique({ where: { assignmentId } })
+    const row = await this.db.selectFrom('Judgment').selectAll().where('assignmentId', '=', assignmentId).executeTakeFirst()
     return row ? judgmentFromRow(row) : null
   }
 
   async findById(id: number): Promise<JudgmentDto | null> {
-    const row = await this.prisma.judgment.findUnique({ where: { id } })
+    const row = await this.db.selectFrom('Judgment').selectAll().where('id', '=', id).executeTakeFirst()
     return row ? judgmentFromRow(row) : null
   }
 
   /** A labeler's most recent judgments, newest first. */
   async recentFor(labelerId: number, limit: number): Promise<JudgmentDto[]> {
-    return (await this.prisma.judgment.findMany({ where: { labelerId }, orderBy: { id: 'desc' }, take: limit })).map(judgmentFromRow)
+    return (await this.db.selectFrom('Judgment').selectAll().where('labelerId', '=', labelerId).orderBy('id', 'desc').limit(limit).execute()).map(judgmentFromRow)
   }
 
   async forItem(itemId: number): Promise<JudgmentDto[]> {
-    return (await this.prisma.judgment.findMany({ where: { itemId }, orderBy: { id: 'asc' } })).map(judgmentFromRow)
+    return itemJudgments(this.db, itemId)
   }
 
   /** Every judgment on these items, in one query (a labeler's stats over their recent items). */
   async forItems(itemIds: number[]): Promise<JudgmentDto[]> {
     if (itemIds.length === 0) return []
-    return (await this.prisma.judgment.findMany({ where: { itemId: { in: [...new Set(itemIds)] } }, orderBy: { id: 'asc' } })).map(judgmentFromRow)
+    return (await this.db.selectFrom('Judgment').selectAll().where('itemId', 'in', [...new Set(itemIds)]).orderBy('id').execute()).map(judgmentFromRow)
   }
 
   /** How many judgments a labeler has recorded (since a moment). */
   async countFor(labelerId: number, since?: Date): Promise<number> {
-    return this.prisma.judgment.count({ where: { labelerId, ...(since ? { createdAt: { gte: since } } : {}) } })
+    const row = await this.db
+      .selectFrom('Judgment')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('labelerId', '=', labelerId)
+      .$if(since !== undefined, (q) => q.where('createdAt', '>=', since!))
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
   }
 
   /** How many judgments of a project were flagged for review since a moment. */
   async flaggedSince(projectId: number, since: Date): Promise<number> {
-    return this.prisma.judgment.count({ where: { projectId, flagged: true, createdAt: { gte: since } } })
+    const row = await this.db.selectFrom('Judgment').select((eb) => eb.fn.countAll().as('n')).where('projectId', '=', projectId).where('flagged', '=', true).where('createdAt', '>=', since).executeTakeFirstOrThrow()
+    return Number(row.n)
   }
 
   /** Who labeled in which project since a moment (assigned work, not imports), once per pair. */
   async activeLabelers(since: Date): Promise<{ labelerId: number; projectId: number }[]> {
-    const rows = await this.prisma.judgment.groupBy({ by: ['labelerId', 'projectId'], where: { createdAt: { gte: since }, assignmentId: { not: null } } })
-    return rows.map((row) => ({ labelerId: row.labelerId, projectId: row.projectId }))
+    return this.db.selectFrom('Judgment').select(['labelerId', 'projectId']).distinct().where('createdAt', '>=', since).where('assignmentId', 'is not', null).execute()
   }
 
   /**
@@ -164,27 +179,24 @@ export class JudgmentRepository {
    * The follow-ups commit in the same transaction, or nothing does.
    * A second call for the same assignment (double click, platform retry) returns the first judgment.
    */
-  async record(args: {
-    assignmentId: number
-    judgment: NewJudgment
-    followUps: JudgmentFollowUps
-    now: Date
-    nextTarget: (item: { judged: number; target: number; isGold: boolean }, judgments: JudgmentDto[]) => number
-  }): Promise<RecordOutcome> {
+  async record(args: { assignmentId: number; judgment: NewJudgment; followUps: JudgmentFollowUps; now: Date; nextTarget: NextTarget }): Promise<RecordOutcome> {
     try {
-      const outcome = await writeTransaction(this.database, async (tx) => {
-        const closed = await tx.assignment.updateMany({ where: { id: args.assignmentId, status: 'active' }, data: { status: 'answered', answeredAt: args.now } })
-        if (closed.count === 0) return null
-        const row = await tx.judgment.create({ data: { ...toRow(args.judgment), createdAt: args.judgment.createdAt ?? args.now } })
-        const item = await tx.item.update({ where: { id: args.judgment.itemId }, data: { judged: { increment: 1 } }, select: { judged: true, target: true, isGold: true } })
-        let target = item.target
-        if (!item.isGold && item.judged >= item.target) {
-          const all = (await tx.judgment.findMany({ where: { itemId: args.judgment.itemId }, orderBy: { id: 'asc' } })).map(judgmentFromRow)
-          target = args.nextTarget(item, all)
-          if (target !== item.target) await tx.$executeRawUnsafe(positional(this.database.provider, `UPDATE "Item" SET "target" = ?, ${OPEN_AFTER('"claimed"', '?')} WHERE "id" = ?`), target, target, args.judgment.itemId)
-        }
-        await writeFollowUps(tx, row.id, args.judgment.projectId, args.followUps, args.now)
-        return { status: 'recorded' as const, judgment: judgmentFromRow(row), item: { judged: item.judged, target } }
+      // The unique assignmentId fails a second INSERT; on PostgreSQL that aborts the transaction,
+      // so the violation is caught outside it.
+      const outcome = await inTransaction(this.database, async (trx) => {
+        const closed = await trx.updateTable('Assignment').set({ status: 'answered', answeredAt: args.now }).where('id', '=', args.assignmentId).where('status', '=', 'active').executeTakeFirst()
+        if (Number(closed.numUpdatedRows) === 0) return null
+        const row = await trx.insertInto('Judgment').values(toRow(args.judgment, args.now)).returningAll().executeTakeFirstOrThrow()
+        const item = await trx
+          .updateTable('Item')
+          .set((eb) => ({ judged: eb('judged', '+', 1) }))
+          .where('id', '=', args.judgment.itemId)
+          .returning(['judged', 'target', 'isGold'])
+          .executeTakeFirstOrThrow()
+        const target = await recheckOverlap(trx, args.judgment.itemId, item, args.nextTarget)
+        await writeFollowUps(trx, row.id, args.judgment.projectId, args.followUps, args.now)
+        const notifications = await undeliveredFor(trx, args.judgment.labelerId)
+        return { status: 'recorded' as const, judgment: judgmentFromRow(row), item: { judged: item.judged, target }, notifications }
       })
       if (outcome) return outcome
     } catch (error) {
@@ -197,7 +209,7 @@ export class JudgmentRepository {
   /** The judgments of these items by these labelers, keyed "itemId:labelerId" (import's idempotency check). */
   async forItemsAndLabelers(itemIds: number[], labelerIds: number[]): Promise<Map<string, JudgmentDto>> {
     if (itemIds.length === 0 || labelerIds.length === 0) return new Map()
-    const rows = await this.prisma.judgment.findMany({ where: { itemId: { in: itemIds }, labelerId: { in: labelerIds } }, orderBy: { id: 'asc' } })
+    const rows = await this.db.selectFrom('Judgment').selectAll().where('itemId', 'in', itemIds).where('labelerId', 'in', labelerIds).orderBy('id').execute()
     const found = new Map<string, JudgmentDto>()
     for (const row of rows) {
       const key = `${row.itemId}:${row.labelerId}`
@@ -209,12 +221,17 @@ export class JudgmentRepository {
   /** Stores judgments made elsewhere (no assignment); counts them on their items. */
   async insertImported(judgments: NewJudgment[]): Promise<number> {
     if (judgments.length === 0) return 0
-    await writeTransaction(this.database, async (tx) => {
-      await tx.judgment.createMany({ data: judgments.map(toRow) })
+    const now = new Date()
+    await inTransaction(this.database, async (trx) => {
+      await trx.insertInto('Judgment').values(judgments.map((j) => toRow(j, now))).execute()
       const perItem = new Map<number, number>()
       for (const j of judgments) perItem.set(j.itemId, (perItem.get(j.itemId) ?? 0) + 1)
       for (const [itemId, count] of perItem) {
-        await tx.$executeRawUnsafe(positional(this.database.provider, `UPDATE "Item" SET "judged" = "judged" + ?, "claimed" = "claimed" + ?, ${OPEN_AFTER('"claimed" + ?')} WHERE "id" = ?`), count, count, count, itemId)
+        await trx
+          .updateTable('Item')
+          .set((eb) => ({ judged: eb('judged', '+', count), claimed: eb('claimed', '+', count), open: openAfter(eb('claimed', '+', count)) }))
+          .where('id', '=', itemId)
+          .execute()
       }
     })
     return judgments.length
@@ -225,16 +242,18 @@ export class JudgmentRepository {
    * amended) and whether its item is up for calibration (its labelers may have seen the others' verdicts).
    */
   async amendmentState(judgmentId: number, itemId: number): Promise<{ revision: number; discussed: boolean }> {
-    const [judgment, threads] = await Promise.all([
-      this.prisma.judgment.findUniqueOrThrow({ where: { id: judgmentId }, select: { revision: true } }),
-      this.prisma.calibrationThread.count({ where: { itemId } }),
-    ])
-    return { revision: judgment.revision, discussed: threads > 0 }
+    const row = await this.db
+      .selectFrom('Judgment as j')
+      .select((eb) => ['j.revision', eb.exists(eb.selectFrom('CalibrationThread as t').select('t.id').where('t.itemId', '=', itemId)).as('discussed')])
+      .where('j.id', '=', judgmentId)
+      .executeTakeFirstOrThrow()
+    // exists() is a computed value: 0/1 on SQLite, a boolean on PostgreSQL.
+    return { revision: row.revision, discussed: Boolean(Number(row.discussed)) }
   }
 
   /** A judgment's earlier versions, oldest first (audit). */
   async amendmentsOf(judgmentId: number): Promise<AmendmentDto[]> {
-    const rows = await this.prisma.judgmentAmendment.findMany({ where: { judgmentId }, orderBy: { revision: 'asc' } })
+    const rows = await this.db.selectFrom('JudgmentAmendment').selectAll().where('judgmentId', '=', judgmentId).orderBy('revision').execute()
     return rows.map((row) => ({ judgmentId: row.judgmentId, revision: row.revision, previous: fromJson<JudgmentAnswer>(row.previous, {} as JudgmentAnswer), createdAt: row.createdAt }))
   }
 
@@ -243,29 +262,21 @@ export class JudgmentRepository {
    * labeler changed: the (judgment, revision) key lets exactly one change from it through, so a
    * double click or a retried delivery amends once. Dynamic overlap is re-checked as at recording.
    */
-  async amend(args: {
-    judgmentId: number
-    fromRevision: number
-    answer: JudgmentAnswer
-    now: Date
-    nextTarget: (item: { judged: number; target: number; isGold: boolean }, judgments: JudgmentDto[]) => number
-  }): Promise<AmendOutcome> {
+  async amend(args: { judgmentId: number; fromRevision: number; answer: JudgmentAnswer; now: Date; nextTarget: NextTarget }): Promise<AmendOutcome> {
     try {
-      const judgment = await writeTransaction(this.database, async (tx) => {
-        const before = await tx.judgment.findUniqueOrThrow({ where: { id: args.judgmentId } })
-        const previous = Object.fromEntries(AMENDABLE_FIELDS.map((field) => [field, judgmentFromRow(before)[field]]))
-        await tx.judgmentAmendment.create({ data: { judgmentId: args.judgmentId, revision: args.fromRevision, previous: toJson(previous), createdAt: args.now } })
+      const judgment = await inTransaction(this.database, async (trx) => {
+        const before = judgmentFromRow(await trx.selectFrom('Judgment').selectAll().where('id', '=', args.judgmentId).executeTakeFirstOrThrow())
+        const previous = Object.fromEntries(AMENDABLE_FIELDS.map((field) => [field, before[field]]))
+        await trx.insertInto('JudgmentAmendment').values({ judgmentId: args.judgmentId, revision: args.fromRevision, previous: toJson(previous), createdAt: args.now }).execute()
         const a = args.answer
-        const row = await tx.judgment.update({
-          where: { id: args.judgmentId },
-          data: { ...a, ranking: toJson(a.ranking), ratings: toJson(a.ratings), flaws: toJson(a.flaws), revision: args.fromRevision + 1 },
-        })
-        const item = await tx.item.findUniqueOrThrow({ where: { id: row.itemId }, select: { judged: true, target: true, isGold: true } })
-        if (!item.isGold && item.judged >= item.target) {
-          const all = (await tx.judgment.findMany({ where: { itemId: row.itemId }, orderBy: { id: 'asc' } })).map(judgmentFromRow)
-          const target = args.nextTarget(item, all)
-          if (target !== item.target) await tx.$executeRawUnsafe(positional(this.database.provider, `UPDATE "Item" SET "target" = ?, ${OPEN_AFTER('"claimed"', '?')} WHERE "id" = ?`), target, target, row.itemId)
-        }
+        const row = await trx
+          .updateTable('Judgment')
+          .set({ ...a, ranking: toJson(a.ranking), ratings: toJson(a.ratings), flaws: toJson(a.flaws), revision: args.fromRevision + 1 })
+          .where('id', '=', args.judgmentId)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        const item = await trx.selectFrom('Item').select(['judged', 'target', 'isGold']).where('id', '=', row.itemId).executeTakeFirstOrThrow()
+        await recheckOverlap(trx, row.itemId, item, args.nextTarget)
         return judgmentFromRow(row)
       })
       return { status: 'amended', judgment }
@@ -277,12 +288,19 @@ export class JudgmentRepository {
 
   /** Edge-case marks per labeler in a project: labelerId → {edge case → count}. */
   async edgeCaseCounts(projectId: number, range: { since?: Date; until?: Date } = {}): Promise<Map<number, Record<string, number>>> {
-    const createdAt = range.since || range.until ? { createdAt: { ...(range.since ? { gte: range.since } : {}), ...(range.until ? { lt: range.until } : {}) } } : {}
-    const rows = await this.prisma.judgment.groupBy({ by: ['labelerId', 'edgeCase'], where: { projectId, edgeCase: { not: null }, ...createdAt }, _count: { _all: true } })
+    const rows = await this.db
+      .selectFrom('Judgment')
+      .select((eb) => ['labelerId', 'edgeCase', eb.fn.countAll().as('n')])
+      .where('projectId', '=', projectId)
+      .where('edgeCase', 'is not', null)
+      .$if(range.since !== undefined, (q) => q.where('createdAt', '>=', range.since!))
+      .$if(range.until !== undefined, (q) => q.where('createdAt', '<', range.until!))
+      .groupBy(['labelerId', 'edgeCase'])
+      .execute()
     const counts = new Map<number, Record<string, number>>()
     for (const row of rows) {
       const own = counts.get(row.labelerId) ?? {}
-      own[row.edgeCase!] = row._count._all
+      own[row.edgeCase!] = Number(row.n)
       counts.set(row.labelerId, own)
     }
     return counts
@@ -290,17 +308,56 @@ export class JudgmentRepository {
 
   /** Judgments recorded per labeler since a moment (progress screens). */
   async countsByLabeler(projectId: number, since?: Date): Promise<Map<number, number>> {
-    const rows = await this.prisma.judgment.groupBy({ by: ['labelerId'], where: { projectId, ...(since ? { createdAt: { gte: since } } : {}) }, _count: { _all: true } })
-    return new Map(rows.map((row) => [row.labelerId, row._count._all]))
+    const rows = await this.db
+      .selectFrom('Judgment')
+      .select((eb) => ['labelerId', eb.fn.countAll().as('n')])
+      .where('projectId', '=', projectId)
+      .$if(since !== undefined, (q) => q.where('createdAt', '>=', since!))
+      .groupBy('labelerId')
+      .execute()
+    return new Map(rows.map((row) => [row.labelerId, Number(row.n)]))
   }
 }
 
-async function writeFollowUps(tx: Tx, judgmentId: number, projectId: number, followUps: JudgmentFollowUps, now: Date): Promise<void> {
+/** An item's judgments, oldest first. */
+async function itemJudgments(db: Kdb | Trx, itemId: number): Promise<JudgmentDto[]> {
+  return (await db.selectFrom('Judgment').selectAll().where('itemId', '=', itemId).orderBy('id').execute()).map(judgmentFromRow)
+}
+
+/**
+ * Dynamic overlap, re-checked after a judgment is recorded or changed: once an item has the
+ * judgments it wanted, `nextTarget` (the core's rule) may want one more. The new target and the
+ * open flag change in one statement, inside the judgment's transaction. Returns the target.
+ */
+async function recheckOverlap(trx: Trx, itemId: number, item: { judged: number; target: number; isGold: boolean }, nextTarget: NextTarget): Promise<number> {
+  if (item.isGold || item.judged < item.target) return item.target
+  const target = nextTarget(item, await itemJudgments(trx, itemId))
+  if (target !== item.target) await trx.updateTable('Item').set({ target, open: openAfter(CLAIMED, target) }).where('id', '=', itemId).execute()
+  return target
+}
+
+// As many as notification-repository's pendingFor shows at once.
+const NOTIFICATIONS_SHOWN = 200
+
+/** A labeler's undelivered private messages, oldest first (what pendingFor reads, inside the transaction). */
+async function undeliveredFor(trx: Trx, labelerId: number): Promise<NotificationDto[]> {
+  const rows = await trx
+    .selectFrom('Notification')
+    .select(['id', 'labelerId', 'kind', 'payload', 'createdAt', 'deliveredAt'])
+    .where('deliveredAt', 'is', null)
+    .where('labelerId', '=', labelerId)
+    .orderBy('id')
+    .limit(NOTIFICATIONS_SHOWN)
+    .execute()
+  return rows.map((row) => ({ ...row, labelerId, payload: fromJson<Record<string, unknown>>(row.payload, {}) }))
+}
+
+async function writeFollowUps(trx: Trx, judgmentId: number, projectId: number, followUps: JudgmentFollowUps, now: Date): Promise<void> {
   if (followUps.leadNotice) {
     const { platform, kind } = followUps.leadNotice
-    await tx.notification.create({ data: { labelerId: null, projectId, platform, kind, payload: toJson({ judgmentId }), createdAt: now } })
+    await trx.insertInto('Notification').values({ labelerId: null, projectId, platform, kind, payload: toJson({ judgmentId }), createdAt: now }).execute()
   }
-  if (followUps.notifications.length > 0) await tx.notification.createMany({ data: followUps.notifications.map(notificationRow) })
-  if (followUps.reviewItem) await tx.item.create({ data: itemRow(projectId, { ...followUps.reviewItem, reviewOfJudgmentId: judgmentId }) })
-  if (followUps.settlesReview) await tx.judgment.update({ where: { id: followUps.settlesReview.judgmentId }, data: { reviewStatus: followUps.settlesReview.status } })
+  if (followUps.notifications.length > 0) await trx.insertInto('Notification').values(followUps.notifications.map((n) => ({ ...notificationRow(n), createdAt: now }))).execute()
+  if (followUps.reviewItem) await trx.insertInto('Item').values(itemRow(projectId, { ...followUps.reviewItem, reviewOfJudgmentId: judgmentId }, now)).execute()
+  if (followUps.settlesReview) await trx.updateTable('Judgment').set({ reviewStatus: followUps.settlesReview.status }).where('id', '=', followUps.settlesReview.judgmentId).execute()
 }

@@ -91,3 +91,6 @@ export class ProjectRepository {
     return this.byId.set(id, toDto(await this.prisma.project.update({ where: { id }, data: toRow(settings) as never })))
   }
 }
+
+/** Converts a stored row (the joined read of a click, assignment-repository.ts). */
+export { toDto as projectFromRow }

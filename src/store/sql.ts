@@ -1,12 +1,25 @@
-// Raw statements written once with "?" placeholders, run on either database.
+// SQL fragments the repositories share, as Kysely expressions (parameters always bound).
+import { sql, type Expression, type RawBuilder } from 'kysely'
 import type { Provider } from './database'
 
-/** The statement with PostgreSQL's $1, $2… placeholders where needed (SQLite keeps "?"). */
-export function positional(provider: Provider, sql: string): string {
-  if (provider === 'sqlite') return sql
-  let n = 0
-  return sql.replace(/\?/g, () => `$${++n}`)
+/**
+ * Item.open recomputed from claimed and target, for the SET of the statement that changes
+ * either: `open: openAfter(eb('claimed', '+', 1))`. Kept in the same statement, so the flag can
+ * never disagree with the counters it summarizes. `target` is a column expression or a number.
+ */
+export function openAfter(claimed: Expression<number>, target: Expression<number> | number = sql.ref<number>('target')): RawBuilder<boolean> {
+  return sql<boolean>`(${claimed} < ${target})`
 }
 
-/** Recomputes Item.open from claimed and target (kept in the same statement as the change). */
-export const OPEN_AFTER = (claimedExpression: string, targetExpression = '"target"') => `"open" = (${claimedExpression} < ${targetExpression})`
+/** The "claimed" column as an expression (for openAfter when claimed does not change). */
+export const CLAIMED = sql.ref<number>('claimed')
+
+/**
+ * @deprecated Raw SQL's "?" placeholders as PostgreSQL's $1, $2…: only notification-repository.ts
+ * still uses it while it moves to Kysely; delete this with that move.
+ */
+export function positional(provider: Provider, text: string): string {
+  if (provider === 'sqlite') return text
+  let n = 0
+  return text.replace(/\?/g, () => `$${++n}`)
+}

@@ -24,8 +24,9 @@ export interface TestCore {
   cleanup(): Promise<void>
 }
 
-export async function testCore(provider: TestProvider, seed = 1): Promise<TestCore> {
-  const { db, url, cleanup } = await freshDatabase(provider)
+/** A core over a fresh database; `onQuery` sees every SQL statement (tests that count them). */
+export async function testCore(provider: TestProvider, seed = 1, options: { onQuery?: (sql: string) => void } = {}): Promise<TestCore> {
+  const { db, url, cleanup } = await freshDatabase(provider, options)
   const store = createStore(db)
   const clock = new TestClock()
   const ctx: CoreContext = { store, now: clock.now, random: seededRandom(seed), settings: { assignmentTtlMinutes: 30, admins: ['UADMIN'] } }

@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inject } from 'vitest'
-import { openDatabase, type Database } from '../../src/store/database'
+import { openDatabase, type Database, type OpenOptions } from '../../src/store/database'
 import { adminQuery, databaseUrl, dropDatabase } from './postgres-admin'
 
 export const PROVIDERS = ['sqlite', 'postgresql'] as const
@@ -55,12 +55,12 @@ export function freshDatabaseUrl(provider: TestProvider): Promise<{ url: string;
   return ownDatabase(provider, null)
 }
 
-/** Opens a fresh migrated database; call the returned cleanup in afterEach/afterAll. */
-export async function freshDatabase(provider: TestProvider): Promise<{ db: Database; url: string; cleanup: () => Promise<void> }> {
+/** Opens a fresh migrated database (`onQuery` sees every statement); call the returned cleanup in afterEach/afterAll. */
+export async function freshDatabase(provider: TestProvider, options: Pick<OpenOptions, 'onQuery'> = {}): Promise<{ db: Database; url: string; cleanup: () => Promise<void> }> {
   const copied = template(provider)
   const { url, drop } = await ownDatabase(provider, copied)
   // A copy of the template is migrated already; without one (no global setup), migrate here.
-  const db = await openDatabase(url, { migrate: copied === null })
+  const db = await openDatabase(url, { migrate: copied === null, ...options })
   return {
     db,
     url,

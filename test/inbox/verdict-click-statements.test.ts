@@ -1,0 +1,114 @@
+// Per click, only what it needs: the SQL statements one verdict click costs, counted on the query
+// builder (openDatabase's onQuery sees every statement, on both databases). The click goes the
+// whole way — inbox accept, the neutral layer, recording, the inbox mark — and the count is exact:
+// a statement added to this path fails here, and must be argued for (and the README's figure
+// changed with it).
+import { describe, expect, it } from 'vitest'
+import pino from 'pino'
+import { z } from 'zod'
+import { PROVIDERS } from '../support/databases'
+import { testCore } from '../support/core'
+import { createProject } from '../../src/core/projects'
+import { LabelingInteractions } from '../../src/interactions/labeling'
+import { InboxPipeline, type InboxPlatform, type LiveInteraction } from '../../src/inbox/inbox-pipeline'
+import type { InboxEnvelope, NeutralEvent } from '../../src/inbox/inbox-event'
+import type { Outcome } from '../../src/interactions/outcome'
+import type { Card, Control } from '../../src/views/card'
+import type { NewItem } from '../../src/store/item-repository'
+
+const actor = { identity: { platform: 'slack', workspaceId: 'T1', platformUserId: 'U_ANA' }, displayName: 'Ana' }
+
+/** The platform side, with nothing to do: the count is the store's. */
+const platform: InboxPlatform<Record<string, never>> = {
+  name: 'slack',
+  whereSchema: z.object({}).strict() as z.ZodType<Record<string, never>>,
+  applyReplayed: async () => undefined,
+  reportReplayedFailure: async () => undefined,
+  nameOf: async (id) => id,
+  completeMessage: async () => {
+    throw new Error('not used')
+  },
+  download: async () => {
+    throw new Error('not used')
+  },
+  helpText: '',
+  closesModalOnSubmit: false,
+}
+
+/** "verb table(+joined tables)", or begin / commit: what a statement is, without its columns. */
+function shape(sql: string): string {
+  const verb = /^\s*(begin|commit|rollback|insert into|update|delete from|select)/i.exec(sql)?.[1]?.toLowerCase() ?? sql.slice(0, 30)
+  if (verb === 'begin' || verb === 'commit' || verb === 'rollback') return verb
+  const tables = [...sql.matchAll(/(?:insert into|update|from|join)\s+"(\w+)"/gi)].map((m) => m[1]!)
+  return `${verb} ${[...new Set(tables)].join('+')}`
+}
+
+function button(card: Card, label: string) {
+  const found = card.blocks.flatMap((b) => (b.type === 'actions' ? b.controls : [])).find((c): c is Extract<Control, { type: 'button' }> => c.type === 'button' && c.label === label)
+  if (!found) throw new Error(`no button "${label}"`)
+  return found.action
+}
+
+// Slack acknowledges a click at once. Discord first decides whether the click may open a modal
+// (only the first answer to a click can), which reads the task once more before the ack: that
+// read runs outside the user's queue of interactions, so the run cannot take it for a fresh one.
+const ACK = {
+  slack: { decides: false, extra: [] as string[] },
+  discord: { decides: true, extra: ['select Assignment+Item+Project'] }, // mayOpenModal: the task, before the ack
+} as const
+
+describe.each(PROVIDERS.flatMap((provider) => (['slack', 'discord'] as const).map((ack) => [provider, ack] as const)))('one verdict click on %s, acknowledged as on %s', (provider, ack) => {
+  it('costs the inbox write, one joined read, one write transaction, the inbox mark — nine statements (ten on Discord)', async () => {
+    const statements: string[] = []
+    let counting = false
+    const t = await testCore(provider, 1, { onQuery: (sql) => counting && statements.push(sql) })
+    try {
+      // The schema's default rationale policy (close calls) on an item nobody judged yet.
+      const project = await createProject(t.ctx, { name: 'p', settings: { goldRate: 0 } })
+      const pair: NewItem = { externalId: 'x', type: 'pairwise', messages: [{ role: 'user', content: 'Q' }], responses: [{ id: 'a', model: null, text: 'A1' }, { id: 'b', model: null, text: 'B1' }], target: 3 }
+      await t.store.items.insertMany(project.id, [pair])
+      const interactions = new LabelingInteractions(t.ctx, { maxFields: 5, maxTextInput: 4000 })
+      const pipeline = new InboxPipeline({ ctx: t.ctx, interactions, platform, logger: pino({ level: 'silent' }), sweepMs: 0 })
+      let n = 0
+      const click = async (event: NeutralEvent): Promise<Outcome> => {
+        let shown: Outcome | undefined
+        const live: LiveInteraction = {
+          decisionMs: async () => (ACK[ack].decides && event.kind === 'action' && (await interactions.mayOpenModal(actor, event.action)) ? 2_000 : 0),
+          ack: async () => ({}),
+          duplicate: async () => undefined,
+          apply: async (outcome) => void (shown = outcome),
+          failed: async (message) => {
+            throw new Error(message)
+          },
+        }
+        const envelope: InboxEnvelope<Record<string, never>> = { actor, event, where: {} }
+        await pipeline.receive(`k${++n}`, envelope, live)
+        return shown!
+      }
+
+      // /label: the labeler is known (and cached, as on every click within seconds of the last).
+      const task = (await click({ kind: 'command', command: { kind: 'start' } })).post![0]!.card
+      counting = true
+      const outcome = await click({ kind: 'action', action: button(task, 'A is better'), values: [] })
+      counting = false
+
+      expect(outcome.update?.summary).toMatch(/^Recorded: A is better/)
+      expect(statements.map(shape)).toEqual([
+        'insert into InboundEvent', // accept: the interaction is stored before the ack
+        ...ACK[ack].extra,
+        'select Assignment+Item+Project', // the task: assignment, item and project in one fresh read
+        'begin', // recording: one write transaction …
+        'update Assignment', //   closes the assignment (only if still active)
+        'insert into Judgment', //   the judgment (unique assignmentId: a double click keeps one)
+        'update Item', //   counts it on the item, returning judged/target (dynamic overlap)
+        'select Notification', //   the labeler's undelivered messages, shown with this outcome
+        'commit',
+        'update InboundEvent', // mark: handled
+      ])
+      const [ana] = await t.store.labelers.findByHandle('U_ANA')
+      expect(await t.store.judgments.countFor(ana!.id)).toBe(1)
+    } finally {
+      await t.cleanup()
+    }
+  })
+})

@@ -55,6 +55,10 @@ interface Waiting {
 export class InboundEventRepository {
   private readonly waiting: Waiting[] = []
   private inFlight = 0
+  // Keys queued or being written: a repeat delivery waits for the first one's write, then is a
+  // duplicate, so the first delivery is always the one stored — even when two batches are in
+  // flight and the later one would reach the database first.
+  private readonly unsettled = new Map<string, Promise<InboundEventDto | null>>()
 
   constructor(private readonly database: Pick<Database, 'db' | 'ackLane'>) {}
 
@@ -67,10 +71,19 @@ export class InboundEventRepository {
    * once); null when the same key was stored before (a retry or a double delivery).
    */
   accept(platform: string, dedupeKey: string, payload: Record<string, unknown>, lease?: InboxLease): Promise<InboundEventDto | null> {
-    return new Promise((done, fail) => {
+    const first = this.unsettled.get(dedupeKey)
+    // If the first delivery's write failed, this one is not a repeat of anything stored: it tries again.
+    if (first) return first.then(() => null, () => this.accept(platform, dedupeKey, payload, lease))
+    const written = new Promise<InboundEventDto | null>((done, fail) => {
       this.waiting.push({ platform, dedupeKey, payload, lease, done, fail })
       this.writeWaiting()
     })
+    this.unsettled.set(dedupeKey, written)
+    const settle = () => {
+      if (this.unsettled.get(dedupeKey) === written) this.unsettled.delete(dedupeKey)
+    }
+    written.then(settle, settle)
+    return written
   }
 
   private writeWaiting(): void {

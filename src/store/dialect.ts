@@ -27,7 +27,12 @@ const utcTypes = {
 
 /** A PostgreSQL pool with UTC timestamps. */
 export function postgresPool(url: string, options: { max: number; idleTimeoutMillis?: number }): pg.Pool {
-  return new pg.Pool({ connectionString: url, ...options, types: utcTypes as pg.CustomTypesConfig })
+  const pool = new pg.Pool({ connectionString: url, ...options, types: utcTypes as pg.CustomTypesConfig })
+  // An idle connection the server ends (a restart, a terminated backend, a dropped test database
+  // right after close) is discarded by the pool and replaced on next use; unheard, the pool's
+  // 'error' event would crash the process.
+  pool.on('error', () => {})
+  return pool
 }
 
 /** Kysely's dialect for a database URL; PostgreSQL takes the pool it should use. */

@@ -1,6 +1,8 @@
 // Calibration threads, their blind votes, drift state, and once-only sends.
-import type { Database, Db } from './database'
-import { fromJson, isUniqueViolation, toJson } from './json'
+import type { Selectable } from 'kysely'
+import type { Database, Kdb } from './database'
+import type { CalibrationThread } from './generated/database'
+import { fromJson, toJson } from './json'
 
 /** A calibration thread as the core sees it. */
 export interface CalibrationThreadDto {
@@ -30,131 +32,172 @@ export interface CalibrationVoteDto {
   original: string | null
 }
 
-type Row = Awaited<ReturnType<Db['calibrationThread']['findFirstOrThrow']>>
+type Row = Selectable<CalibrationThread>
 
 function toDto(row: Row): CalibrationThreadDto {
   return { ...row, labelerIds: fromJson<number[]>(row.labelerIds, []), status: row.status as CalibrationThreadDto['status'], verdict: fromJson<Record<string, unknown> | null>(row.verdict, null) }
 }
 
+const VOTE_COLUMNS = ['labelerId', 'verdict', 'original'] as const
+
 export class CalibrationRepository {
-  constructor(private readonly database: Pick<Database, 'prisma' | 'db' | 'provider'>) {}
+  constructor(private readonly database: Pick<Database, 'db'>) {}
 
-  private get prisma(): Db {
-    return this.database.prisma
+  private get db(): Kdb {
+    return this.database.db
   }
 
-  /** Reserves an item for a thread on a platform; null when it was posted (or is being posted) already. */
+  /**
+   * Reserves an item for a thread on a platform; null when it was posted (or is being posted)
+   * already. The unique key (project, item, platform) decides between two instances at once.
+   */
   async claim(args: { projectId: number; itemId: number; platform: string; channelId: string; labelerIds: number[]; now: Date }): Promise<CalibrationThreadDto | null> {
-    try {
-      const { now, labelerIds, ...rest } = args
-      return toDto(await this.prisma.calibrationThread.create({ data: { ...rest, labelerIds: toJson(labelerIds), postedAt: now } }))
-    } catch (error) {
-      if (isUniqueViolation(error)) return null
-      throw error
-    }
+    const { now, labelerIds, ...rest } = args
+    const row = await this.db
+      .insertInto('CalibrationThread')
+      .values({ ...rest, labelerIds: toJson(labelerIds), postedAt: now })
+      .onConflict((conflict) => conflict.columns(['projectId', 'itemId', 'platform']).doNothing())
+      .returningAll()
+      .executeTakeFirst()
+    return row ? toDto(row) : null
   }
 
+  /** Records where the thread was posted; throws when the thread is gone. */
   async setPosted(id: number, messageId: string, threadId: string | null): Promise<void> {
-    await this.prisma.calibrationThread.update({ where: { id }, data: { messageId, threadId } })
+    const result = await this.db.updateTable('CalibrationThread').set({ messageId, threadId }).where('id', '=', id).executeTakeFirst()
+    if (Number(result.numUpdatedRows) !== 1) throw new Error(`No calibration thread with id ${id}`)
   }
 
   /** Forgets a thread (its post failed, or it was deleted): the item returns to the queue. */
   async remove(id: number): Promise<void> {
-    await this.prisma.calibrationThread.deleteMany({ where: { id } })
+    await this.db.deleteFrom('CalibrationThread').where('id', '=', id).execute()
   }
 
   async findById(id: number): Promise<CalibrationThreadDto | null> {
-    const row = await this.prisma.calibrationThread.findUnique({ where: { id } })
+    const row = await this.db.selectFrom('CalibrationThread').selectAll().where('id', '=', id).executeTakeFirst()
     return row ? toDto(row) : null
   }
 
   /** Items already discussed (or being discussed) on a platform. */
   async discussedItemIds(projectId: number, platform: string): Promise<Set<number>> {
-    const rows = await this.prisma.calibrationThread.findMany({ where: { projectId, platform }, select: { itemId: true } })
+    const rows = await this.db.selectFrom('CalibrationThread').select('itemId').where('projectId', '=', projectId).where('platform', '=', platform).execute()
     return new Set(rows.map((r) => r.itemId))
   }
 
   async open(): Promise<CalibrationThreadDto[]> {
-    return (await this.prisma.calibrationThread.findMany({ where: { status: 'open', messageId: { not: '' } }, orderBy: { id: 'asc' } })).map(toDto)
+    return (await this.db.selectFrom('CalibrationThread').selectAll().where('status', '=', 'open').where('messageId', '!=', '').orderBy('id').execute()).map(toDto)
   }
 
   async forProject(projectId: number): Promise<CalibrationThreadDto[]> {
-    return (await this.prisma.calibrationThread.findMany({ where: { projectId }, orderBy: { id: 'asc' } })).map(toDto)
+    return (await this.db.selectFrom('CalibrationThread').selectAll().where('projectId', '=', projectId).orderBy('id').execute()).map(toDto)
   }
 
-  /** Records a blind vote; false when the labeler had voted already (the first vote stands). */
+  /** Records a blind vote; false when the labeler had voted already (the first vote stands: unique per thread and labeler). */
   async vote(threadId: number, labelerId: number, verdict: string, original: string | null): Promise<boolean> {
-    try {
-      await this.prisma.calibrationVote.create({ data: { threadId, labelerId, verdict, original } })
-      return true
-    } catch (error) {
-      if (isUniqueViolation(error)) return false
-      throw error
-    }
+    const row = await this.db
+      .insertInto('CalibrationVote')
+      .values({ threadId, labelerId, verdict, original, createdAt: new Date() })
+      .onConflict((conflict) => conflict.columns(['threadId', 'labelerId']).doNothing())
+      .returning('id')
+      .executeTakeFirst()
+    return row !== undefined
   }
 
   async votes(threadId: number): Promise<CalibrationVoteDto[]> {
-    return this.prisma.calibrationVote.findMany({ where: { threadId }, select: { labelerId: true, verdict: true, original: true }, orderBy: { id: 'asc' } })
+    return this.db.selectFrom('CalibrationVote').select(VOTE_COLUMNS).where('threadId', '=', threadId).orderBy('id').execute()
   }
 
   /** Claims the reveal of a thread's verdicts; false when it was revealed already (two last votes at once post one reveal). */
   async markRevealed(id: number, now: Date): Promise<boolean> {
-    return (await this.prisma.calibrationThread.updateMany({ where: { id, revealedAt: null }, data: { revealedAt: now } })).count === 1
+    return this.setOnce(id, 'revealedAt', now)
   }
 
   /** The blind votes of a project's settled threads with the settled verdict: what the calibration effect is measured on. */
   async settledVotes(projectId: number): Promise<{ threadId: number; itemId: number; settled: Record<string, unknown>; votes: CalibrationVoteDto[] }[]> {
-    const rows = await this.prisma.calibrationThread.findMany({
-      where: { projectId, status: 'resolved' },
-      select: { id: true, itemId: true, verdict: true, votes: { select: { labelerId: true, verdict: true, original: true }, orderBy: { id: 'asc' } } },
-      orderBy: { id: 'asc' },
-    })
-    return rows.flatMap((r) => {
+    const threads = await this.db
+      .selectFrom('CalibrationThread')
+      .select(['id', 'itemId', 'verdict'])
+      .where('projectId', '=', projectId)
+      .where('status', '=', 'resolved')
+      .orderBy('id')
+      .execute()
+    const votes = await this.db
+      .selectFrom('CalibrationVote as v')
+      .innerJoin('CalibrationThread as t', 't.id', 'v.threadId')
+      .select(['v.threadId', 'v.labelerId', 'v.verdict', 'v.original'])
+      .where('t.projectId', '=', projectId)
+      .where('t.status', '=', 'resolved')
+      .orderBy('v.id')
+      .execute()
+    const byThread = new Map<number, CalibrationVoteDto[]>()
+    for (const { threadId, ...vote } of votes) byThread.set(threadId, [...(byThread.get(threadId) ?? []), vote])
+    return threads.flatMap((r) => {
       const settled = fromJson<Record<string, unknown> | null>(r.verdict, null)
-      return settled ? [{ threadId: r.id, itemId: r.itemId, settled, votes: r.votes }] : []
+      return settled ? [{ threadId: r.id, itemId: r.itemId, settled, votes: byThread.get(r.id) ?? [] }] : []
     })
   }
 
   /** Resolves an open thread once; false when it was resolved already. */
   async resolve(id: number, args: { verdict: Record<string, unknown>; note: string | null; by: number; now: Date }): Promise<boolean> {
-    const result = await this.prisma.calibrationThread.updateMany({ where: { id, status: 'open' }, data: { status: 'resolved', verdict: toJson(args.verdict), note: args.note, resolvedBy: args.by, resolvedAt: args.now } })
-    return result.count === 1
+    const result = await this.db
+      .updateTable('CalibrationThread')
+      .set({ status: 'resolved', verdict: toJson(args.verdict), note: args.note, resolvedBy: args.by, resolvedAt: args.now })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
   }
 
   async markReminded(id: number, now: Date): Promise<boolean> {
-    return (await this.prisma.calibrationThread.updateMany({ where: { id, remindedAt: null }, data: { remindedAt: now } })).count === 1
+    return this.setOnce(id, 'remindedAt', now)
   }
 
   async markEscalated(id: number, now: Date): Promise<boolean> {
-    return (await this.prisma.calibrationThread.updateMany({ where: { id, escalatedAt: null }, data: { escalatedAt: now } })).count === 1
+    return this.setOnce(id, 'escalatedAt', now)
   }
 
-  /** Claims a once-only send; false when any instance claimed the key before. */
+  /** Sets a thread's moment column if it is still empty: of two instances at once, one gets true. */
+  private async setOnce(id: number, column: 'revealedAt' | 'remindedAt' | 'escalatedAt', now: Date): Promise<boolean> {
+    const result = await this.db.updateTable('CalibrationThread').set({ [column]: now }).where('id', '=', id).where(column, 'is', null).executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
+  /** Claims a once-only send; false when any instance claimed the key before (inserting the key is the claim). */
   async once(key: string): Promise<boolean> {
-    try {
-      await this.prisma.sentOnce.create({ data: { key } })
-      return true
-    } catch (error) {
-      if (isUniqueViolation(error)) return false
-      throw error
-    }
+    const row = await this.db
+      .insertInto('SentOnce')
+      .values({ key, createdAt: new Date() })
+      .onConflict((conflict) => conflict.column('key').doNothing())
+      .returning('key')
+      .executeTakeFirst()
+    return row !== undefined
   }
 
   /** True when a once-only key was claimed already. */
   async wasSent(key: string): Promise<boolean> {
-    return (await this.prisma.sentOnce.findUnique({ where: { key }, select: { key: true } })) !== null
+    return (await this.db.selectFrom('SentOnce').select('key').where('key', '=', key).executeTakeFirst()) !== undefined
   }
 
   async driftState(projectId: number, labelerId: number): Promise<{ status: string; lastPingAt: Date | null; acknowledgedAt: Date | null } | null> {
-    return this.prisma.driftState.findUnique({ where: { projectId_labelerId: { projectId, labelerId } }, select: { status: true, lastPingAt: true, acknowledgedAt: true } })
+    const row = await this.db
+      .selectFrom('DriftState')
+      .select(['status', 'lastPingAt', 'acknowledgedAt'])
+      .where('projectId', '=', projectId)
+      .where('labelerId', '=', labelerId)
+      .executeTakeFirst()
+    return row ?? null
   }
 
   async setDriftState(projectId: number, labelerId: number, data: { status: 'drifting' | 'ok'; lastPingAt?: Date; evidence?: unknown; now: Date }): Promise<void> {
     const fields = { status: data.status, updatedAt: data.now, ...(data.lastPingAt ? { lastPingAt: data.lastPingAt, acknowledgedAt: null } : {}), ...(data.evidence !== undefined ? { evidence: toJson(data.evidence) } : {}) }
-    await this.prisma.driftState.upsert({ where: { projectId_labelerId: { projectId, labelerId } }, create: { projectId, labelerId, ...fields }, update: fields })
+    await this.db
+      .insertInto('DriftState')
+      .values({ projectId, labelerId, ...fields })
+      .onConflict((conflict) => conflict.columns(['projectId', 'labelerId']).doUpdateSet(fields))
+      .execute()
   }
 
   async acknowledgeDrift(projectId: number, labelerId: number, now: Date): Promise<void> {
-    await this.prisma.driftState.updateMany({ where: { projectId, labelerId }, data: { acknowledgedAt: now } })
+    await this.db.updateTable('DriftState').set({ acknowledgedAt: now }).where('projectId', '=', projectId).where('labelerId', '=', labelerId).execute()
   }
 }

@@ -1,5 +1,5 @@
 // Chat messages a lead sent to labeling, waiting for them to choose the project.
-import type { Database, Db } from './database'
+import type { Database, Kdb } from './database'
 
 export interface CapturedMessage {
   text: string
@@ -10,15 +10,20 @@ export interface CapturedMessage {
 }
 
 export class CapturedMessageRepository {
-  constructor(private readonly database: Pick<Database, 'prisma' | 'db' | 'provider'>) {}
+  constructor(private readonly database: Pick<Database, 'db'>) {}
 
-  private get prisma(): Db {
-    return this.database.prisma
+  private get db(): Kdb {
+    return this.database.db
   }
 
   /** Keeps the message for its lead; returns the id the project buttons carry. */
   async keep(labelerId: number, message: CapturedMessage): Promise<number> {
-    const row = await this.prisma.capturedMessage.create({ data: { labelerId, ...message } })
+    const { text, author, link, context } = message
+    const row = await this.db
+      .insertInto('CapturedMessage')
+      .values({ labelerId, text, author, link, context, createdAt: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     return row.id
   }
 
@@ -27,9 +32,9 @@ export class CapturedMessageRepository {
    * second (and anyone else) gets null.
    */
   async claim(id: number, labelerId: number): Promise<CapturedMessage | null> {
-    const row = await this.prisma.capturedMessage.findUnique({ where: { id } })
+    const row = await this.db.selectFrom('CapturedMessage').select(['labelerId', 'text', 'author', 'link', 'context']).where('id', '=', id).executeTakeFirst()
     if (!row || row.labelerId !== labelerId) return null
-    const taken = await this.prisma.capturedMessage.deleteMany({ where: { id, labelerId } })
-    return taken.count === 1 ? { text: row.text, author: row.author, link: row.link, context: row.context } : null
+    const taken = await this.db.deleteFrom('CapturedMessage').where('id', '=', id).where('labelerId', '=', labelerId).executeTakeFirst()
+    return Number(taken.numDeletedRows) === 1 ? { text: row.text, author: row.author, link: row.link, context: row.context } : null
   }
 }

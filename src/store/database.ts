@@ -79,6 +79,14 @@ export async function openDatabase(
     const adapter = serializedAdapter(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }), turn)
     const prisma = new SqliteClient({ adapter })
     const db = kysely(url, options.onQuery, undefined, turn)
+    // Prisma's adapter brings its own copy of SQLite (an older better-sqlite3). Two copies in one
+    // process do not see each other's file locks: when the last connection of one copy to the file
+    // closes, it takes itself for the file's last user and deletes the WAL under the other copy's
+    // open connection, whose later writes are then lost (a second Database opened and closed in
+    // the same process did this to the first). Opening Prisma's connection now (its client opens
+    // it lazily, at the first query) keeps one connection of each copy open while this Database
+    // lives. Goes away with Prisma.
+    await prisma.$queryRawUnsafe('SELECT 1')
     return {
       provider,
       url,

@@ -2,8 +2,8 @@
 // (ON CONFLICT), RETURNING, JSON (stored as text on both), dates and booleans (see
 // sqlite-connection.ts) — is written once through Kysely and runs unchanged on both.
 import pg from 'pg'
-import { PostgresDialect, type Dialect } from 'kysely'
-import { sqliteDialect, type Exclusive } from './sqlite-connection'
+import { PostgresDialect, sql, type Dialect, type Kysely, type RawBuilder, type Transaction } from 'kysely'
+import { SQLITE_SCRIPT, sqliteDialect, type Exclusive } from './sqlite-connection'
 
 export type Provider = 'sqlite' | 'postgresql'
 
@@ -26,14 +26,59 @@ const utcTypes = {
 }
 
 /** A PostgreSQL pool with UTC timestamps. */
-export function postgresPool(url: string, options: { max: number; idleTimeoutMillis?: number }): pg.Pool {
-  return new pg.Pool({ connectionString: url, ...options, types: utcTypes as pg.CustomTypesConfig })
+export function postgresPool(url: string, options: { max: number; idleTimeoutMillis?: number; connectionTimeoutMillis?: number }): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, ...options, types: utcTypes as pg.CustomTypesConfig })
+  // An idle connection the server ends (a restart, a terminated backend, a dropped test database
+  // right after close) is discarded by the pool and replaced on next use; unheard, the pool's
+  // 'error' event would crash the process.
+  pool.on('error', () => {})
+  return pool
 }
 
 /** Kysely's dialect for a database URL; PostgreSQL takes the pool it should use. */
 export function dialectFor(url: string, pool?: pg.Pool, exclusive?: Exclusive): Dialect {
   if (providerOf(url) === 'sqlite') return sqliteDialect(url.slice('file:'.length), exclusive)
   return new PostgresDialect({ pool: pool ?? postgresPool(url, { max: 10 }) })
+}
+
+/** A dialect that only reads (`arbiter doctor`): SQLite opens an existing file read-only; PostgreSQL gives up connecting after 5 s. */
+export function readOnlyDialectFor(url: string): Dialect {
+  if (providerOf(url) === 'sqlite') return sqliteDialect(url.slice('file:'.length), undefined, { readonly: true })
+  return new PostgresDialect({ pool: postgresPool(url, { max: 1, connectionTimeoutMillis: 5_000 }) })
+}
+
+// --- The migration runner's differences (src/store/migrate.ts) ---
+
+/**
+ * Prepares a connection for migrations, before their transaction. SQLite: Prisma redefines a
+ * table to change it (create new, copy, DROP old, rename); with foreign keys enforced, that DROP
+ * would cascade-delete every assignment and judgment of the old table. The pragma only works
+ * outside a transaction, so it is set here, and the keys are checked before commit
+ * (checkMigratedReferences). The transaction itself is BEGIN IMMEDIATE (sqlite-connection.ts), so
+ * two starting processes cannot both read the history and apply.
+ */
+export async function beforeMigrations(db: Kysely<any>, provider: Provider): Promise<void> {
+  if (provider === 'sqlite') await sql`PRAGMA foreign_keys = OFF`.execute(db)
+}
+
+// Any constant: PostgreSQL advisory locks are keyed by a 64-bit number agreed by all instances.
+const MIGRATION_LOCK_KEY = 7_270_513_901
+
+/** PostgreSQL: held until commit, so a second instance starting now waits here, then finds nothing pending. */
+export async function lockMigrations(trx: Transaction<any>, provider: Provider): Promise<void> {
+  if (provider === 'postgresql') await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx)
+}
+
+/** SQLite (foreign keys were off, see beforeMigrations): refuses a migration that left broken references. */
+export async function checkMigratedReferences(trx: Transaction<any>, provider: Provider): Promise<void> {
+  if (provider !== 'sqlite') return
+  const broken = await sql`PRAGMA foreign_key_check`.execute(trx)
+  if (broken.rows.length > 0) throw new Error(`Migration left ${broken.rows.length} rows with broken references; nothing was applied.`)
+}
+
+/** A whole migration script as one query: PostgreSQL runs several statements in one simple query; SQLite through exec() (SQLITE_SCRIPT). */
+export function migrationScript(provider: Provider, script: string): RawBuilder<unknown> {
+  return sql.raw(provider === 'sqlite' ? `${SQLITE_SCRIPT}${script}` : script)
 }
 
 /** True when a statement failed on a unique key (both drivers' codes). */

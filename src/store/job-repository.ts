@@ -3,8 +3,7 @@
 //
 // Instances starting together all try to create a job's row: an insert that loses the race to
 // another instance's is simply the row being there already, never an error (see createIfAbsent).
-import type { Database, Db } from './database'
-import { isUniqueViolation } from './json'
+import type { Database, Kdb } from './database'
 
 /** What is known of a job's runs. */
 export interface JobStateDto {
@@ -18,18 +17,18 @@ export interface JobStateDto {
 }
 
 export class JobRepository {
-  constructor(private readonly database: Pick<Database, 'prisma' | 'db' | 'provider'>) {}
+  constructor(private readonly database: Pick<Database, 'db'>) {}
 
-  private get prisma(): Db {
-    return this.database.prisma
+  private get db(): Kdb {
+    return this.database.db
   }
 
   async get(name: string): Promise<JobStateDto | null> {
-    return this.prisma.jobState.findUnique({ where: { name } })
+    return (await this.db.selectFrom('JobState').selectAll().where('name', '=', name).executeTakeFirst()) ?? null
   }
 
   async all(): Promise<JobStateDto[]> {
-    return this.prisma.jobState.findMany({ orderBy: { name: 'asc' } })
+    return this.db.selectFrom('JobState').selectAll().orderBy('name').execute()
   }
 
   /** Records the schedule point a new job starts from (no retroactive run); no-op if known. */
@@ -42,47 +41,53 @@ export class JobRepository {
    * so two instances racing for it cannot both win.
    */
   async acquire(name: string, holder: string, now: Date, until: Date): Promise<boolean> {
-    const take = () =>
-      this.prisma.jobState.updateMany({
-        where: { name, OR: [{ leaseUntil: null }, { leaseUntil: { lte: now } }] },
-        data: { leaseHolder: holder, leaseUntil: until },
-      })
-    if ((await take()).count === 1) return true
+    const take = async () => {
+      const result = await this.db
+        .updateTable('JobState')
+        .set({ leaseHolder: holder, leaseUntil: until })
+        .where('name', '=', name)
+        .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<=', now)]))
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows) === 1
+    }
+    if (await take()) return true
     // Nothing taken: either someone holds a live lease, or the job has no row yet (a manual run).
-    if (await this.prisma.jobState.findUnique({ where: { name }, select: { name: true } })) return false
+    if (await this.db.selectFrom('JobState').select('name').where('name', '=', name).executeTakeFirst()) return false
     await this.createIfAbsent({ name })
-    return (await take()).count === 1
+    return take()
   }
 
   /** Extends a lease its holder still has (the runner's heartbeat); false when it was lost. */
   async renew(name: string, holder: string, until: Date): Promise<boolean> {
-    const result = await this.prisma.jobState.updateMany({ where: { name, leaseHolder: holder }, data: { leaseUntil: until } })
-    return result.count === 1
+    const result = await this.db.updateTable('JobState').set({ leaseUntil: until }).where('name', '=', name).where('leaseHolder', '=', holder).executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
   }
 
   /** Ends a run: records it and frees the lease. */
   async finish(name: string, holder: string, run: { scheduledFor: Date | null; at: Date; outcome: 'ok' | 'failed'; message: string }): Promise<void> {
-    await this.prisma.jobState.updateMany({
-      where: { name, leaseHolder: holder },
-      data: {
+    await this.db
+      .updateTable('JobState')
+      .set({
         leaseHolder: null,
         leaseUntil: null,
         lastRunAt: run.at,
         ...(run.scheduledFor ? { lastScheduledFor: run.scheduledFor } : {}),
         lastOutcome: run.outcome,
         lastMessage: run.message.slice(0, 2_000),
-      },
-    })
+      })
+      .where('name', '=', name)
+      .where('leaseHolder', '=', holder)
+      .execute()
   }
 
-  // A plain INSERT whose unique-key failure means "another instance created it first". Prisma's
-  // upsert reads, then inserts, so two instances starting together could both insert and one
-  // failed; and a failed statement outside a transaction leaves nothing to roll back on either database.
+  // One INSERT … ON CONFLICT DO NOTHING: a row another instance created first (even in the same
+  // instant) is simply there, never an error. A read-then-insert would let two instances starting
+  // together both insert, and one fail.
   private async createIfAbsent(data: { name: string; lastScheduledFor?: Date }): Promise<void> {
-    try {
-      await this.prisma.jobState.create({ data })
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error
-    }
+    await this.db
+      .insertInto('JobState')
+      .values(data)
+      .onConflict((conflict) => conflict.column('name').doNothing())
+      .execute()
   }
 }

@@ -1,7 +1,9 @@
 // Labelers, keyed by platform identity.
-import type { Database, Db } from './database'
+import type { Selectable } from 'kysely'
+import type { Database, Kdb } from './database'
+import type { Labeler } from './generated/database'
 import { TtlCache } from './ttl-cache'
-import { fromJson, toJson, isUniqueViolation } from './json'
+import { fromJson, toJson } from './json'
 import type { LabelerRole } from '../core/task-types'
 
 /** A labeler as the core sees it. */
@@ -25,7 +27,7 @@ export interface PlatformIdentity {
   platformUserId: string
 }
 
-type Row = Awaited<ReturnType<Db['labeler']['findFirstOrThrow']>>
+type Row = Selectable<Labeler>
 
 function toDto(row: Row): LabelerDto {
   return { ...row, role: row.role as LabelerRole, skills: fromJson<string[]>(row.skills, []), groups: fromJson<string[]>(row.groups, []) }
@@ -35,10 +37,10 @@ export class LabelerRepository {
   // Every interaction starts by finding its labeler; roles changed by another instance apply within seconds.
   private readonly byIdentity = new TtlCache<string, LabelerDto>(5_000)
 
-  constructor(private readonly database: Pick<Database, 'prisma' | 'db' | 'provider'>) {}
+  constructor(private readonly database: Pick<Database, 'db'>) {}
 
-  private get prisma(): Db {
-    return this.database.prisma
+  private get db(): Kdb {
+    return this.database.db
   }
 
   /** The labeler with this identity, created on first contact (the display name is refreshed). */
@@ -50,54 +52,81 @@ export class LabelerRepository {
     return this.byIdentity.set(cacheKey, labeler)
   }
 
+  private findByIdentity(identity: PlatformIdentity): Promise<Row | undefined> {
+    return this.db
+      .selectFrom('Labeler')
+      .selectAll()
+      .where('platform', '=', identity.platform)
+      .where('workspaceId', '=', identity.workspaceId)
+      .where('platformUserId', '=', identity.platformUserId)
+      .executeTakeFirst()
+  }
+
   private async ensureUncached(identity: PlatformIdentity, displayName: string, roleIfNew: LabelerRole): Promise<LabelerDto> {
-    const key = { platform_workspaceId_platformUserId: identity }
-    const existing = await this.prisma.labeler.findUnique({ where: key })
+    const existing = await this.findByIdentity(identity)
     if (existing) {
       if (existing.displayName === displayName) return toDto(existing)
-      return toDto(await this.prisma.labeler.update({ where: { id: existing.id }, data: { displayName } }))
+      return this.update(existing.id, { displayName })
     }
-    try {
-      return toDto(await this.prisma.labeler.create({ data: { ...identity, displayName, role: roleIfNew } }))
-    } catch (error) {
-      // Two first messages at once: the other one created the row.
-      if (!isUniqueViolation(error)) throw error
-      return toDto(await this.prisma.labeler.findUniqueOrThrow({ where: key }))
-    }
+    const { platform, workspaceId, platformUserId } = identity
+    const created = await this.db
+      .insertInto('Labeler')
+      .values({ platform, workspaceId, platformUserId, displayName, role: roleIfNew, createdAt: new Date() })
+      .onConflict((conflict) => conflict.columns(['platform', 'workspaceId', 'platformUserId']).doNothing())
+      .returningAll()
+      .executeTakeFirst()
+    if (created) return toDto(created)
+    // Two first messages at once: the other one created the row.
+    const other = await this.findByIdentity(identity)
+    if (!other) throw new Error(`Labeler ${platform}/${platformUserId} vanished while being created`)
+    return toDto(other)
+  }
+
+  /** Changes a labeler's columns; throws when there is no such labeler. */
+  private async update(id: number, changes: { displayName?: string; role?: string; groups?: string; skills?: string }): Promise<LabelerDto> {
+    const row = await this.db.updateTable('Labeler').set(changes).where('id', '=', id).returningAll().executeTakeFirst()
+    if (!row) throw new Error(`No labeler with id ${id}`)
+    return toDto(row)
   }
 
   async findById(id: number): Promise<LabelerDto | null> {
-    const row = await this.prisma.labeler.findUnique({ where: { id } })
+    const row = await this.db.selectFrom('Labeler').selectAll().where('id', '=', id).executeTakeFirst()
     return row ? toDto(row) : null
   }
 
   /** Labelers matching a platform user id (any workspace) or a display name. */
   async findByHandle(handle: string): Promise<LabelerDto[]> {
-    const rows = await this.prisma.labeler.findMany({ where: { OR: [{ platformUserId: handle }, { displayName: handle }] }, orderBy: { id: 'asc' } })
+    const rows = await this.db
+      .selectFrom('Labeler')
+      .selectAll()
+      .where((eb) => eb.or([eb('platformUserId', '=', handle), eb('displayName', '=', handle)]))
+      .orderBy('id')
+      .execute()
     return rows.map(toDto)
   }
 
   async list(): Promise<LabelerDto[]> {
-    return (await this.prisma.labeler.findMany({ orderBy: { id: 'asc' } })).map(toDto)
+    return (await this.db.selectFrom('Labeler').selectAll().orderBy('id').execute()).map(toDto)
   }
 
   async setRole(id: number, role: LabelerRole): Promise<LabelerDto> {
     this.byIdentity.deleteWhere((l) => l.id === id)
-    return toDto(await this.prisma.labeler.update({ where: { id }, data: { role } }))
+    return this.update(id, { role })
   }
 
   async setGroups(id: number, groups: string[]): Promise<LabelerDto> {
     this.byIdentity.deleteWhere((l) => l.id === id)
-    return toDto(await this.prisma.labeler.update({ where: { id }, data: { groups: toJson(groups) } }))
+    return this.update(id, { groups: toJson(groups) })
   }
 
   /** Labelers by id, for routing by name. */
   async findByIds(ids: number[]): Promise<LabelerDto[]> {
-    return (await this.prisma.labeler.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } })).map(toDto)
+    if (ids.length === 0) return []
+    return (await this.db.selectFrom('Labeler').selectAll().where('id', 'in', ids).orderBy('id').execute()).map(toDto)
   }
 
   async setSkills(id: number, skills: string[]): Promise<LabelerDto> {
     this.byIdentity.deleteWhere((l) => l.id === id)
-    return toDto(await this.prisma.labeler.update({ where: { id }, data: { skills: toJson(skills) } }))
+    return this.update(id, { skills: toJson(skills) })
   }
 }

@@ -4,16 +4,23 @@
 // downloaded on an offline machine, and its JS engine fails on PostgreSQL. The SQL itself is
 // still Prisma's (made by `npm run db:migration`); this runner only records what was applied,
 // refuses edited history, and serializes concurrent starts (several bot instances, one database).
+// It runs through Kysely like the rest of the store, once for both databases; what differs
+// (SQLite's foreign-key pragma and check, PostgreSQL's advisory lock, running a whole script)
+// is in dialect.ts.
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import BetterSqlite3 from 'better-sqlite3'
-import pg from 'pg'
+import { Kysely } from 'kysely'
+import { beforeMigrations, checkMigratedReferences, dialectFor, lockMigrations, migrationScript, providerOf, readOnlyDialectFor, type Provider } from './dialect'
 
 const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../prisma/migrations')
-// Any constant: PostgreSQL advisory locks are keyed by a 64-bit number agreed by all instances.
-const MIGRATION_LOCK_KEY = 7_270_513_901
+const HISTORY = '_arbiter_migrations'
+
+/** The runner's own table (not in the Prisma schema: it records the schema's history). */
+interface MigrationTables {
+  _arbiter_migrations: { name: string; checksum: string; appliedAt: Date }
+}
 
 interface Migration {
   name: string
@@ -28,7 +35,7 @@ export interface MigrationReport {
 }
 
 /** The migrations shipped for one database, oldest first. */
-export function listMigrations(provider: 'sqlite' | 'postgresql'): Migration[] {
+export function listMigrations(provider: Provider): Migration[] {
   const dir = join(MIGRATIONS_DIR, provider)
   return readdirSync(dir)
     .filter((file) => file.endsWith('.sql'))
@@ -48,81 +55,58 @@ function checkHistory(migrations: Migration[], applied: Map<string, string>): Mi
   return migrations.filter((m) => !applied.has(m.name))
 }
 
-/** Brings the database at `url` up to date; safe to call from several processes at once. */
-export async function applyMigrations(url: string, log: (message: string) => void = () => {}, options: { upTo?: string } = {}): Promise<MigrationReport> {
-  return url.startsWith('file:') ? migrateSqlite(url, log, options.upTo) : migratePostgres(url, log, options.upTo)
+// SQLite runs within one process one at a time. better-sqlite3 waits for a lock synchronously:
+// a second run's BEGIN IMMEDIATE would block the event loop that the first run, holding the
+// lock between its awaits, needs to finish; it then failed with "database is locked". Other
+// processes wait for the lock through the busy timeout.
+let sqliteTurn: Promise<unknown> = Promise.resolve()
+
+/** Brings the database at `url` up to date; safe to call from several processes (and several times in one) at once. */
+export function applyMigrations(url: string, log: (message: string) => void = () => {}, options: { upTo?: string } = {}): Promise<MigrationReport> {
+  if (providerOf(url) !== 'sqlite') return migrate(url, log, options.upTo)
+  const run = sqliteTurn.then(() => migrate(url, log, options.upTo))
+  sqliteTurn = run.catch(() => {})
+  return run
+}
+
+async function migrate(url: string, log: (message: string) => void, upTo: string | undefined): Promise<MigrationReport> {
+  const provider = providerOf(url)
+  if (provider === 'sqlite') mkdirSync(dirname(resolve(url.slice('file:'.length))), { recursive: true })
+  const db = new Kysely<MigrationTables>({ dialect: dialectFor(url) })
+  try {
+    await beforeMigrations(db, provider)
+    return await db.transaction().execute(async (trx) => {
+      await lockMigrations(trx, provider)
+      // Inside the lock: PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a concurrent one.
+      await trx.schema
+        .createTable(HISTORY)
+        .ifNotExists()
+        .addColumn('name', 'text', (column) => column.primaryKey())
+        .addColumn('checksum', 'text', (column) => column.notNull())
+        .addColumn('appliedAt', provider === 'sqlite' ? 'text' : 'timestamptz', (column) => column.notNull())
+        .execute()
+      const rows = await trx.selectFrom(HISTORY).select(['name', 'checksum']).execute()
+      const pending = checkHistory(shipped(provider, upTo), new Map(rows.map((r) => [r.name, r.checksum])))
+      for (const migration of pending) {
+        await migrationScript(provider, migration.sql).execute(trx)
+        await trx.insertInto(HISTORY).values({ name: migration.name, checksum: migration.checksum, appliedAt: new Date() }).execute()
+        log(`applied migration ${migration.name}`)
+      }
+      await checkMigratedReferences(trx, provider)
+      return { applied: pending.map((m) => m.name), alreadyApplied: rows.length }
+    })
+  } finally {
+    await db.destroy()
+  }
 }
 
 /** Shipped migrations, cut after `upTo` when given (tests rebuild an older database with it). */
-function shipped(provider: 'sqlite' | 'postgresql', upTo: string | undefined): Migration[] {
+function shipped(provider: Provider, upTo: string | undefined): Migration[] {
   const all = listMigrations(provider)
   if (upTo === undefined) return all
   const end = all.findIndex((m) => m.name === upTo)
   if (end < 0) throw new Error(`No migration named ${upTo}`)
   return all.slice(0, end + 1)
-}
-
-function migrateSqlite(url: string, log: (message: string) => void, upTo?: string): MigrationReport {
-  const file = resolve(url.slice('file:'.length))
-  mkdirSync(dirname(file), { recursive: true })
-  const db = new BetterSqlite3(file, { timeout: 10_000 })
-  try {
-    // WAL lets readers and one writer work at once across processes; it persists in the file.
-    db.pragma('journal_mode = WAL')
-    db.exec('CREATE TABLE IF NOT EXISTS "_arbiter_migrations" ("name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "appliedAt" TEXT NOT NULL)')
-    // Prisma redefines a SQLite table to change it (create new, copy, DROP old, rename). With
-    // foreign keys enforced, that DROP would cascade-delete every assignment and judgment of the
-    // old table. The pragma only works outside a transaction, so it is set before BEGIN, and the
-    // keys are checked before the migration commits.
-    db.pragma('foreign_keys = OFF')
-    // IMMEDIATE takes the write lock before reading the history, so two starting processes cannot both apply.
-    db.exec('BEGIN IMMEDIATE')
-    try {
-      const rows = db.prepare('SELECT "name", "checksum" FROM "_arbiter_migrations"').all() as { name: string; checksum: string }[]
-      const pending = checkHistory(shipped('sqlite', upTo), new Map(rows.map((r) => [r.name, r.checksum])))
-      for (const migration of pending) {
-        db.exec(migration.sql)
-        db.prepare('INSERT INTO "_arbiter_migrations" VALUES (?, ?, ?)').run(migration.name, migration.checksum, new Date().toISOString())
-        log(`applied migration ${migration.name}`)
-      }
-      const broken = db.pragma('foreign_key_check') as unknown[]
-      if (broken.length > 0) throw new Error(`Migration left ${broken.length} rows with broken references; nothing was applied.`)
-      db.exec('COMMIT')
-      return { applied: pending.map((m) => m.name), alreadyApplied: rows.length }
-    } catch (error) {
-      db.exec('ROLLBACK')
-      throw error
-    }
-  } finally {
-    db.close()
-  }
-}
-
-async function migratePostgres(url: string, log: (message: string) => void, upTo?: string): Promise<MigrationReport> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    await client.query('BEGIN')
-    try {
-      // Held until COMMIT: a second instance starting now waits here, then finds nothing pending.
-      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
-      await client.query('CREATE TABLE IF NOT EXISTS "_arbiter_migrations" ("name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "appliedAt" TIMESTAMPTZ NOT NULL DEFAULT now())')
-      const { rows } = await client.query<{ name: string; checksum: string }>('SELECT "name", "checksum" FROM "_arbiter_migrations"')
-      const pending = checkHistory(shipped('postgresql', upTo), new Map(rows.map((r) => [r.name, r.checksum])))
-      for (const migration of pending) {
-        await client.query(migration.sql)
-        await client.query('INSERT INTO "_arbiter_migrations" ("name", "checksum") VALUES ($1, $2)', [migration.name, migration.checksum])
-        log(`applied migration ${migration.name}`)
-      }
-      await client.query('COMMIT')
-      return { applied: pending.map((m) => m.name), alreadyApplied: rows.length }
-    } catch (error) {
-      await client.query('ROLLBACK')
-      throw error
-    }
-  } finally {
-    await client.end()
-  }
 }
 
 /** Which shipped migrations a database has and lacks (`arbiter doctor`); reads only, creates nothing. */
@@ -134,28 +118,16 @@ export interface MigrationStatus {
 }
 
 export async function migrationStatus(url: string): Promise<MigrationStatus> {
-  const provider = url.startsWith('file:') ? 'sqlite' : 'postgresql'
+  const provider = providerOf(url)
   const shippedNames = listMigrations(provider).map((m) => m.name)
-  const status = (applied: string[]): MigrationStatus => ({ exists: true, applied, pending: shippedNames.filter((name) => !applied.includes(name)) })
-  if (provider === 'sqlite') {
-    const file = resolve(url.slice('file:'.length))
-    if (!existsSync(file)) return { exists: false, applied: [], pending: shippedNames }
-    const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true, timeout: 5_000 })
-    try {
-      const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_arbiter_migrations'`).get()
-      return status(table ? (db.prepare('SELECT "name" FROM "_arbiter_migrations"').all() as { name: string }[]).map((r) => r.name) : [])
-    } finally {
-      db.close()
-    }
-  }
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 })
-  await client.connect()
+  if (provider === 'sqlite' && !existsSync(resolve(url.slice('file:'.length)))) return { exists: false, applied: [], pending: shippedNames }
+  // Read-only: a SQLite file is opened read-only (and never created), PostgreSQL gives up after 5 s.
+  const db = new Kysely<MigrationTables>({ dialect: readOnlyDialectFor(url) })
   try {
-    const { rows: tables } = await client.query(`SELECT to_regclass('"_arbiter_migrations"') IS NOT NULL AS "present"`)
-    if (!tables[0]?.present) return status([])
-    const { rows } = await client.query<{ name: string }>('SELECT "name" FROM "_arbiter_migrations"')
-    return status(rows.map((r) => r.name))
+    const tables = await db.introspection.getTables()
+    const applied = tables.some((table) => table.name === HISTORY) ? (await db.selectFrom(HISTORY).select('name').execute()).map((r) => r.name) : []
+    return { exists: true, applied, pending: shippedNames.filter((name) => !applied.includes(name)) }
   } finally {
-    await client.end()
+    await db.destroy()
   }
 }

@@ -1,7 +1,6 @@
 // The outbox of private messages for labelers. The core writes; adapters deliver and mark.
-import type { Database, Db } from './database'
+import type { Database, Kdb } from './database'
 import { fromJson, toJson } from './json'
-import { positional } from './sql'
 
 /** A private message waiting for (or past) delivery. */
 export interface NotificationDto {
@@ -20,9 +19,9 @@ export interface NewNotification {
   payload: Record<string, unknown>
 }
 
-/** The columns of a new notification (also written inside a judgment's transaction). */
+/** The columns of a new notification (also written inside a judgment's transaction), queued now. */
 export function notificationRow(notification: NewNotification) {
-  return { labelerId: notification.labelerId, kind: notification.kind, payload: toJson(notification.payload) }
+  return { labelerId: notification.labelerId, kind: notification.kind, payload: toJson(notification.payload), createdAt: new Date() }
 }
 
 /** A notice for a project's leads, posted in its lead channel on one platform (a flag…). */
@@ -36,44 +35,51 @@ export interface LeadNoticeDto {
 }
 
 export class NotificationRepository {
-  constructor(private readonly database: Pick<Database, 'prisma' | 'provider'>) {}
+  constructor(private readonly database: Pick<Database, 'db'>) {}
 
-  private get prisma(): Db {
-    return this.database.prisma
+  private get db(): Kdb {
+    return this.database.db
   }
 
   async add(labelerId: number, kind: string, payload: Record<string, unknown>): Promise<void> {
-    await this.prisma.notification.create({ data: notificationRow({ labelerId, kind, payload }) })
+    await this.db.insertInto('Notification').values(notificationRow({ labelerId, kind, payload })).execute()
   }
 
-  /** Undelivered messages (for some labelers), oldest first. Plain SQL: it runs after every judgment. */
+  /** Undelivered messages (for some labelers), oldest first. It runs after every judgment. */
   async pendingFor(labelerIds?: number[]): Promise<NotificationDto[]> {
     if (labelerIds?.length === 0) return []
-    const forLabelers = labelerIds ? ` AND "labelerId" IN (${labelerIds.map(() => '?').join(', ')})` : ' AND "labelerId" IS NOT NULL'
-    const sql = positional(this.database.provider, `SELECT "id", "labelerId", "kind", "payload", "createdAt", "deliveredAt" FROM "Notification" WHERE "deliveredAt" IS NULL${forLabelers} ORDER BY "id" LIMIT 200`)
-    const rows = await this.prisma.$queryRawUnsafe<(Omit<NotificationDto, 'payload'> & { payload: string })[]>(sql, ...(labelerIds ?? []))
-    return rows.map((row) => ({ ...row, id: Number(row.id), labelerId: Number(row.labelerId), payload: fromJson<Record<string, unknown>>(row.payload, {}) }))
+    const rows = await this.db
+      .selectFrom('Notification')
+      .select(['id', 'labelerId', 'kind', 'payload', 'createdAt', 'deliveredAt'])
+      .where('deliveredAt', 'is', null)
+      .$if(labelerIds !== undefined, (q) => q.where('labelerId', 'in', labelerIds!))
+      .$if(labelerIds === undefined, (q) => q.where('labelerId', 'is not', null))
+      .orderBy('id')
+      .limit(200)
+      .execute()
+    return rows.map((row) => ({ ...row, labelerId: row.labelerId!, payload: fromJson<Record<string, unknown>>(row.payload, {}) }))
   }
 
   /** Queues a notice for the lead channel of a project on a platform. */
   async addLeadNotice(projectId: number, platform: string, kind: string, payload: Record<string, unknown>, now: Date): Promise<void> {
-    await this.prisma.notification.create({ data: { labelerId: null, projectId, platform, kind, payload: toJson(payload), createdAt: now } })
+    await this.db.insertInto('Notification').values({ labelerId: null, projectId, platform, kind, payload: toJson(payload), createdAt: now }).execute()
   }
 
   /** Undelivered lead notices, oldest first: on one platform, and (for a sweep) only those queued before a moment. */
   async pendingLeadNotices(options: { platform?: string; createdBefore?: Date; kind?: string; payloadKey?: { name: string; value: number } } = {}): Promise<LeadNoticeDto[]> {
-    const rows = await this.prisma.notification.findMany({
-      where: {
-        deliveredAt: null,
-        labelerId: null,
-        projectId: { not: null },
-        ...(options.platform ? { platform: options.platform } : {}),
-        ...(options.kind ? { kind: options.kind } : {}),
-        ...(options.createdBefore ? { createdAt: { lt: options.createdBefore } } : {}),
-      },
-      orderBy: { id: 'asc' },
-      take: 200,
-    })
+    const { platform, kind, createdBefore } = options
+    const rows = await this.db
+      .selectFrom('Notification')
+      .select(['id', 'projectId', 'platform', 'kind', 'payload', 'createdAt'])
+      .where('deliveredAt', 'is', null)
+      .where('labelerId', 'is', null)
+      .where('projectId', 'is not', null)
+      .$if(Boolean(platform), (q) => q.where('platform', '=', platform!))
+      .$if(Boolean(kind), (q) => q.where('kind', '=', kind!))
+      .$if(createdBefore !== undefined, (q) => q.where('createdAt', '<', createdBefore!))
+      .orderBy('id')
+      .limit(200)
+      .execute()
     const notices = rows.map((row) => ({ id: row.id, projectId: row.projectId!, platform: row.platform ?? '', kind: row.kind, payload: fromJson<Record<string, unknown>>(row.payload, {}), createdAt: row.createdAt }))
     const key = options.payloadKey
     return key ? notices.filter((n) => n.payload[key.name] === key.value) : notices
@@ -81,7 +87,7 @@ export class NotificationRepository {
 
   /** Marks delivered once; false when another instance delivered it first. */
   async markDelivered(id: number, now: Date): Promise<boolean> {
-    const result = await this.prisma.notification.updateMany({ where: { id, deliveredAt: null }, data: { deliveredAt: now } })
-    return result.count === 1
+    const result = await this.db.updateTable('Notification').set({ deliveredAt: now }).where('id', '=', id).where('deliveredAt', 'is', null).executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
   }
 }

@@ -1,7 +1,7 @@
 // A lead's `/label import PROJECT` waiting for the file they upload next. In the database, not in
 // memory: the upload is a separate event that another bot instance may receive, and a restart in
 // between must not forget it.
-import type { Database, Db } from './database'
+import type { Database, Kdb } from './database'
 import type { PlatformIdentity } from './labeler-repository'
 
 export interface ImportTarget {
@@ -15,17 +15,21 @@ function keyOf(identity: PlatformIdentity): PlatformIdentity {
 }
 
 export class PendingImportRepository {
-  constructor(private readonly database: Pick<Database, 'prisma' | 'db' | 'provider'>) {}
+  constructor(private readonly database: Pick<Database, 'db'>) {}
 
-  private get prisma(): Db {
-    return this.database.prisma
+  private get db(): Kdb {
+    return this.database.db
   }
 
   /** Waits for this person's next upload until `expiresAt`; a newer request replaces an older one. */
   async expect(identity: PlatformIdentity, target: ImportTarget, expiresAt: Date): Promise<void> {
     const key = keyOf(identity)
     const data = { project: target.project, format: target.format ?? null, expiresAt, fileId: null }
-    await this.prisma.pendingImport.upsert({ where: { platform_workspaceId_platformUserId: key }, create: { ...key, ...data }, update: data })
+    await this.db
+      .insertInto('PendingImport')
+      .values({ ...key, ...data, createdAt: new Date() })
+      .onConflict((conflict) => conflict.columns(['platform', 'workspaceId', 'platformUserId']).doUpdateSet(data))
+      .execute()
   }
 
   /**
@@ -34,14 +38,23 @@ export class PendingImportRepository {
    * Slack retry, another instance) finds it again; a different file does not.
    */
   async take(identity: PlatformIdentity, fileId: string, now: Date): Promise<ImportTarget | null> {
-    const key = keyOf(identity)
-    const row = await this.prisma.pendingImport.findUnique({ where: { platform_workspaceId_platformUserId: key } })
+    const row = await this.db
+      .selectFrom('PendingImport')
+      .select(['id', 'project', 'format', 'expiresAt', 'fileId'])
+      .where('platform', '=', identity.platform)
+      .where('workspaceId', '=', identity.workspaceId)
+      .where('platformUserId', '=', identity.platformUserId)
+      .executeTakeFirst()
     if (!row || row.expiresAt <= now || (row.fileId !== null && row.fileId !== fileId)) return null
     // Matching the whole request read: a newer /label import in between is not claimed by this file.
-    const claimed = await this.prisma.pendingImport.updateMany({
-      where: { id: row.id, project: row.project, expiresAt: row.expiresAt, fileId: row.fileId },
-      data: { fileId },
-    })
-    return claimed.count === 1 ? { project: row.project, ...(row.format ? { format: row.format } : {}) } : null
+    const claimed = await this.db
+      .updateTable('PendingImport')
+      .set({ fileId })
+      .where('id', '=', row.id)
+      .where('project', '=', row.project)
+      .where('expiresAt', '=', row.expiresAt)
+      .where('fileId', row.fileId === null ? 'is' : '=', row.fileId)
+      .executeTakeFirst()
+    return Number(claimed.numUpdatedRows) === 1 ? { project: row.project, ...(row.format ? { format: row.format } : {}) } : null
   }
 }

@@ -101,6 +101,38 @@ class TypedStatement implements SqliteStatement {
   }
 }
 
+/**
+ * Starts the text of a whole SQL script (several statements, no parameters): the connection runs
+ * it with better-sqlite3's exec(), since prepare() takes one statement. The migration runner
+ * uses it for Prisma's migration files, so they run exactly as SQLite parses them: no splitting
+ * on semicolons, which a string literal or a trigger body could hold.
+ */
+export const SQLITE_SCRIPT = '-- script\n'
+
+/** A script run whole (see SQLITE_SCRIPT); it returns no rows. */
+class ScriptStatement implements SqliteStatement {
+  readonly reader = false
+
+  constructor(
+    private readonly connection: BetterSqlite3.Database,
+    private readonly script: string,
+  ) {}
+
+  all(): unknown[] {
+    this.run()
+    return []
+  }
+
+  run(): { changes: number; lastInsertRowid: number } {
+    this.connection.exec(this.script)
+    return { changes: 0, lastInsertRowid: 0 }
+  }
+
+  *iterate(): IterableIterator<unknown> {
+    this.run()
+  }
+}
+
 // Enough for every statement the bot runs; statements with long IN lists vary in text, so the
 // cache is bounded and starts over when full rather than growing with them.
 const STATEMENT_CACHE_SIZE = 500
@@ -113,6 +145,7 @@ class TypedDatabase implements SqliteDatabase {
   constructor(readonly connection: BetterSqlite3.Database) {}
 
   prepare(sql: string): SqliteStatement {
+    if (sql.startsWith(SQLITE_SCRIPT)) return new ScriptStatement(this.connection, sql)
     let statement = this.statements.get(sql)
     if (!statement) {
       if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.clear()
@@ -182,8 +215,9 @@ class ArbiterSqliteDialect extends SqliteDialect {
   }
 }
 
-/** Kysely's SQLite dialect over the file at `file` (created if missing). */
-export function sqliteDialect(file: string, exclusive?: Exclusive): SqliteDialect {
+/** Kysely's SQLite dialect over the file at `file` (created if missing), or read-only over an existing one. */
+export function sqliteDialect(file: string, exclusive?: Exclusive, options: { readonly?: boolean } = {}): SqliteDialect {
+  if (options.readonly) return new ArbiterSqliteDialect(new TypedDatabase(new BetterSqlite3(file, { readonly: true, fileMustExist: true, timeout: 5_000 })))
   // timeout is the busy timeout: several processes may share the file (WAL).
   const connection = new BetterSqlite3(file, { timeout: 10_000 })
   // WAL lets readers and one writer work at once across processes (the migration runner sets it

@@ -26,7 +26,9 @@ for (const provider of PROVIDERS) {
   writeFileSync(`.arbiter-prisma/to-${provider}.prisma`, schemaFor(provider, current))
   const from = previous === null ? ['--from-empty'] : ['--from-schema-datamodel', `.arbiter-prisma/from-${provider}.prisma`]
   if (previous !== null) writeFileSync(`.arbiter-prisma/from-${provider}.prisma`, schemaFor(provider, previous))
-  const sql = execFileSync('npx', ['prisma', 'migrate', 'diff', ...from, '--to-schema-datamodel', `.arbiter-prisma/to-${provider}.prisma`, '--script'], { encoding: 'utf8' })
+  // The "client" engine type tells the CLI that no native query engine is needed, so it downloads none.
+  const env = { ...process.env, PRISMA_CLIENT_ENGINE_TYPE: 'client' }
+  const sql = execFileSync('npx', ['prisma', 'migrate', 'diff', ...from, '--to-schema-datamodel', `.arbiter-prisma/to-${provider}.prisma`, '--script'], { encoding: 'utf8', env })
   const file = `${dir}/${next}_${name}.sql`
   writeFileSync(file, sql)
   console.log(`wrote ${file}`)

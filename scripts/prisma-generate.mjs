@@ -7,11 +7,8 @@ import { execFileSync } from 'node:child_process'
 import { schemaFor } from './prisma-variants.mjs'
 
 mkdirSync('.arbiter-prisma', { recursive: true })
-// PostgreSQL last: its Kysely types are the ones kept.
-for (const provider of ['sqlite', 'postgresql']) {
-  const file = `.arbiter-prisma/${provider}.prisma`
-  writeFileSync(file, schemaFor(provider))
-  // The "client" engine type tells the CLI that no native query engine is needed, so it downloads none.
-  execFileSync('npx', ['prisma', 'generate', '--schema', file], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PRISMA_CLIENT_ENGINE_TYPE: 'client' } })
-}
+const file = '.arbiter-prisma/postgresql.prisma'
+writeFileSync(file, schemaFor('postgresql'))
+// The "client" engine type tells the CLI that no native query engine is needed, so it downloads none.
+execFileSync('npx', ['prisma', 'generate', '--schema', file], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PRISMA_CLIENT_ENGINE_TYPE: 'client' } })
 console.log('arbiter: generated the Kysely table types (src/store/generated/database.ts)')

@@ -12,5 +12,4 @@ export function schemaFor(provider, text = readFileSync('prisma/schema.prisma', 
   const url = provider === 'sqlite' ? 'file:unused.db' : 'postgresql://unused'
   return text
     .replace(datasource, `datasource db {\n  provider = "${provider}"\n  url      = "${url}"\n}`)
-    .replace(/output\s*=\s*"\.\.\/src\/store\/prisma-client\/[^"]*"/, `output          = "../src/store/prisma-client/${provider}"`)
 }

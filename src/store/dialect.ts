@@ -3,7 +3,7 @@
 // sqlite-connection.ts) — is written once through Kysely and runs unchanged on both.
 import pg from 'pg'
 import { PostgresDialect, sql, type Dialect, type Kysely, type RawBuilder, type Transaction } from 'kysely'
-import { SQLITE_SCRIPT, sqliteDialect, type Exclusive } from './sqlite-connection'
+import { SQLITE_SCRIPT, sqliteDialect } from './sqlite-connection'
 
 export type Provider = 'sqlite' | 'postgresql'
 
@@ -36,14 +36,14 @@ export function postgresPool(url: string, options: { max: number; idleTimeoutMil
 }
 
 /** Kysely's dialect for a database URL; PostgreSQL takes the pool it should use. */
-export function dialectFor(url: string, pool?: pg.Pool, exclusive?: Exclusive): Dialect {
-  if (providerOf(url) === 'sqlite') return sqliteDialect(url.slice('file:'.length), exclusive)
+export function dialectFor(url: string, pool?: pg.Pool): Dialect {
+  if (providerOf(url) === 'sqlite') return sqliteDialect(url.slice('file:'.length))
   return new PostgresDialect({ pool: pool ?? postgresPool(url, { max: 10 }) })
 }
 
 /** A dialect that only reads (`arbiter doctor`): SQLite opens an existing file read-only; PostgreSQL gives up connecting after 5 s. */
 export function readOnlyDialectFor(url: string): Dialect {
-  if (providerOf(url) === 'sqlite') return sqliteDialect(url.slice('file:'.length), undefined, { readonly: true })
+  if (providerOf(url) === 'sqlite') return sqliteDialect(url.slice('file:'.length), { readonly: true })
   return new PostgresDialect({ pool: postgresPool(url, { max: 1, connectionTimeoutMillis: 5_000 }) })
 }
 

@@ -12,8 +12,3 @@ export function toJson(value: unknown): string | null {
 export function fromJson<T>(text: string | null | undefined, fallback: T): T {
   return text === null || text === undefined || text === '' ? fallback : (JSON.parse(text) as T)
 }
-
-/** True when a Prisma error is a unique-constraint violation. */
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002'
-}

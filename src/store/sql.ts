@@ -1,6 +1,5 @@
 // SQL fragments the repositories share, as Kysely expressions (parameters always bound).
 import { sql, type Expression, type RawBuilder } from 'kysely'
-import type { Provider } from './database'
 
 /**
  * Item.open recomputed from claimed and target, for the SET of the statement that changes
@@ -13,13 +12,3 @@ export function openAfter(claimed: Expression<number>, target: Expression<number
 
 /** The "claimed" column as an expression (for openAfter when claimed does not change). */
 export const CLAIMED = sql.ref<number>('claimed')
-
-/**
- * @deprecated Raw SQL's "?" placeholders as PostgreSQL's $1, $2…: only notification-repository.ts
- * still uses it while it moves to Kysely; delete this with that move.
- */
-export function positional(provider: Provider, text: string): string {
-  if (provider === 'sqlite') return text
-  let n = 0
-  return text.replace(/\?/g, () => `$${++n}`)
-}

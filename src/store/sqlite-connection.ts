@@ -165,36 +165,16 @@ class TypedDatabase implements SqliteDatabase {
 // the event loop every few milliseconds between queries keeps acks fast.
 const YIELD_EVERY_MS = 4
 
-/** A lock the connection also takes while in use (shared with another connection to the same file). */
-export interface Exclusive {
-  acquire(): Promise<() => void>
-}
-
 class WriteFirstSqliteDriver extends SqliteDriver implements Driver {
   private lastYield = performance.now()
-  private releaseExclusive: (() => void) | undefined
 
-  constructor(
-    config: { database: SqliteDatabase },
-    private readonly exclusive?: Exclusive,
-  ) {
-    super(config)
-  }
-
-  // Kysely's own mutex lets one flow at a time get here, so one release slot is enough.
+  // Kysely's own mutex lets one query or transaction at a time get here.
   override async acquireConnection(): Promise<DatabaseConnection> {
-    if (this.exclusive) this.releaseExclusive = await this.exclusive.acquire()
-    else if (performance.now() - this.lastYield > YIELD_EVERY_MS) {
+    if (performance.now() - this.lastYield > YIELD_EVERY_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve))
       this.lastYield = performance.now()
     }
     return super.acquireConnection()
-  }
-
-  override async releaseConnection(): Promise<void> {
-    const release = this.releaseExclusive
-    this.releaseExclusive = undefined
-    release?.()
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -203,20 +183,17 @@ class WriteFirstSqliteDriver extends SqliteDriver implements Driver {
 }
 
 class ArbiterSqliteDialect extends SqliteDialect {
-  constructor(
-    private readonly database: TypedDatabase,
-    private readonly exclusive?: Exclusive,
-  ) {
+  constructor(private readonly database: TypedDatabase) {
     super({ database })
   }
 
   override createDriver(): Driver {
-    return new WriteFirstSqliteDriver({ database: this.database }, this.exclusive)
+    return new WriteFirstSqliteDriver({ database: this.database })
   }
 }
 
 /** Kysely's SQLite dialect over the file at `file` (created if missing), or read-only over an existing one. */
-export function sqliteDialect(file: string, exclusive?: Exclusive, options: { readonly?: boolean } = {}): SqliteDialect {
+export function sqliteDialect(file: string, options: { readonly?: boolean } = {}): SqliteDialect {
   if (options.readonly) return new ArbiterSqliteDialect(new TypedDatabase(new BetterSqlite3(file, { readonly: true, fileMustExist: true, timeout: 5_000 })))
   // timeout is the busy timeout: several processes may share the file (WAL).
   const connection = new BetterSqlite3(file, { timeout: 10_000 })
@@ -224,5 +201,5 @@ export function sqliteDialect(file: string, exclusive?: Exclusive, options: { re
   // too; it persists in the file). Foreign keys stay off, as SQLite's default and as before:
   // PostgreSQL enforces them, and no code relies on SQLite doing so.
   connection.pragma('journal_mode = WAL')
-  return new ArbiterSqliteDialect(new TypedDatabase(connection), exclusive)
+  return new ArbiterSqliteDialect(new TypedDatabase(connection))
 }

@@ -143,27 +143,25 @@ export async function exportData(ctx: CoreContext, options: ExportOptions, write
   const isSft = format === 'sft' || format === 'openai-sft'
   const settlement = isSft ? { settled: new Map<number, SettledItem>(), leftOut: new Map<number, LeftOutReason>(), floors: itemFloors(data) } : settleItems(data)
   const inputs = data.settlement
-  const itemsTotal = data.items.filter((i) => kinds.includes(i.kind)).length
-  summary.judgments = data.judgments.length
-  summary.labelers = new Set(data.judgments.map((j) => j.labelerId)).size
-  let first = Infinity
-  let last = -Infinity
-  for (const j of data.judgments) (first = Math.min(first, j.createdAt), (last = Math.max(last, j.createdAt)))
-  if (data.judgments.length > 0) (noteDate(summary, first), noteDate(summary, last))
-  data.judgments.length = 0
-  data.items.length = 0
+  const itemsTotal = data.verdicts.items.filter((i) => kinds.includes(i.kind)).length
+  summary.judgments = data.verdicts.count
+  summary.labelers = data.verdicts.labelerIds.length
+  if (data.firstAt !== null && data.lastAt !== null) (noteDate(summary, data.firstAt), noteDate(summary, data.lastAt))
+  const followUps = data.followUps
 
   // Pass 2: items with their texts, a page at a time.
   const isPreference = format === 'preferences' || format === 'openai-dpo'
   const needJudgments = options.perJudgment === true || isSft
-  // The preference formats read the pairwise judgments too, for their rewrites and less-bad answers.
-  const pageKinds = needJudgments ? kinds : isPreference ? (['pairwise'] as const satisfies typeof kinds) : []
+  // The preference formats read again only the pairwise judgments with a rewrite or a less-bad
+  // answer, and only when pass 1 saw one: everything else about the verdicts is settled already.
+  const pageKinds = needJudgments ? kinds : isPreference && followUps.size > 0 ? (['pairwise'] as const satisfies typeof kinds) : []
+  const followUpsOnly = !needJudgments
   const seenRows = new Set<string>()
   const sources = new Set<string>()
   let agreementSum = 0
   let referenceAgree = 0
   let done = 0
-  for await (const page of ctx.store.bulk.pages(project.id, { since: options.since, until: options.until, kinds: [...pageKinds] }, PAGE)) {
+  for await (const page of ctx.store.bulk.pages(project.id, { since: options.since, until: options.until, kinds: [...pageKinds], followUpsOnly }, PAGE)) {
     const byItem = new Map<number, JudgmentDto[]>()
     for (const j of page.judgments) {
       const list = byItem.get(j.itemId)
@@ -185,7 +183,9 @@ export async function exportData(ctx: CoreContext, options: ExportOptions, write
       else if (!settled) reason = settlement.leftOut.get(item.id) ?? 'unlabeled'
       else reason = settledRows(format, item, settled, options.withMetadata === true, rows)
       const answerRows = rows.length
-      const bothBad = reason === 'multi_turn' ? { rewrites: 0, lessBad: 0 } : bothBadRows(format, item, judgments, floor, settled, options, rows)
+      // Read back with only their follow-ups, an item's judgments count from pass 1.
+      const judged = followUpsOnly ? (followUps.get(item.id) ?? 0) : judgments.length
+      const bothBad = reason === 'multi_turn' ? { rewrites: 0, lessBad: 0 } : bothBadRows(format, item, judgments, judged, floor, settled, options, rows)
       // A pairwise item is in an SFT export only for its rewrites: without one it was never a candidate.
       if (isSft && item.type !== 'sft' && rows.length === 0 && !judgments.some((j) => j.rewrite)) continue
       if (rows.length === 0) {
@@ -270,7 +270,7 @@ function settledRows(format: ExportFormat, item: ItemDto, settled: SettledItem, 
  * only the one a strict majority of the both-bad judgments names, when the item settled as both
  * bad; per judgment: each one's own). Returns how many of each were added.
  */
-function bothBadRows(format: ExportFormat, item: ItemDto, judgments: JudgmentDto[], floor: ItemFloors, settled: SettledItem | undefined, options: ExportOptions, rows: object[]): { rewrites: number; lessBad: number } {
+function bothBadRows(format: ExportFormat, item: ItemDto, judgments: JudgmentDto[], judged: number, floor: ItemFloors, settled: SettledItem | undefined, options: ExportOptions, rows: object[]): { rewrites: number; lessBad: number } {
   const none = { rewrites: 0, lessBad: 0 }
   if (format === 'judgments' || format === 'kto' || judgments.length === 0) return none
   // The flag floor holds for rewrites too: a flagged item waits for a lead, rewrites and all
@@ -278,14 +278,14 @@ function bothBadRows(format: ExportFormat, item: ItemDto, judgments: JudgmentDto
   if (floor.flagged && !floor.leadSettled) return none
   const withMetadata = options.withMetadata === true
   const before = rows.length
-  const rewriteMeta = withMetadata ? metadataOf(item, undefined, judgments.length, 'rewrite') : null
+  const rewriteMeta = withMetadata ? metadataOf(item, undefined, judged, 'rewrite') : null
   for (const judgment of judgments) rows.push(...rewriteRows(format, item, judgment, rewriteMeta))
   const rewrites = rows.length - before
   if (!options.includeBothBad || (format !== 'preferences' && format !== 'openai-dpo')) return { rewrites, lessBad: 0 }
   // The less bad is never a response any labeler marked with a critical flaw (a verdict of "both
   // bad" does not say which is less bad, so a lead's settling lifts nothing here).
   const lessBad = options.perJudgment ? judgments.map(lessBadOf) : settled && isSettledBothBad(settled) ? [agreedLessBad(judgments)] : []
-  const metadata = withMetadata ? metadataOf(item, settled, judgments.length, options.perJudgment ? 'judgment' : undefined) : null
+  const metadata = withMetadata ? metadataOf(item, settled, judged, options.perJudgment ? 'judgment' : undefined) : null
   for (const chosen of lessBad) {
     if (chosen === null || floor.flawed.has(chosen)) continue
     const rejected = item.responses.find((r) => r.id !== chosen)

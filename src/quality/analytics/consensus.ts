@@ -2,8 +2,9 @@
 // Dawid–Skene for pairwise verdicts, and gold or a lead's verdict above both.
 import type { JudgmentKind } from '../types'
 import { fitDawidSkene, type DawidSkeneFit, type DawidSkeneOptions } from './dawid-skene'
-import { categoryLabel, categoryOf, indexProject, type IndexOptions, type ProjectData, type ProjectIndex } from './project-index'
+import { categoryLabel, categoryOf, indexProject, type IndexOptions, type ProjectData } from './project-index'
 import { ratingMedian, tallyItems, topOf, type ItemTallies } from './tally'
+import { indexVerdicts, type ConsensusIndex, type VerdictColumns } from './verdict-columns'
 
 /** How an item's consensus was reached. */
 export type ConsensusMethod = 'gold' | 'dawid_skene' | 'majority' | 'borda' | 'median' | 'none'
@@ -39,10 +40,10 @@ export interface ConsensusOptions extends DawidSkeneOptions, IndexOptions {
 }
 
 /** Builds per-item consensus from tallies and an optional Dawid–Skene fit; gold overrides both. */
-export function buildConsensus(index: ProjectIndex, tallies: ItemTallies, fit: DawidSkeneFit | null, options: ConsensusOptions = {}): ItemConsensus[] {
+export function buildConsensus(index: ConsensusIndex, tallies: ItemTallies, fit: DawidSkeneFit | null, options: ConsensusOptions = {}): ItemConsensus[] {
   const tolerance = options.likertTolerance ?? 1
   const K = index.classes
-  const items = index.data.items
+  const items = index.items
   const fitRow = new Int32Array(items.length).fill(-1)
   if (fit !== null) for (let p = 0; p < fit.items.length; p++) fitRow[fit.items[p]!] = p
   const result: ItemConsensus[] = []
@@ -136,6 +137,18 @@ export function buildConsensus(index: ProjectIndex, tallies: ItemTallies, fit: D
 /** Consensus of every item of a project (gold first, then Dawid–Skene for pairwise, else majority / Borda / median). */
 export function itemConsensus(data: ProjectData, options: ConsensusOptions = {}): ItemConsensus[] {
   const index = indexProject(data, options)
+  const tallies = tallyItems(index)
+  const fit = options.dawidSkene === false ? null : fitDawidSkene(index, tallies, options)
+  return buildConsensus(index, tallies, fit, options)
+}
+
+/**
+ * The same consensus over verdict columns (verdict-columns.ts), one entry per item of the columns
+ * in their order: identical results to itemConsensus on the same project, without an object per
+ * judgment.
+ */
+export function verdictConsensus(columns: VerdictColumns, options: ConsensusOptions = {}): ItemConsensus[] {
+  const index = indexVerdicts(columns)
   const tallies = tallyItems(index)
   const fit = options.dawidSkene === false ? null : fitDawidSkene(index, tallies, options)
   return buildConsensus(index, tallies, fit, options)

@@ -3,6 +3,7 @@
 import { BOTH_BAD, TIE } from '../types'
 import { KIND_PAIRWISE, categoryLabel, indexProject, type ProjectData, type ProjectIndex } from './project-index'
 import { tallyItems, type ItemTallies } from './tally'
+import type { ConsensusIndex } from './verdict-columns'
 
 /** Options of Dawid–Skene. */
 export interface DawidSkeneOptions {
@@ -32,7 +33,7 @@ export interface DawidSkeneFit {
  * category, and reliable labelers weigh more. Starts from the majority-vote shares; gold items are
  * clamped to their gold category, so they anchor every labeler's matrix.
  */
-export function fitDawidSkene(index: ProjectIndex, tallies: ItemTallies, options: DawidSkeneOptions = {}): DawidSkeneFit {
+export function fitDawidSkene(index: ConsensusIndex, tallies: ItemTallies, options: DawidSkeneOptions = {}): DawidSkeneFit {
   const maxIterations = options.maxIterations ?? 50
   const tolerance = options.tolerance ?? 1e-4
   const alpha = options.smoothing ?? 1

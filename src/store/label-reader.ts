@@ -4,12 +4,13 @@
 // the answers are settled. Judgments are read in keyset pages and each page is folded into typed
 // arrays before the next is read, so a million judgments take a few bytes each, not an object each.
 import { sql } from 'kysely'
-import { IdLookup, KIND_PAIRWISE } from '../quality/analytics/project-index'
-import { VerdictColumnsBuilder, choiceCode, kindCode, type ConsensusItem, type VerdictColumns } from '../quality/analytics'
+import { IdLookup, KIND_LIKERT, KIND_OTHER, KIND_PAIRWISE, KIND_RANKING } from '../quality/analytics/project-index'
+import { CHOICE_NONE, VerdictColumnsBuilder, choiceCode, type ConsensusItem, type VerdictColumns } from '../quality/analytics'
 import type { FlawKind, JudgmentKind } from '../quality/types'
 import type { Gold } from '../core/task-types'
 import type { Database } from './database'
-import { keysetPages } from './bulk-reader'
+import { fromSqliteTime } from './sqlite-connection'
+import { beforeFirstItem, keysetPages } from './bulk-reader'
 import { engineItems, sameJson, sameString } from './quality-reader'
 
 /** What an item's settled answer may come from besides its judgments. */
@@ -56,6 +57,14 @@ export interface LabelFilter {
 
 const PAGE = 20_000
 
+// The judgment code: kind × MARKS + the mark bits.
+const FLAGGED = 1
+const REWRITTEN = 2
+const FLAWED = 4
+const MARKS = 8
+
+const asDate = (value: Date | string): Date => (value instanceof Date ? value : fromSqliteTime(value))
+
 function parseGold(text: string | null): Gold | null {
   return text ? (JSON.parse(text) as Gold) : null
 }
@@ -84,8 +93,8 @@ export async function readLabelData(database: Pick<Database, 'db'>, projectId: n
   const respIds: string[] = []
   const settlement = new Map<number, ItemSettlementInput>()
   const itemPage = (after: number, limit: number) =>
-    engineItems(db, projectId).select(['id', 'externalId', 'type', 'responses', 'gold', 'verdict', 'reference', 'source']).where('id', '>', after).orderBy('id').limit(limit).execute()
-  for await (const page of keysetPages(itemPage, (row) => row.id, PAGE)) {
+    engineItems(db, projectId, after).select(['id', 'externalId', 'type', 'responses', 'gold', 'verdict', 'reference', 'source']).limit(limit).execute()
+  for await (const page of keysetPages(itemPage, (row) => row.id, PAGE, await beforeFirstItem(db, projectId))) {
     for (const row of page) {
       respStart.push(respIds.length)
       for (const id of responseIds(row.responses, (text) => same.get(text))) respIds.push(id)
@@ -104,27 +113,35 @@ export async function readLabelData(database: Pick<Database, 'db'>, projectId: n
   const labelerIndex = new Map<number, number>()
   const rankings = sameJson<string[]>()
   const { since, until, kinds } = filter
-  const judgmentPage = (after: number, limit: number) => {
-    let query = db
-      .selectFrom('Judgment')
-      .select(['id', 'itemId', 'labelerId', 'kind', 'choice', 'ranking', 'rating', 'flaws', 'flagged', 'createdAt'])
-      // Whether there is a rewrite, not its text: an integer on both databases.
-      .select(sql<number>`case when "rewrite" is null then 0 else 1 end`.as('rewritten'))
-      .where('projectId', '=', projectId)
-      .where('kind', 'in', kinds)
-      .where('id', '>', after)
+  const judgments = (after: number) => {
+    let query = db.selectFrom('Judgment').where('projectId', '=', projectId).where('kind', 'in', kinds).where('id', '>', after)
     if (since) query = query.where('createdAt', '>=', since)
     if (until) query = query.where('createdAt', '<', until)
-    return query.orderBy('id').limit(limit).execute()
+    return query
   }
+  // Each column handed over costs per judgment even when null (about a quarter of a second per
+  // million on SQLite), so a page carries five: the verdict as text whatever its kind (a pairwise
+  // choice, a ranking's JSON, a rating), and one integer for the kind and the marks (flag, rewrite,
+  // flaw marks), which are read again below for the few judgments that have them.
+  const kindCase = sql<number>`case "kind" when ${sql.lit('pairwise')} then ${sql.lit(KIND_PAIRWISE)} when ${sql.lit('ranking')} then ${sql.lit(KIND_RANKING)} when ${sql.lit('likert')} then ${sql.lit(KIND_LIKERT)} else ${sql.lit(KIND_OTHER)} end`
+  const judgmentPage = (after: number, limit: number) =>
+    judgments(after)
+      .select(['id', 'itemId', 'labelerId'])
+      .select(sql<string | null>`case "kind" when ${sql.lit('ranking')} then "ranking" when ${sql.lit('likert')} then cast("rating" as text) else "choice" end`.as('verdict'))
+      .select(
+        sql<number>`${kindCase} * ${sql.lit(MARKS)} + (case when "flagged" then ${sql.lit(FLAGGED)} else 0 end) + (case when "rewrite" is null then 0 else ${sql.lit(REWRITTEN)} end) + (case when "flaws" is null then 0 else ${sql.lit(FLAWED)} end)`.as('code'),
+      )
+      .orderBy('id')
+      .limit(limit)
+      .execute()
   const columns = builder.columns
-  let first = Infinity
-  let last = -Infinity
+  let marked = false
   for await (const page of keysetPages(judgmentPage, (row) => row.id, PAGE)) {
     for (const row of page) {
       const j = builder.next()
       const item = itemIndex.get(row.itemId) ?? -1
-      const kind = kindCode(row.kind)
+      const code = Number(row.code)
+      const kind = Math.floor(code / MARKS)
       let labeler = labelerIndex.get(row.labelerId)
       if (labeler === undefined) {
         labeler = columns.labelerIds.length
@@ -134,18 +151,30 @@ export async function readLabelData(database: Pick<Database, 'db'>, projectId: n
       columns.jItem[j] = item
       columns.jLabeler[j] = labeler
       columns.jKind[j] = kind
-      columns.jChoice[j] = item >= 0 ? choiceCode(row.choice, respIds, columns.respStart[item]!, columns.respStart[item + 1]!) : choiceCode(null, respIds, 0, 0)
-      const rating = row.rating
-      columns.jRating[j] = rating !== null && rating >= 1 && rating <= 7 ? Math.round(rating) : 0
-      if (row.ranking) columns.rankings.set(j, rankings.get(row.ranking))
-      if (row.flagged || row.flaws) data.marks.push({ itemId: row.itemId, flagged: row.flagged, flaws: row.flaws ? (JSON.parse(row.flaws) as JudgmentMark['flaws']) : null })
-      if (kind === KIND_PAIRWISE && (Number(row.rewritten) === 1 || row.choice === 'both_bad')) data.followUps.set(row.itemId, 0)
-      const at = row.createdAt.getTime()
-      if (at < first) first = at
-      if (at > last) last = at
+      const verdict = row.verdict
+      if (kind === KIND_PAIRWISE) {
+        columns.jChoice[j] = item >= 0 ? choiceCode(verdict, respIds, columns.respStart[item]!, columns.respStart[item + 1]!) : CHOICE_NONE
+        if (code & REWRITTEN || verdict === 'both_bad') data.followUps.set(row.itemId, 0)
+      } else {
+        columns.jChoice[j] = CHOICE_NONE
+        if (kind === KIND_RANKING && verdict) columns.rankings.set(j, rankings.get(verdict))
+        const rating = kind === KIND_LIKERT && verdict !== null ? Number(verdict) : null
+        columns.jRating[j] = rating !== null && rating >= 1 && rating <= 7 ? Math.round(rating) : 0
+      }
+      if (code & (FLAGGED | FLAWED)) marked = true
     }
   }
-  if (columns.count > 0) (data.firstAt = first), (data.lastAt = last)
+  if (marked) {
+    const rows = await judgments(0).select(['itemId', 'flagged', 'flaws']).where((eb) => eb.or([eb('flagged', '=', true), eb('flaws', 'is not', null)])).orderBy('id').execute()
+    for (const row of rows) data.marks.push({ itemId: row.itemId, flagged: row.flagged, flaws: row.flaws ? (JSON.parse(row.flaws) as JudgmentMark['flaws']) : null })
+  }
+  if (columns.count > 0) {
+    // The first and last recording time in one aggregate: cheaper than a date per judgment. An
+    // aggregate is not a column, so SQLite gives it as stored text (sqlite-connection.ts).
+    const span = await judgments(0).select((eb) => [eb.fn.min('createdAt').as('first'), eb.fn.max('createdAt').as('last')]).executeTakeFirstOrThrow()
+    data.firstAt = asDate(span.first as Date | string).getTime()
+    data.lastAt = asDate(span.last as Date | string).getTime()
+  }
   if (data.followUps.size > 0) {
     for (let j = 0; j < columns.count; j++) {
       const item = columns.jItem[j]!

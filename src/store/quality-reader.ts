@@ -4,7 +4,7 @@
 // the next one is read, so only one page of raw rows is ever alive.
 import type { QualityItem, QualityJudgment, QualityLabeler, JudgmentKind } from '../quality/types'
 import type { Database, Kdb } from './database'
-import { keysetPages } from './bulk-reader'
+import { beforeFirstItem, keysetPages, projectItems } from './bulk-reader'
 
 /** Everything the quality engine needs about one project. */
 export interface QualityData {
@@ -45,9 +45,9 @@ export const sameString = () => new Interner<string>((text) => text)
 /** Parsed JSON of short texts, one frozen copy per distinct text. */
 export const sameJson = <T>() => new Interner<T>((text) => Object.freeze(JSON.parse(text)) as T)
 
-/** A project's items as the quality engine reads them (an SFT review is work about a judgment, not an item to agree on). */
-export function engineItems(db: Kdb, projectId: number) {
-  return db.selectFrom('Item').where('projectId', '=', projectId).where('type', '<>', 'sft_review')
+/** A project's items after a key as the quality engine reads them (an SFT review is work about a judgment, not an item to agree on). */
+export function engineItems(db: Kdb, projectId: number, after: number) {
+  return projectItems(db, projectId, after).where('type', '<>', 'sft_review')
 }
 
 export class QualityReader {
@@ -59,9 +59,9 @@ export class QualityReader {
     const items: QualityItem[] = []
     const targets = new Map<number, number>()
     const itemPage = (after: number, limit: number) =>
-      engineItems(db, projectId).select(['id', 'externalId', 'type', 'messages', 'responses', 'domain', 'gold', 'verdict', 'target']).where('id', '>', after).orderBy('id').limit(limit).execute()
+      engineItems(db, projectId, after).select(['id', 'externalId', 'type', 'messages', 'responses', 'domain', 'gold', 'verdict', 'target']).limit(limit).execute()
     const kinds = sameString()
-    for await (const page of keysetPages(itemPage, (row) => row.id, PAGE)) {
+    for await (const page of keysetPages(itemPage, (row) => row.id, PAGE, await beforeFirstItem(db, projectId))) {
       for (const row of page) {
         const responses = JSON.parse(row.responses) as { id: string; model: string | null; text: string }[]
         const messages = JSON.parse(row.messages) as { content: string }[]

@@ -2,6 +2,7 @@
 // million judgments cannot afford to hold the driver's rows and the engine's input at once: this
 // reads keyset pages (bulk-reader.ts) and turns each page into the engine's compact input before
 // the next one is read, so only one page of raw rows is ever alive.
+import { sql } from 'kysely'
 import type { QualityItem, QualityJudgment, QualityLabeler, JudgmentKind } from '../quality/types'
 import type { Database, Kdb } from './database'
 import { beforeFirstItem, keysetPages, projectItems } from './bulk-reader'
@@ -50,6 +51,29 @@ export function engineItems(db: Kdb, projectId: number, after: number) {
   return projectItems(db, projectId, after).where('type', '<>', 'sft_review')
 }
 
+/** Judgment kinds by their place in `judgmentCode`. */
+export const JUDGMENT_KINDS = ['pairwise', 'ranking', 'likert', 'dimensions', 'sft', 'sft_review'] as const satisfies readonly JudgmentKind[]
+
+/** Mark bits of `judgmentCode`, below its kind × MARKS. */
+export const FLAGGED = 1
+export const REWRITTEN = 2
+export const FLAWED = 4
+export const MARKS = 8
+
+// Each column handed over costs per judgment even when null (about a quarter of a second per
+// million on SQLite), and most of a judgment's columns are null but for one kind. So the readers
+// take its verdict as one text whatever its kind, and its kind and marks (flag, rewrite, flaw
+// marks) as one integer; what a mark stands for is read again for the few judgments that have it.
+
+/** A judgment's kind (its place in JUDGMENT_KINDS; a kind outside the schema's list reads as `dimensions`, which no analysis counts) × MARKS + its mark bits. */
+export const judgmentCode = sql<number>`(case "kind" ${sql.join(
+  JUDGMENT_KINDS.map((kind, i) => sql`when ${sql.lit(kind)} then ${sql.lit(i)}`),
+  sql` `,
+)} else ${sql.lit(JUDGMENT_KINDS.indexOf('dimensions'))} end) * ${sql.lit(MARKS)} + (case when "flagged" then ${sql.lit(FLAGGED)} else 0 end) + (case when "rewrite" is null then 0 else ${sql.lit(REWRITTEN)} end) + (case when "flaws" is null then 0 else ${sql.lit(FLAWED)} end)`
+
+/** A judgment's verdict as text whatever its kind: a pairwise choice, a ranking's or dimension ratings' JSON, a Likert rating. */
+export const verdictText = sql<string | null>`case "kind" when ${sql.lit('ranking')} then "ranking" when ${sql.lit('likert')} then cast("rating" as text) when ${sql.lit('dimensions')} then "ratings" else "choice" end`
+
 export class QualityReader {
   constructor(private readonly database: Pick<Database, 'db'>) {}
 
@@ -87,37 +111,51 @@ export class QualityReader {
     const labelers = (await db.selectFrom('Labeler').select(['id', 'displayName']).execute()).map((l) => ({ id: l.id, name: l.displayName }))
 
     const { since, until } = options
-    const judgmentPage = (after: number, limit: number) => {
-      let query = db
-        .selectFrom('Judgment')
-        .select(['id', 'itemId', 'labelerId', 'kind', 'choice', 'choicePosition', 'ranking', 'rating', 'ratings', 'displayOrder', 'flaws', 'flagged', 'durationMs', 'createdAt'])
-        .where('projectId', '=', projectId)
-        .where('kind', '<>', 'sft_review')
-        .where('id', '>', after)
+    const judgmentsAfter = (after: number) => {
+      let query = db.selectFrom('Judgment').where('projectId', '=', projectId).where('kind', '<>', 'sft_review').where('id', '>', after)
       if (since) query = query.where('createdAt', '>=', since)
       if (until) query = query.where('createdAt', '<', until)
-      return query.orderBy('id').limit(limit).execute()
+      return query
     }
+    const judgmentPage = (after: number, limit: number) =>
+      judgmentsAfter(after)
+        .select(['id', 'itemId', 'labelerId', 'choicePosition', 'displayOrder', 'durationMs', 'createdAt'])
+        .select([verdictText.as('verdict'), judgmentCode.as('code')])
+        .orderBy('id')
+        .limit(limit)
+        .execute()
     const orders = sameJson<string[]>()
     const judgments: QualityJudgment[] = []
+    const flawed = new Map<number, QualityJudgment>()
     for await (const page of keysetPages(judgmentPage, (row) => row.id, PAGE)) {
       for (const row of page) {
-        judgments.push({
+        const code = Number(row.code)
+        const kind = JUDGMENT_KINDS[Math.floor(code / MARKS)]!
+        const verdict = row.verdict
+        const judgment: QualityJudgment = {
           id: row.id,
           itemId: row.itemId,
           labelerId: row.labelerId,
-          kind: kinds.get(row.kind) as JudgmentKind,
-          choice: row.choice === null ? null : kinds.get(row.choice),
+          kind,
+          choice: kind === 'pairwise' && verdict !== null ? kinds.get(verdict) : null,
           choicePosition: row.choicePosition,
-          ranking: row.ranking ? (JSON.parse(row.ranking) as string[]) : null,
-          rating: row.rating,
-          ratings: row.ratings ? (JSON.parse(row.ratings) as Record<string, number>) : null,
+          ranking: kind === 'ranking' && verdict ? (JSON.parse(verdict) as string[]) : null,
+          rating: kind === 'likert' && verdict !== null ? Number(verdict) : null,
+          ratings: kind === 'dimensions' && verdict ? (JSON.parse(verdict) as Record<string, number>) : null,
           displayOrder: orders.get(row.displayOrder),
-          flaws: row.flaws ? (JSON.parse(row.flaws) as QualityJudgment['flaws']) : null,
-          flagged: row.flagged,
+          flaws: null,
+          flagged: (code & FLAGGED) !== 0,
           durationMs: row.durationMs,
           createdAt: row.createdAt.getTime(),
-        })
+        }
+        if (code & FLAWED) flawed.set(row.id, judgment)
+        judgments.push(judgment)
+      }
+    }
+    if (flawed.size > 0) {
+      for (const row of await judgmentsAfter(0).select(['id', 'flaws']).where('flaws', 'is not', null).execute()) {
+        const judgment = flawed.get(row.id)
+        if (judgment) judgment.flaws = JSON.parse(row.flaws!) as QualityJudgment['flaws']
       }
     }
     return { items, labelers, judgments, targets }

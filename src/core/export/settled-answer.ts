@@ -21,7 +21,7 @@
 //   preferred or `true` until a lead settles the item with a verdict (gold does not lift this:
 //   a labeler's flaw mark on a gold answer is a reason to look again, not to ship it);
 // - an item someone flagged for review is left out until a lead settles it.
-import { KIND_LIKERT, KIND_PAIRWISE, KIND_RANKING } from '../../quality/analytics/project-index'
+import { IdLookup, KIND_LIKERT, KIND_PAIRWISE, KIND_RANKING } from '../../quality/analytics/project-index'
 import { verdictConsensus, type ItemConsensus } from '../../quality/analytics'
 import { BOTH_BAD, TIE, type Gold } from '../task-types'
 import type { ItemSettlementInput, LabelData } from '../../store/label-reader'
@@ -72,10 +72,14 @@ export function isSettledBothBad(settled: Pick<SettledItem, 'pairs' | 'desirable
   return settled.pairs.length === 0 && settled.desirable.length > 1 && settled.desirable.every(([, good]) => !good)
 }
 
-/** The settled answers and left-out reasons of every item read. */
+/** The settled answers and left-out reasons of the items read. */
 export interface Settlement {
-  settled: Map<number, SettledItem>
-  leftOut: Map<number, LeftOutReason>
+  /**
+   * An item's settled answer, or why it has none; undefined for an item not read or not settled
+   * from verdicts (SFT). Computed when asked, one item at a time: an export asks page by page,
+   * so it never holds an answer object for every item of a large project.
+   */
+  answer(itemId: number): SettledItem | LeftOutReason | undefined
   /** Items with a flaw mark, a flag or a verdict (the rest have no floor to keep). */
   floors: Map<number, ItemFloors>
 }
@@ -155,22 +159,21 @@ export function settleItems(data: LabelData): Settlement {
   }
   let decided = false
   for (let j = 0; j < verdicts.count && !decided; j++) decided = verdicts.jKind[j] === KIND_PAIRWISE || verdicts.jKind[j] === KIND_RANKING || verdicts.jKind[j] === KIND_LIKERT
-  const consensusList = decided ? verdictConsensus(verdicts) : []
-  const settled = new Map<number, SettledItem>()
-  const leftOut = new Map<number, LeftOutReason>()
-  for (let i = 0; i < verdicts.items.length; i++) {
+  const consensusOf = decided ? verdictConsensus(verdicts) : () => undefined
+  const itemIndex = new IdLookup(verdicts.items.map((item) => item.id))
+  const answer = (itemId: number): SettledItem | LeftOutReason | undefined => {
+    const i = itemIndex.get(itemId)
+    if (i === undefined) return undefined
     const item = verdicts.items[i]!
-    if (item.kind !== 'pairwise' && item.kind !== 'ranking' && item.kind !== 'likert') continue
-    // The consensus has one entry per item, in the items' order.
-    const consensus = consensusList[i]
+    if (item.kind !== 'pairwise' && item.kind !== 'ranking' && item.kind !== 'likert') return undefined
+    const consensus = consensusOf(i)
     const input = data.settlement.get(item.id) ?? NO_SETTLEMENT
     const floor = floors.get(item.id) ?? NO_FLOOR
     const responseIds = verdicts.respIds.slice(verdicts.respStart[i]!, verdicts.respStart[i + 1]!)
     const outcome = settleOne(item.kind, consensus?.judgments ?? 0, rankings.get(item.id) ?? [], input, floor, responseIds, consensus)
-    if (typeof outcome === 'string') leftOut.set(item.id, outcome)
-    else settled.set(item.id, { itemId: item.id, ...outcome })
+    return typeof outcome === 'string' ? outcome : { itemId: item.id, ...outcome }
   }
-  return { settled, leftOut, floors }
+  return { answer, floors }
 }
 
 function settleOne(

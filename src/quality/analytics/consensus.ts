@@ -41,13 +41,20 @@ export interface ConsensusOptions extends DawidSkeneOptions, IndexOptions {
 
 /** Builds per-item consensus from tallies and an optional Dawid–Skene fit; gold overrides both. */
 export function buildConsensus(index: ConsensusIndex, tallies: ItemTallies, fit: DawidSkeneFit | null, options: ConsensusOptions = {}): ItemConsensus[] {
+  const of = consensusAt(index, tallies, fit, options)
+  const result: ItemConsensus[] = []
+  for (let i = 0; i < index.items.length; i++) result.push(of(i))
+  return result
+}
+
+/** Item i's consensus, computed when asked (buildConsensus asks for every item). */
+function consensusAt(index: ConsensusIndex, tallies: ItemTallies, fit: DawidSkeneFit | null, options: ConsensusOptions): (i: number) => ItemConsensus {
   const tolerance = options.likertTolerance ?? 1
   const K = index.classes
   const items = index.items
   const fitRow = new Int32Array(items.length).fill(-1)
   if (fit !== null) for (let p = 0; p < fit.items.length; p++) fitRow[fit.items[p]!] = p
-  const result: ItemConsensus[] = []
-  for (let i = 0; i < items.length; i++) {
+  return (i) => {
     const item = items[i]!
     const start = index.respStart[i]!
     const end = index.respStart[i + 1]!
@@ -129,9 +136,8 @@ export function buildConsensus(index: ConsensusIndex, tallies: ItemTallies, fit:
         base.method = 'gold'
       }
     }
-    result.push(base)
+    return base
   }
-  return result
 }
 
 /** Consensus of every item of a project (gold first, then Dawid–Skene for pairwise, else majority / Borda / median). */
@@ -143,13 +149,14 @@ export function itemConsensus(data: ProjectData, options: ConsensusOptions = {})
 }
 
 /**
- * The same consensus over verdict columns (verdict-columns.ts), one entry per item of the columns
- * in their order: identical results to itemConsensus on the same project, without an object per
- * judgment.
+ * The same consensus over verdict columns (verdict-columns.ts): item i's (in the columns' order),
+ * identical to itemConsensus(...)[i] on the same project. Without an object per judgment, and
+ * computed when asked, so an export settles a page of items at a time instead of holding a
+ * consensus object for every item of a large project.
  */
-export function verdictConsensus(columns: VerdictColumns, options: ConsensusOptions = {}): ItemConsensus[] {
+export function verdictConsensus(columns: VerdictColumns, options: ConsensusOptions = {}): (i: number) => ItemConsensus {
   const index = indexVerdicts(columns)
   const tallies = tallyItems(index)
   const fit = options.dawidSkene === false ? null : fitDawidSkene(index, tallies, options)
-  return buildConsensus(index, tallies, fit, options)
+  return consensusAt(index, tallies, fit, options)
 }

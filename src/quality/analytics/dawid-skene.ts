@@ -217,10 +217,11 @@ function expect4(P: number, fixed: (p: number) => boolean, valid: Uint8Array, lo
     if (s1 > best) best = s1
     if (s2 > best) best = s2
     if (s3 > best) best = s3
-    const e0 = Math.exp(s0 - best)
-    const e1 = Math.exp(s1 - best)
-    const e2 = Math.exp(s2 - best)
-    const e3 = Math.exp(s3 - best)
+    // exp(0) is exactly 1: the best category needs no call (a quarter of them).
+    const e0 = s0 === best ? 1 : Math.exp(s0 - best)
+    const e1 = s1 === best ? 1 : Math.exp(s1 - best)
+    const e2 = s2 === best ? 1 : Math.exp(s2 - best)
+    const e3 = s3 === best ? 1 : Math.exp(s3 - best)
     const sum = e0 + e1 + e2 + e3
     maxChange = settle(posterior, row, e0 / sum, maxChange)
     maxChange = settle(posterior, row + 1, e1 / sum, maxChange)

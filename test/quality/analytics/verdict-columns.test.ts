@@ -3,6 +3,8 @@ import { itemConsensus, verdictConsensus } from '../../../src/quality/analytics/
 import { verdictColumnsOf } from '../../../src/quality/analytics/verdict-columns'
 import { simulate, type SimLabeler } from '../../support/simulate'
 
+const everyItem = <T>(of: (i: number) => T, count: number): T[] => Array.from({ length: count }, (_, i) => of(i))
+
 describe('consensus over verdict columns', () => {
   const cast: SimLabeler[] = [
     ...[0.95, 0.8, 0.6].map((accuracy, i) => ({ name: `honest-${i}`, behaviour: { kind: 'honest' as const, accuracy } })),
@@ -16,8 +18,8 @@ describe('consensus over verdict columns', () => {
       const data = { items: sim.items, labelers: sim.labelers, judgments: sim.judgments }
       const columns = verdictColumnsOf(data)
       expect(columns.count).toBe(sim.judgments.length)
-      expect(verdictConsensus(columns)).toEqual(itemConsensus(data))
-      expect(verdictConsensus(columns, { dawidSkene: false })).toEqual(itemConsensus(data, { dawidSkene: false }))
+      expect(everyItem(verdictConsensus(columns), data.items.length)).toEqual(itemConsensus(data))
+      expect(everyItem(verdictConsensus(columns, { dawidSkene: false }), data.items.length)).toEqual(itemConsensus(data, { dawidSkene: false }))
     }
   })
 
@@ -31,6 +33,6 @@ describe('consensus over verdict columns', () => {
       return j
     })
     const data = { items: sim.items, labelers: sim.labelers, judgments }
-    expect(verdictConsensus(verdictColumnsOf(data))).toEqual(itemConsensus(data))
+    expect(everyItem(verdictConsensus(verdictColumnsOf(data)), data.items.length)).toEqual(itemConsensus(data))
   })
 })

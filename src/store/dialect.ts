@@ -27,7 +27,13 @@ const utcTypes = {
 
 /** A PostgreSQL pool with UTC timestamps. */
 export function postgresPool(url: string, options: { max: number; idleTimeoutMillis?: number }): pg.Pool {
-  return new pg.Pool({ connectionString: url, ...options, types: utcTypes as pg.CustomTypesConfig })
+  const pool = new pg.Pool({ connectionString: url, ...options, types: utcTypes as pg.CustomTypesConfig })
+  // The pool emits the error of an idle connection the server ended (a restart, an administrator's
+  // terminate, a dropped test database while pool.end() is still closing it); without a listener
+  // that error crashes the process. The pool has dropped the connection already and the next
+  // query opens a new one, so there is nothing more to do.
+  pool.on('error', () => {})
+  return pool
 }
 
 /** Kysely's dialect for a database URL; PostgreSQL takes the pool it should use. */

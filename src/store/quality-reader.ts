@@ -1,11 +1,11 @@
-// Reads a project's items and judgments for the quality engine, straight through the database
-// driver. A report over a million judgments cannot afford an ORM object per row: this reads
-// plain rows in pages (SQLite: one streaming statement; PostgreSQL: keyset pages of arrays)
-// and builds the engine's compact input directly.
-import BetterSqlite3 from 'better-sqlite3'
-import pg from 'pg'
+// Reads a project's items and judgments for the quality engine (report, digest). A report over a
+// million judgments cannot afford to hold the driver's rows and the engine's input at once: this
+// reads keyset pages (bulk-reader.ts) and turns each page into the engine's compact input before
+// the next one is read, so only one page of raw rows is ever alive.
+import { sql } from 'kysely'
 import type { QualityItem, QualityJudgment, QualityLabeler, JudgmentKind } from '../quality/types'
-import { providerOf, sqlitePath, type Database } from './database'
+import type { Database, Kdb } from './database'
+import { beforeFirstItem, keysetPages, projectItems } from './bulk-reader'
 
 /** Everything the quality engine needs about one project. */
 export interface QualityData {
@@ -16,129 +16,148 @@ export interface QualityData {
   targets: Map<number, number>
 }
 
-type ItemRow = [number, string | null, string, string, string, string | null, string | null, string | null, number]
-type JudgmentRow = [number, number, number, string, string | null, number | null, string | null, number | null, string | null, string, string | null, number | boolean, number | null, number | string]
-
-const ITEM_COLUMNS = '"id", "externalId", "type", "messages", "responses", "domain", "gold", "verdict", "target"'
-const JUDGMENT_COLUMNS = '"id", "itemId", "labelerId", "kind", "choice", "choicePosition", "ranking", "rating", "ratings", "displayOrder", "flaws", "flagged", "durationMs"'
-
-function toItem(row: ItemRow): QualityItem {
-  const responses = JSON.parse(row[4]) as { id: string; model: string | null; text: string }[]
-  const messages = JSON.parse(row[3]) as { content: string }[]
-  const settled = row[7] ?? row[6]
-  return {
-    id: row[0],
-    externalId: row[1],
-    kind: row[2] as JudgmentKind,
-    responseLengths: Object.fromEntries(responses.map((r) => [r.id, r.text.length])),
-    responseModels: Object.fromEntries(responses.map((r) => [r.id, r.model])),
-    promptLength: messages.reduce((sum, m) => sum + m.content.length, 0),
-    domain: row[5],
-    gold: settled ? (JSON.parse(settled) as QualityItem['gold']) : null,
-  }
-}
-
-/**
- * How Prisma's SQLite adapter writes a DateTime ("2026-11-02T09:00:00.000+00:00"): text that
- * sorts in time order, so raw comparisons must use the same form.
- */
-export function sqliteDateTime(date: Date): string {
-  return date.toISOString().replace('Z', '+00:00')
-}
-
-/** SQLite DateTime as epoch ms: Prisma writes ISO text; SQL defaults write "YYYY-MM-DD HH:MM:SS" (UTC); numbers are ms. */
-export function epochMs(value: number | string | Date): number {
-  if (typeof value === 'number') return value
-  if (value instanceof Date) return value.getTime()
-  return Date.parse(value.includes('T') ? value : `${value.replace(' ', 'T')}Z`)
-}
-
-function toJudgment(row: JudgmentRow): QualityJudgment {
-  return {
-    id: row[0],
-    itemId: row[1],
-    labelerId: row[2],
-    kind: row[3] as JudgmentKind,
-    choice: row[4],
-    choicePosition: row[5],
-    ranking: row[6] ? (JSON.parse(row[6]) as string[]) : null,
-    rating: row[7],
-    ratings: row[8] ? (JSON.parse(row[8]) as Record<string, number>) : null,
-    displayOrder: JSON.parse(row[9]) as string[],
-    flaws: row[10] ? (JSON.parse(row[10]) as QualityJudgment['flaws']) : null,
-    flagged: row[11] === true || row[11] === 1,
-    durationMs: row[12],
-    createdAt: epochMs(row[13]),
-  }
-}
-
-export class QualityReader {
-  constructor(private readonly database: Pick<Database, 'url'>) {}
-
-  /** Reads one project's quality data; `since` keeps judgments recorded from then on, `until` those before. */
-  async read(projectId: number, options: { since?: Date; until?: Date } = {}): Promise<QualityData> {
-    const { url } = this.database
-    const data = providerOf(url) === 'sqlite' ? readSqlite(url, projectId, options.since) : await readPostgres(url, projectId, options.since)
-    // An upper bound is rare (digest comparisons), so it is applied here rather than in both queries.
-    if (options.until) data.judgments = data.judgments.filter((j) => j.createdAt < options.until!.getTime())
-    return data
-  }
-}
-
-function readSqlite(url: string, projectId: number, since?: Date): QualityData {
-  const db = new BetterSqlite3(sqlitePath(url), { readonly: true, fileMustExist: true })
-  try {
-    const items: QualityItem[] = []
-    const targets = new Map<number, number>()
-    for (const row of db.prepare(`SELECT ${ITEM_COLUMNS} FROM "Item" WHERE "projectId" = ? AND "type" <> 'sft_review'`).raw().iterate(projectId) as Iterable<ItemRow>) {
-      items.push(toItem(row))
-      targets.set(row[0], row[8])
-    }
-    const labelers = (db.prepare('SELECT "id", "displayName" FROM "Labeler"').raw().all() as [number, string][]).map(([id, name]) => ({ id, name }))
-    const judgments: QualityJudgment[] = []
-    const filter = since ? ' AND "createdAt" >= ?' : ''
-    const args: unknown[] = since ? [projectId, sqliteDateTime(since)] : [projectId]
-    for (const row of db.prepare(`SELECT ${JUDGMENT_COLUMNS}, "createdAt" FROM "Judgment" WHERE "projectId" = ? AND "kind" <> 'sft_review'${filter} ORDER BY "id"`).raw().iterate(...args) as Iterable<JudgmentRow>) {
-      judgments.push(toJudgment(row))
-    }
-    return { items, labelers, judgments, targets }
-  } finally {
-    db.close()
-  }
-}
-
-// Small pages: the driver holds a page of raw rows while it becomes engine input, and at 100,000
+// Small pages: a page of raw rows is garbage as soon as it becomes engine input, and at 100,000
 // rows that transient pushed a million-judgment report past 1 GiB.
 const PAGE = 20_000
 
-async function readPostgres(url: string, projectId: number, since?: Date): Promise<QualityData> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
+/**
+ * The same short text always gives the same value (kinds, verdicts, display orders): the driver
+ * hands out a fresh string per row, and a million copies of "pairwise" or a million parsed
+ * ["a","b"] arrays are most of the reader's garbage. Parsed values are frozen, as they are shared.
+ */
+export class Interner<T> {
+  private readonly known = new Map<string, T>()
+
+  constructor(private readonly make: (text: string) => T) {}
+
+  get(text: string): T {
+    let value = this.known.get(text)
+    if (value === undefined) {
+      value = this.make(text)
+      // Long or unusual texts are parsed every time rather than kept.
+      if (text.length <= 64 && this.known.size < 10_000) this.known.set(text, value)
+    }
+    return value
+  }
+}
+
+/** The text itself, one copy per distinct value. */
+export const sameString = () => new Interner<string>((text) => text)
+/** Parsed JSON of short texts, one frozen copy per distinct text. */
+export const sameJson = <T>() => new Interner<T>((text) => Object.freeze(JSON.parse(text)) as T)
+
+/** A project's items after a key as the quality engine reads them (an SFT review is work about a judgment, not an item to agree on). */
+export function engineItems(db: Kdb, projectId: number, after: number) {
+  return projectItems(db, projectId, after).where('type', '<>', 'sft_review')
+}
+
+/** Judgment kinds by their place in `judgmentCode`. */
+export const JUDGMENT_KINDS = ['pairwise', 'ranking', 'likert', 'dimensions', 'sft', 'sft_review'] as const satisfies readonly JudgmentKind[]
+
+/** Mark bits of `judgmentCode`, below its kind × MARKS. */
+export const FLAGGED = 1
+export const REWRITTEN = 2
+export const FLAWED = 4
+export const MARKS = 8
+
+// Each column handed over costs per judgment even when null (about a quarter of a second per
+// million on SQLite), and most of a judgment's columns are null but for one kind. So the readers
+// take its verdict as one text whatever its kind, and its kind and marks (flag, rewrite, flaw
+// marks) as one integer; what a mark stands for is read again for the few judgments that have it.
+
+/** A judgment's kind (its place in JUDGMENT_KINDS; a kind outside the schema's list reads as `dimensions`, which no analysis counts) × MARKS + its mark bits. */
+export const judgmentCode = sql<number>`(case "kind" ${sql.join(
+  JUDGMENT_KINDS.map((kind, i) => sql`when ${sql.lit(kind)} then ${sql.lit(i)}`),
+  sql` `,
+)} else ${sql.lit(JUDGMENT_KINDS.indexOf('dimensions'))} end) * ${sql.lit(MARKS)} + (case when "flagged" then ${sql.lit(FLAGGED)} else 0 end) + (case when "rewrite" is null then 0 else ${sql.lit(REWRITTEN)} end) + (case when "flaws" is null then 0 else ${sql.lit(FLAWED)} end)`
+
+/** A judgment's verdict as text whatever its kind: a pairwise choice, a ranking's or dimension ratings' JSON, a Likert rating. */
+export const verdictText = sql<string | null>`case "kind" when ${sql.lit('ranking')} then "ranking" when ${sql.lit('likert')} then cast("rating" as text) when ${sql.lit('dimensions')} then "ratings" else "choice" end`
+
+export class QualityReader {
+  constructor(private readonly database: Pick<Database, 'db'>) {}
+
+  /** Reads one project's quality data; `since` keeps judgments recorded from then on, `until` those before. */
+  async read(projectId: number, options: { since?: Date; until?: Date } = {}): Promise<QualityData> {
+    const { db } = this.database
     const items: QualityItem[] = []
     const targets = new Map<number, number>()
-    const itemRows = await client.query<ItemRow>({ text: `SELECT ${ITEM_COLUMNS} FROM "Item" WHERE "projectId" = $1 AND "type" <> 'sft_review'`, values: [projectId], rowMode: 'array' })
-    for (const row of itemRows.rows) {
-      items.push(toItem(row))
-      targets.set(row[0], row[8])
+    const itemPage = (after: number, limit: number) =>
+      engineItems(db, projectId, after).select(['id', 'externalId', 'type', 'messages', 'responses', 'domain', 'gold', 'verdict', 'target']).limit(limit).execute()
+    const kinds = sameString()
+    for await (const page of keysetPages(itemPage, (row) => row.id, PAGE, await beforeFirstItem(db, projectId))) {
+      for (const row of page) {
+        const responses = JSON.parse(row.responses) as { id: string; model: string | null; text: string }[]
+        const messages = JSON.parse(row.messages) as { content: string }[]
+        const settled = row.verdict ?? row.gold
+        const responseLengths: Record<string, number> = {}
+        const responseModels: Record<string, string | null> = {}
+        for (const r of responses) (responseLengths[r.id] = r.text.length), (responseModels[r.id] = r.model)
+        let promptLength = 0
+        for (const m of messages) promptLength += m.content.length
+        items.push({
+          id: row.id,
+          externalId: row.externalId,
+          kind: kinds.get(row.type) as JudgmentKind,
+          responseLengths,
+          responseModels,
+          promptLength,
+          domain: row.domain === null ? null : kinds.get(row.domain),
+          gold: settled ? (JSON.parse(settled) as QualityItem['gold']) : null,
+        })
+        targets.set(row.id, row.target)
+      }
     }
-    const labelerRows = await client.query<[number, string]>({ text: 'SELECT "id", "displayName" FROM "Labeler"', rowMode: 'array' })
-    const labelers = labelerRows.rows.map(([id, name]) => ({ id, name }))
+    const labelers = (await db.selectFrom('Labeler').select(['id', 'displayName']).execute()).map((l) => ({ id: l.id, name: l.displayName }))
+
+    const { since, until } = options
+    const judgmentsAfter = (after: number) => {
+      let query = db.selectFrom('Judgment').where('projectId', '=', projectId).where('kind', '<>', 'sft_review').where('id', '>', after)
+      if (since) query = query.where('createdAt', '>=', since)
+      if (until) query = query.where('createdAt', '<', until)
+      return query
+    }
+    const judgmentPage = (after: number, limit: number) =>
+      judgmentsAfter(after)
+        .select(['id', 'itemId', 'labelerId', 'choicePosition', 'displayOrder', 'durationMs', 'createdAt'])
+        .select([verdictText.as('verdict'), judgmentCode.as('code')])
+        .orderBy('id')
+        .limit(limit)
+        .execute()
+    const orders = sameJson<string[]>()
     const judgments: QualityJudgment[] = []
-    let after = 0
-    for (;;) {
-      // Epoch milliseconds computed by the server: TIMESTAMP without time zone is UTC here, never local.
-      const page = await client.query<JudgmentRow>({
-        text: `SELECT ${JUDGMENT_COLUMNS}, (EXTRACT(EPOCH FROM "createdAt") * 1000)::float8 FROM "Judgment" WHERE "projectId" = $1 AND "kind" <> 'sft_review' AND "id" > $2 ${since ? 'AND "createdAt" >= $4' : ''} ORDER BY "id" LIMIT $3`,
-        values: since ? [projectId, after, PAGE, since.toISOString()] : [projectId, after, PAGE],
-        rowMode: 'array',
-      })
-      for (const row of page.rows) judgments.push(toJudgment(row))
-      if (page.rows.length < PAGE) break
-      after = page.rows.at(-1)![0]
+    const flawed = new Map<number, QualityJudgment>()
+    for await (const page of keysetPages(judgmentPage, (row) => row.id, PAGE)) {
+      for (const row of page) {
+        const code = Number(row.code)
+        const kind = JUDGMENT_KINDS[Math.floor(code / MARKS)]!
+        const verdict = row.verdict
+        const judgment: QualityJudgment = {
+          id: row.id,
+          itemId: row.itemId,
+          labelerId: row.labelerId,
+          kind,
+          choice: kind === 'pairwise' && verdict !== null ? kinds.get(verdict) : null,
+          choicePosition: row.choicePosition,
+          ranking: kind === 'ranking' && verdict ? (JSON.parse(verdict) as string[]) : null,
+          rating: kind === 'likert' && verdict !== null ? Number(verdict) : null,
+          ratings: kind === 'dimensions' && verdict ? (JSON.parse(verdict) as Record<string, number>) : null,
+          displayOrder: orders.get(row.displayOrder),
+          flaws: null,
+          flagged: (code & FLAGGED) !== 0,
+          durationMs: row.durationMs,
+          createdAt: row.createdAt.getTime(),
+        }
+        if (code & FLAWED) flawed.set(row.id, judgment)
+        judgments.push(judgment)
+      }
+    }
+    if (flawed.size > 0) {
+      for (const row of await judgmentsAfter(0).select(['id', 'flaws']).where('flaws', 'is not', null).execute()) {
+        const judgment = flawed.get(row.id)
+        if (judgment) judgment.flaws = JSON.parse(row.flaws!) as QualityJudgment['flaws']
+      }
     }
     return { items, labelers, judgments, targets }
-  } finally {
-    await client.end()
   }
 }

@@ -11,7 +11,7 @@
 //   Either way a response any labeler marked with a critical flaw is never the chosen one: a
 //   lead's verdict of "both bad" says nothing about which is less bad, so it lifts nothing here.
 import { BOTH_BAD, LESS_BAD_EQUAL, type Message } from '../task-types'
-import type { ItemDto } from '../../store/item-repository'
+import type { ExportItem } from '../../store/bulk-reader'
 import type { JudgmentDto } from '../../store/judgment-repository'
 
 /** The both-bad part of a judgment (or of a settled label). */
@@ -34,7 +34,7 @@ export function acceptedRewrite(label: BothBadLabel): string | null {
 }
 
 /** The rewrite preferred over each response, in the item's stored order. */
-export function rewritePairs(item: ItemDto, label: BothBadLabel): TextPair[] {
+export function rewritePairs(item: ExportItem, label: BothBadLabel): TextPair[] {
   const rewrite = acceptedRewrite(label)
   if (rewrite === null) return []
   return item.responses.filter((r) => r.text !== rewrite).map((r) => ({ prompt: item.messages, chosen: rewrite, rejected: r.text }))
@@ -62,13 +62,13 @@ export function agreedLessBad(labels: readonly BothBadLabel[]): string | null {
 }
 
 /** The conversation a rewrite trains on (SFT), or null. */
-export function rewriteConversation(item: ItemDto, label: BothBadLabel): Message[] | null {
+export function rewriteConversation(item: ExportItem, label: BothBadLabel): Message[] | null {
   const rewrite = acceptedRewrite(label)
   return rewrite === null ? null : [...item.messages, { role: 'assistant', content: rewrite }]
 }
 
 /** The `sft` format's metadata of a rewrite: the item's, its edge-case mark, and where it came from. */
-export function rewriteMetadata(item: ItemDto, label: BothBadLabel): Record<string, unknown> {
+export function rewriteMetadata(item: ExportItem, label: BothBadLabel): Record<string, unknown> {
   return { domain: item.domain, difficulty: item.difficulty, tags: item.tags, edge_case: label.edgeCase ?? 'none', source: 'both_bad_rewrite' }
 }
 

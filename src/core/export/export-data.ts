@@ -14,10 +14,10 @@ import { createHash } from 'node:crypto'
 import { ArbiterError } from '../errors'
 import type { CoreContext } from '../context'
 import { BOTH_BAD, TIE } from '../task-types'
-import type { ItemDto } from '../../store/item-repository'
+import type { ExportItem } from '../../store/bulk-reader'
 import type { JudgmentDto } from '../../store/judgment-repository'
 import { KINDS_FOR_FORMAT, fitsOpenAiDpo, judgmentRow, ktoRow, preferenceRow, rewriteRows, sftRow, type ExportFormat, type RowMetadata } from './export-formats'
-import { isSettledBothBad, itemFloors, settleItems, type ItemFloors, type LeftOutReason, type SettledBy, type SettledItem } from './settled-answer'
+import { isSettledBothBad, itemFloors, settleItems, type ItemFloors, type Settlement, type LeftOutReason, type SettledBy, type SettledItem } from './settled-answer'
 import { agreedLessBad, lessBadOf } from './both-bad-rows'
 
 export interface ExportOptions {
@@ -66,7 +66,7 @@ export interface ExportSummary {
 const PAGE = 1_000
 
 /** Which split an item's rows go to: a hash of its prompt, so the same item (and the same prompt) always lands on the same side. */
-export function splitOf(item: Pick<ItemDto, 'id' | 'messages'>, testShare: number): Split {
+export function splitOf(item: Pick<ExportItem, 'id' | 'messages'>, testShare: number): Split {
   if (!(testShare > 0)) return 'train'
   const key = item.messages.length > 0 ? JSON.stringify(item.messages) : `item:${item.id}`
   const value = createHash('sha256').update(key).digest().readUInt32BE(0) / 2 ** 32
@@ -120,7 +120,7 @@ export async function exportData(ctx: CoreContext, options: ExportOptions, write
     const labelers = new Map((await ctx.store.labelers.list()).map((l) => [l.id, { name: l.displayName, platform: l.platform }]))
     const seen = new Set<number>()
     const judgedItems = new Set<number>()
-    for await (const page of ctx.store.bulk.pages(project.id, { since: options.since, until: options.until }, PAGE)) {
+    for await (const page of ctx.store.bulk.exportPages(project.id, { since: options.since, until: options.until }, PAGE)) {
       const items = new Map(page.items.map((i) => [i.id, i]))
       const lines: Record<Split, string[]> = { train: [], test: [] }
       for (const j of page.judgments) {
@@ -141,29 +141,27 @@ export async function exportData(ctx: CoreContext, options: ExportOptions, write
   // Pass 1: settle every item from its verdict columns.
   const data = await ctx.store.labels.read(project.id, { since: options.since, until: options.until, kinds })
   const isSft = format === 'sft' || format === 'openai-sft'
-  const settlement = isSft ? { settled: new Map<number, SettledItem>(), leftOut: new Map<number, LeftOutReason>(), floors: itemFloors(data) } : settleItems(data)
+  const settlement: Settlement = isSft ? { answer: () => undefined, floors: itemFloors(data) } : settleItems(data)
   const inputs = data.settlement
-  const itemsTotal = data.items.filter((i) => kinds.includes(i.kind)).length
-  summary.judgments = data.judgments.length
-  summary.labelers = new Set(data.judgments.map((j) => j.labelerId)).size
-  let first = Infinity
-  let last = -Infinity
-  for (const j of data.judgments) (first = Math.min(first, j.createdAt), (last = Math.max(last, j.createdAt)))
-  if (data.judgments.length > 0) (noteDate(summary, first), noteDate(summary, last))
-  data.judgments.length = 0
-  data.items.length = 0
+  const itemsTotal = data.verdicts.items.filter((i) => kinds.includes(i.kind)).length
+  summary.judgments = data.verdicts.count
+  summary.labelers = data.verdicts.labelerIds.length
+  if (data.firstAt !== null && data.lastAt !== null) (noteDate(summary, data.firstAt), noteDate(summary, data.lastAt))
+  const followUps = data.followUps
 
   // Pass 2: items with their texts, a page at a time.
   const isPreference = format === 'preferences' || format === 'openai-dpo'
   const needJudgments = options.perJudgment === true || isSft
-  // The preference formats read the pairwise judgments too, for their rewrites and less-bad answers.
-  const pageKinds = needJudgments ? kinds : isPreference ? (['pairwise'] as const satisfies typeof kinds) : []
+  // The preference formats read again only the pairwise judgments with a rewrite or a less-bad
+  // answer, and only when pass 1 saw one: everything else about the verdicts is settled already.
+  const pageKinds = needJudgments ? kinds : isPreference && followUps.size > 0 ? (['pairwise'] as const satisfies typeof kinds) : []
+  const followUpsOnly = !needJudgments
   const seenRows = new Set<string>()
   const sources = new Set<string>()
   let agreementSum = 0
   let referenceAgree = 0
   let done = 0
-  for await (const page of ctx.store.bulk.pages(project.id, { since: options.since, until: options.until, kinds: [...pageKinds] }, PAGE)) {
+  for await (const page of ctx.store.bulk.exportPages(project.id, { since: options.since, until: options.until, kinds: [...pageKinds], followUpsOnly }, PAGE)) {
     const byItem = new Map<number, JudgmentDto[]>()
     for (const j of page.judgments) {
       const list = byItem.get(j.itemId)
@@ -175,17 +173,20 @@ export async function exportData(ctx: CoreContext, options: ExportOptions, write
       if (!kinds.includes(item.type)) continue
       done++
       const floor = settlement.floors.get(item.id) ?? { flawed: new Set<string>(), flagged: false, leadSettled: item.verdict !== null }
-      const settled = settlement.settled.get(item.id)
+      const answer = settlement.answer(item.id)
+      const settled = typeof answer === 'object' ? answer : undefined
       const judgments = byItem.get(item.id) ?? []
       const rows: object[] = []
       let reason: LeftOutReason | null = null
       if (format === 'openai-dpo' && !fitsOpenAiDpo(item.messages)) reason = 'multi_turn'
       else if (options.perJudgment) reason = perJudgmentRows(format, item, judgments, floor, settled, options.withMetadata === true, rows)
       else if (isSft) reason = settledSftRows(item, judgments, floor, options.withMetadata === true, rows)
-      else if (!settled) reason = settlement.leftOut.get(item.id) ?? 'unlabeled'
+      else if (!settled) reason = typeof answer === 'string' ? answer : 'unlabeled'
       else reason = settledRows(format, item, settled, options.withMetadata === true, rows)
       const answerRows = rows.length
-      const bothBad = reason === 'multi_turn' ? { rewrites: 0, lessBad: 0 } : bothBadRows(format, item, judgments, floor, settled, options, rows)
+      // Read back with only their follow-ups, an item's judgments count from pass 1.
+      const judged = followUpsOnly ? (followUps.get(item.id) ?? 0) : judgments.length
+      const bothBad = reason === 'multi_turn' ? { rewrites: 0, lessBad: 0 } : bothBadRows(format, item, judgments, judged, floor, settled, options, rows)
       // A pairwise item is in an SFT export only for its rewrites: without one it was never a candidate.
       if (isSft && item.type !== 'sft' && rows.length === 0 && !judgments.some((j) => j.rewrite)) continue
       if (rows.length === 0) {
@@ -236,7 +237,7 @@ function noteDate(summary: ExportSummary, ms: number): void {
   if (summary.lastJudgment === null || iso > summary.lastJudgment) summary.lastJudgment = iso
 }
 
-function metadataOf(item: ItemDto, settled: Pick<SettledItem, 'agreement' | 'margin' | 'judgments' | 'by'> | undefined, judgments: number, by?: string): RowMetadata {
+function metadataOf(item: ExportItem, settled: Pick<SettledItem, 'agreement' | 'margin' | 'judgments' | 'by'> | undefined, judgments: number, by?: string): RowMetadata {
   return {
     item_id: item.externalId ?? String(item.id),
     agreement: settled?.agreement ?? null,
@@ -247,7 +248,7 @@ function metadataOf(item: ItemDto, settled: Pick<SettledItem, 'agreement' | 'mar
 }
 
 /** The rows of one item's settled answer; the reason when it gives none. */
-function settledRows(format: ExportFormat, item: ItemDto, settled: SettledItem, withMetadata: boolean, rows: object[]): LeftOutReason | null {
+function settledRows(format: ExportFormat, item: ExportItem, settled: SettledItem, withMetadata: boolean, rows: object[]): LeftOutReason | null {
   const metadata = withMetadata ? metadataOf(item, settled, settled.judgments) : null
   if (format === 'kto') {
     for (const [id, label] of settled.desirable) {
@@ -270,7 +271,7 @@ function settledRows(format: ExportFormat, item: ItemDto, settled: SettledItem, 
  * only the one a strict majority of the both-bad judgments names, when the item settled as both
  * bad; per judgment: each one's own). Returns how many of each were added.
  */
-function bothBadRows(format: ExportFormat, item: ItemDto, judgments: JudgmentDto[], floor: ItemFloors, settled: SettledItem | undefined, options: ExportOptions, rows: object[]): { rewrites: number; lessBad: number } {
+function bothBadRows(format: ExportFormat, item: ExportItem, judgments: JudgmentDto[], judged: number, floor: ItemFloors, settled: SettledItem | undefined, options: ExportOptions, rows: object[]): { rewrites: number; lessBad: number } {
   const none = { rewrites: 0, lessBad: 0 }
   if (format === 'judgments' || format === 'kto' || judgments.length === 0) return none
   // The flag floor holds for rewrites too: a flagged item waits for a lead, rewrites and all
@@ -278,14 +279,14 @@ function bothBadRows(format: ExportFormat, item: ItemDto, judgments: JudgmentDto
   if (floor.flagged && !floor.leadSettled) return none
   const withMetadata = options.withMetadata === true
   const before = rows.length
-  const rewriteMeta = withMetadata ? metadataOf(item, undefined, judgments.length, 'rewrite') : null
+  const rewriteMeta = withMetadata ? metadataOf(item, undefined, judged, 'rewrite') : null
   for (const judgment of judgments) rows.push(...rewriteRows(format, item, judgment, rewriteMeta))
   const rewrites = rows.length - before
   if (!options.includeBothBad || (format !== 'preferences' && format !== 'openai-dpo')) return { rewrites, lessBad: 0 }
   // The less bad is never a response any labeler marked with a critical flaw (a verdict of "both
   // bad" does not say which is less bad, so a lead's settling lifts nothing here).
   const lessBad = options.perJudgment ? judgments.map(lessBadOf) : settled && isSettledBothBad(settled) ? [agreedLessBad(judgments)] : []
-  const metadata = withMetadata ? metadataOf(item, settled, judgments.length, options.perJudgment ? 'judgment' : undefined) : null
+  const metadata = withMetadata ? metadataOf(item, settled, judged, options.perJudgment ? 'judgment' : undefined) : null
   for (const chosen of lessBad) {
     if (chosen === null || floor.flawed.has(chosen)) continue
     const rejected = item.responses.find((r) => r.id !== chosen)
@@ -296,7 +297,7 @@ function bothBadRows(format: ExportFormat, item: ItemDto, judgments: JudgmentDto
 }
 
 /** The first accepted SFT submission stands for the item (one row per item, like every training format). */
-function settledSftRows(item: ItemDto, judgments: JudgmentDto[], floor: ItemFloors, withMetadata: boolean, rows: object[]): LeftOutReason | null {
+function settledSftRows(item: ExportItem, judgments: JudgmentDto[], floor: ItemFloors, withMetadata: boolean, rows: object[]): LeftOutReason | null {
   if (judgments.length === 0) return 'unlabeled'
   if (floor.flagged && !floor.leadSettled) return 'flagged'
   for (const judgment of judgments) {
@@ -310,7 +311,7 @@ function settledSftRows(item: ItemDto, judgments: JudgmentDto[], floor: ItemFloo
 }
 
 /** One row set per decisive judgment; the floors still hold (no flaw-marked response chosen, flagged items out). */
-function perJudgmentRows(format: ExportFormat, item: ItemDto, judgments: JudgmentDto[], floor: ItemFloors, settled: SettledItem | undefined, withMetadata: boolean, rows: object[]): LeftOutReason | null {
+function perJudgmentRows(format: ExportFormat, item: ExportItem, judgments: JudgmentDto[], floor: ItemFloors, settled: SettledItem | undefined, withMetadata: boolean, rows: object[]): LeftOutReason | null {
   if (judgments.length === 0) return 'unlabeled'
   if (floor.flagged && !floor.leadSettled) return 'flagged'
   const blocked = floor.leadSettled ? new Set<string>() : floor.flawed

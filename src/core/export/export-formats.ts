@@ -9,7 +9,7 @@
 // Extra columns (item id, agreement, margin, labeler count) only with --with-metadata, so a default
 // file loads in its consumer unchanged.
 import type { Message } from '../task-types'
-import type { ItemDto } from '../../store/item-repository'
+import type { ExportItem } from '../../store/bulk-reader'
 import type { JudgmentDto } from '../../store/judgment-repository'
 import type { JudgmentKind } from '../../quality/types'
 import { followUpRecord, rewriteConversation, rewriteMetadata, rewritePairs, type BothBadLabel } from './both-bad-rows'
@@ -44,7 +44,7 @@ export interface RowMetadata {
 
 const assistant = (content: string): Message[] => [{ role: 'assistant', content }]
 
-function textOf(item: ItemDto, responseId: string): string | null {
+function textOf(item: ExportItem, responseId: string): string | null {
   return item.responses.find((r) => r.id === responseId)?.text ?? null
 }
 
@@ -58,14 +58,14 @@ export function fitsOpenAiDpo(messages: readonly Message[]): boolean {
 }
 
 /** A preference row for an ordered pair of responses, or null when a response is missing. */
-export function preferenceRow(format: 'preferences' | 'openai-dpo', item: ItemDto, chosenId: string, rejectedId: string, metadata: RowMetadata | null): object | null {
+export function preferenceRow(format: 'preferences' | 'openai-dpo', item: ExportItem, chosenId: string, rejectedId: string, metadata: RowMetadata | null): object | null {
   const chosen = textOf(item, chosenId)
   const rejected = textOf(item, rejectedId)
   if (chosen === null || rejected === null) return null
   return preferenceTextRow(format, item, chosen, rejected, metadata)
 }
 
-function preferenceTextRow(format: 'preferences' | 'openai-dpo', item: ItemDto, chosen: string, rejected: string, metadata: RowMetadata | null): object {
+function preferenceTextRow(format: 'preferences' | 'openai-dpo', item: ExportItem, chosen: string, rejected: string, metadata: RowMetadata | null): object {
   const row =
     format === 'preferences'
       ? { prompt: item.messages, chosen: assistant(chosen), rejected: assistant(rejected) }
@@ -74,7 +74,7 @@ function preferenceTextRow(format: 'preferences' | 'openai-dpo', item: ItemDto, 
 }
 
 /** A KTO row: one completion and whether it is desirable. */
-export function ktoRow(item: ItemDto, responseId: string, label: boolean, metadata: RowMetadata | null): object | null {
+export function ktoRow(item: ExportItem, responseId: string, label: boolean, metadata: RowMetadata | null): object | null {
   const completion = textOf(item, responseId)
   if (completion === null) return null
   const row = { prompt: item.messages, completion: assistant(completion), label }
@@ -82,7 +82,7 @@ export function ktoRow(item: ItemDto, responseId: string, label: boolean, metada
 }
 
 /** The conversation an SFT submission trains on, or null when it is not training data. */
-export function sftConversation(item: ItemDto, judgment: Pick<JudgmentDto, 'kind' | 'sft' | 'reviewStatus'>): Message[] | null {
+export function sftConversation(item: ExportItem, judgment: Pick<JudgmentDto, 'kind' | 'sft' | 'reviewStatus'>): Message[] | null {
   const sft = judgment.sft as { prompt?: string; response?: string } | null
   if (judgment.kind !== 'sft' || !sft?.response) return null
   // Only accepted submissions are training data when the project reviews them.
@@ -92,7 +92,7 @@ export function sftConversation(item: ItemDto, judgment: Pick<JudgmentDto, 'kind
 }
 
 /** An SFT row ({messages}); --with-metadata adds the item's and the submission's metadata. */
-export function sftRow(item: ItemDto, judgment: Pick<JudgmentDto, 'kind' | 'sft' | 'reviewStatus'>, metadata: RowMetadata | null): object | null {
+export function sftRow(item: ExportItem, judgment: Pick<JudgmentDto, 'kind' | 'sft' | 'reviewStatus'>, metadata: RowMetadata | null): object | null {
   const messages = sftConversation(item, judgment)
   if (!messages) return null
   if (!metadata) return { messages }
@@ -105,7 +105,7 @@ export function sftRow(item: ItemDto, judgment: Pick<JudgmentDto, 'kind' | 'sft'
  * rewrite preferred over each response, in the SFT formats one example; KTO none. With
  * --with-metadata an SFT example also says where it came from (`source: both_bad_rewrite`).
  */
-export function rewriteRows(format: TrainingFormat, item: ItemDto, judgment: BothBadLabel, metadata: RowMetadata | null): object[] {
+export function rewriteRows(format: TrainingFormat, item: ExportItem, judgment: BothBadLabel, metadata: RowMetadata | null): object[] {
   if (format === 'preferences' || format === 'openai-dpo') return rewritePairs(item, judgment).map((p) => preferenceTextRow(format, item, p.chosen, p.rejected, metadata))
   if (format === 'kto') return []
   const messages = rewriteConversation(item, judgment)
@@ -114,7 +114,7 @@ export function rewriteRows(format: TrainingFormat, item: ItemDto, judgment: Bot
 }
 
 /** The raw judgment row of the `judgments` format, with the item's hidden reference label where it has one. */
-export function judgmentRow(item: ItemDto, judgment: JudgmentDto, labeler: { name: string; platform: string } | undefined, projectName: string): object {
+export function judgmentRow(item: ExportItem, judgment: JudgmentDto, labeler: { name: string; platform: string } | undefined, projectName: string): object {
   return {
     judgment_id: judgment.id,
     project: projectName,

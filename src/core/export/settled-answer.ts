@@ -21,7 +21,8 @@
 //   preferred or `true` until a lead settles the item with a verdict (gold does not lift this:
 //   a labeler's flaw mark on a gold answer is a reason to look again, not to ship it);
 // - an item someone flagged for review is left out until a lead settles it.
-import { itemConsensus, type ItemConsensus } from '../../quality/analytics'
+import { IdLookup, KIND_LIKERT, KIND_PAIRWISE, KIND_RANKING } from '../../quality/analytics/project-index'
+import { verdictConsensus, type ItemConsensus } from '../../quality/analytics'
 import { BOTH_BAD, TIE, type Gold } from '../task-types'
 import type { ItemSettlementInput, LabelData } from '../../store/label-reader'
 
@@ -71,10 +72,14 @@ export function isSettledBothBad(settled: Pick<SettledItem, 'pairs' | 'desirable
   return settled.pairs.length === 0 && settled.desirable.length > 1 && settled.desirable.every(([, good]) => !good)
 }
 
-/** The settled answers and left-out reasons of every item read. */
+/** The settled answers and left-out reasons of the items read. */
 export interface Settlement {
-  settled: Map<number, SettledItem>
-  leftOut: Map<number, LeftOutReason>
+  /**
+   * An item's settled answer, or why it has none; undefined for an item not read or not settled
+   * from verdicts (SFT). Computed when asked, one item at a time: an export asks page by page,
+   * so it never holds an answer object for every item of a large project.
+   */
+  answer(itemId: number): SettledItem | LeftOutReason | undefined
   /** Items with a flaw mark, a flag or a verdict (the rest have no floor to keep). */
   floors: Map<number, ItemFloors>
 }
@@ -83,7 +88,7 @@ const NO_SETTLEMENT: ItemSettlementInput = { verdict: null, gold: null, referenc
 const NO_FLOOR: ItemFloors = { flawed: new Set(), flagged: false, leadSettled: false }
 
 /** Flaw marks and flags per item, from its judgments; only items that have one (or a verdict) get an entry. */
-export function itemFloors(data: Pick<LabelData, 'items' | 'judgments' | 'settlement'>): Map<number, ItemFloors> {
+export function itemFloors(data: Pick<LabelData, 'marks' | 'settlement'>): Map<number, ItemFloors> {
   const floors = new Map<number, ItemFloors>()
   const floorOf = (itemId: number) => {
     let floor = floors.get(itemId)
@@ -91,7 +96,7 @@ export function itemFloors(data: Pick<LabelData, 'items' | 'judgments' | 'settle
     return floor
   }
   for (const [itemId, input] of data.settlement) if (input.verdict) floorOf(itemId)
-  for (const j of data.judgments) {
+  for (const j of data.marks) {
     if (j.flagged) floorOf(j.itemId).flagged = true
     if (j.flaws) for (const [id, kinds] of Object.entries(j.flaws)) if (kinds.length > 0) floorOf(j.itemId).flawed.add(id)
   }
@@ -142,35 +147,39 @@ function supportOf(gold: Gold, consensus: ItemConsensus | undefined, n: number):
 export function settleItems(data: LabelData): Settlement {
   const floors = itemFloors(data)
   // Only rankings need their judgments after the tallies (pair majorities); the rest read the consensus' counts.
-  const rankings = new Map<number, string[][]>()
-  for (const j of data.judgments) {
-    if (j.kind !== 'ranking' || !j.ranking) continue
-    const list = rankings.get(j.itemId)
-    if (list) list.push(j.ranking)
-    else rankings.set(j.itemId, [j.ranking])
+  const { verdicts } = data
+  const rankings = new Map<number, (readonly string[])[]>()
+  for (const [j, ranking] of verdicts.rankings) {
+    const item = verdicts.jItem[j]!
+    if (verdicts.jKind[j] !== KIND_RANKING || item < 0) continue
+    const itemId = verdicts.items[item]!.id
+    const list = rankings.get(itemId)
+    if (list) list.push(ranking)
+    else rankings.set(itemId, [ranking])
   }
-  const decided = data.judgments.some((j) => j.kind === 'pairwise' || j.kind === 'ranking' || j.kind === 'likert')
-  const consensusList = decided ? itemConsensus({ items: data.items, labelers: data.labelers, judgments: data.judgments }) : []
-  const settled = new Map<number, SettledItem>()
-  const leftOut = new Map<number, LeftOutReason>()
-  for (let i = 0; i < data.items.length; i++) {
-    const item = data.items[i]!
-    if (item.kind !== 'pairwise' && item.kind !== 'ranking' && item.kind !== 'likert') continue
-    // itemConsensus returns one entry per item, in the items' order.
-    const consensus = consensusList[i]
+  let decided = false
+  for (let j = 0; j < verdicts.count && !decided; j++) decided = verdicts.jKind[j] === KIND_PAIRWISE || verdicts.jKind[j] === KIND_RANKING || verdicts.jKind[j] === KIND_LIKERT
+  const consensusOf = decided ? verdictConsensus(verdicts) : () => undefined
+  const itemIndex = new IdLookup(verdicts.items.map((item) => item.id))
+  const answer = (itemId: number): SettledItem | LeftOutReason | undefined => {
+    const i = itemIndex.get(itemId)
+    if (i === undefined) return undefined
+    const item = verdicts.items[i]!
+    if (item.kind !== 'pairwise' && item.kind !== 'ranking' && item.kind !== 'likert') return undefined
+    const consensus = consensusOf(i)
     const input = data.settlement.get(item.id) ?? NO_SETTLEMENT
     const floor = floors.get(item.id) ?? NO_FLOOR
-    const outcome = settleOne(item.kind, consensus?.judgments ?? 0, rankings.get(item.id) ?? [], input, floor, Object.keys(item.responseLengths), consensus)
-    if (typeof outcome === 'string') leftOut.set(item.id, outcome)
-    else settled.set(item.id, { itemId: item.id, ...outcome })
+    const responseIds = verdicts.respIds.slice(verdicts.respStart[i]!, verdicts.respStart[i + 1]!)
+    const outcome = settleOne(item.kind, consensus?.judgments ?? 0, rankings.get(item.id) ?? [], input, floor, responseIds, consensus)
+    return typeof outcome === 'string' ? outcome : { itemId: item.id, ...outcome }
   }
-  return { settled, leftOut, floors }
+  return { answer, floors }
 }
 
 function settleOne(
   kind: 'pairwise' | 'ranking' | 'likert',
   n: number,
-  rankings: string[][],
+  rankings: (readonly string[])[],
   input: ItemSettlementInput,
   floor: ItemFloors,
   responseIds: string[],

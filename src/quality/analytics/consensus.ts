@@ -2,8 +2,9 @@
 // Dawid–Skene for pairwise verdicts, and gold or a lead's verdict above both.
 import type { JudgmentKind } from '../types'
 import { fitDawidSkene, type DawidSkeneFit, type DawidSkeneOptions } from './dawid-skene'
-import { categoryLabel, categoryOf, indexProject, type IndexOptions, type ProjectData, type ProjectIndex } from './project-index'
+import { categoryLabel, categoryOf, indexProject, type IndexOptions, type ProjectData } from './project-index'
 import { ratingMedian, tallyItems, topOf, type ItemTallies } from './tally'
+import { indexVerdicts, type ConsensusIndex, type VerdictColumns } from './verdict-columns'
 
 /** How an item's consensus was reached. */
 export type ConsensusMethod = 'gold' | 'dawid_skene' | 'majority' | 'borda' | 'median' | 'none'
@@ -39,14 +40,21 @@ export interface ConsensusOptions extends DawidSkeneOptions, IndexOptions {
 }
 
 /** Builds per-item consensus from tallies and an optional Dawid–Skene fit; gold overrides both. */
-export function buildConsensus(index: ProjectIndex, tallies: ItemTallies, fit: DawidSkeneFit | null, options: ConsensusOptions = {}): ItemConsensus[] {
+export function buildConsensus(index: ConsensusIndex, tallies: ItemTallies, fit: DawidSkeneFit | null, options: ConsensusOptions = {}): ItemConsensus[] {
+  const of = consensusAt(index, tallies, fit, options)
+  const result: ItemConsensus[] = []
+  for (let i = 0; i < index.items.length; i++) result.push(of(i))
+  return result
+}
+
+/** Item i's consensus, computed when asked (buildConsensus asks for every item). */
+function consensusAt(index: ConsensusIndex, tallies: ItemTallies, fit: DawidSkeneFit | null, options: ConsensusOptions): (i: number) => ItemConsensus {
   const tolerance = options.likertTolerance ?? 1
   const K = index.classes
-  const items = index.data.items
+  const items = index.items
   const fitRow = new Int32Array(items.length).fill(-1)
   if (fit !== null) for (let p = 0; p < fit.items.length; p++) fitRow[fit.items[p]!] = p
-  const result: ItemConsensus[] = []
-  for (let i = 0; i < items.length; i++) {
+  return (i) => {
     const item = items[i]!
     const start = index.respStart[i]!
     const end = index.respStart[i + 1]!
@@ -128,9 +136,8 @@ export function buildConsensus(index: ProjectIndex, tallies: ItemTallies, fit: D
         base.method = 'gold'
       }
     }
-    result.push(base)
+    return base
   }
-  return result
 }
 
 /** Consensus of every item of a project (gold first, then Dawid–Skene for pairwise, else majority / Borda / median). */
@@ -139,4 +146,17 @@ export function itemConsensus(data: ProjectData, options: ConsensusOptions = {})
   const tallies = tallyItems(index)
   const fit = options.dawidSkene === false ? null : fitDawidSkene(index, tallies, options)
   return buildConsensus(index, tallies, fit, options)
+}
+
+/**
+ * The same consensus over verdict columns (verdict-columns.ts): item i's (in the columns' order),
+ * identical to itemConsensus(...)[i] on the same project. Without an object per judgment, and
+ * computed when asked, so an export settles a page of items at a time instead of holding a
+ * consensus object for every item of a large project.
+ */
+export function verdictConsensus(columns: VerdictColumns, options: ConsensusOptions = {}): (i: number) => ItemConsensus {
+  const index = indexVerdicts(columns)
+  const tallies = tallyItems(index)
+  const fit = options.dawidSkene === false ? null : fitDawidSkene(index, tallies, options)
+  return consensusAt(index, tallies, fit, options)
 }

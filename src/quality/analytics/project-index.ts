@@ -16,12 +16,17 @@ export const KIND_PAIRWISE = 1
 export const KIND_RANKING = 2
 export const KIND_LIKERT = 3
 
-const kindCode = (kind: string): number =>
+/** KIND_* of a judgment or item kind. */
+export const kindCode = (kind: string): number =>
   kind === 'pairwise' ? KIND_PAIRWISE : kind === 'ranking' ? KIND_RANKING : kind === 'likert' ? KIND_LIKERT : KIND_OTHER
 
 /** The encoded project; array names start with `j` (per judgment), `item` or `resp` (flat per response). */
 export interface ProjectIndex {
   data: ProjectData
+  /** data.items (what consensus reads of them: id, external id, kind, gold). */
+  items: readonly QualityItem[]
+  /** The ranking of judgment j (ranking judgments only). */
+  rankingOf(j: number): readonly string[] | null
   /** Labelers by index: the given ones, then any id seen only in judgments (named "labeler <id>"). */
   labelers: QualityLabeler[]
   itemIndexById: IdLookup
@@ -282,15 +287,7 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
     }
   }
 
-  const byItemStart = new Int32Array(itemCount + 1)
-  for (let j = 0; j < n; j++) if (jItem[j]! >= 0) byItemStart[jItem[j]! + 1]!++
-  for (let i = 0; i < itemCount; i++) byItemStart[i + 1]! += byItemStart[i]!
-  const byItem = new Int32Array(byItemStart[itemCount]!)
-  const itemFill = byItemStart.slice(0, itemCount)
-  for (let j = 0; j < n; j++) {
-    const item = jItem[j]!
-    if (item >= 0) byItem[itemFill[item]!++] = j
-  }
+  const { byItemStart, byItem } = groupByItem(jItem, itemCount)
 
   // A stable counting sort by labeler keeps id order when the input already is in id order (the
   // store returns it so); otherwise sort once by id first.
@@ -312,6 +309,8 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
 
   return {
     data,
+    items,
+    rankingOf: (j) => judgments[j]!.ranking,
     labelers,
     itemIndexById,
     labelerIndexById,
@@ -350,6 +349,20 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
   }
 }
 
+/** Judgments grouped by item, in their order (a counting sort): item i's are byItem[byItemStart[i] .. byItemStart[i+1]). */
+export function groupByItem(jItem: Int32Array, itemCount: number): { byItemStart: Int32Array; byItem: Int32Array } {
+  const byItemStart = new Int32Array(itemCount + 1)
+  for (let j = 0; j < jItem.length; j++) if (jItem[j]! >= 0) byItemStart[jItem[j]! + 1]!++
+  for (let i = 0; i < itemCount; i++) byItemStart[i + 1]! += byItemStart[i]!
+  const byItem = new Int32Array(byItemStart[itemCount]!)
+  const fill = byItemStart.slice(0, itemCount)
+  for (let j = 0; j < jItem.length; j++) {
+    const item = jItem[j]!
+    if (item >= 0) byItem[fill[item]!++] = j
+  }
+  return { byItemStart, byItem }
+}
+
 /** Pairwise category of a verdict on the item whose responses are respIds[start..end), −1 if unknown. */
 export function categoryOf(choice: string, respIds: readonly string[], start: number, end: number, tieCat: number, bothBadCat: number): number {
   if (choice === TIE) return tieCat
@@ -359,7 +372,7 @@ export function categoryOf(choice: string, respIds: readonly string[], start: nu
 }
 
 /** The verdict a pairwise category stands for on an item. */
-export function categoryLabel(index: ProjectIndex, item: number, cat: number): string {
+export function categoryLabel(index: Pick<ProjectIndex, 'tieCat' | 'bothBadCat' | 'respIds' | 'respStart'>, item: number, cat: number): string {
   if (cat === index.tieCat) return TIE
   if (cat === index.bothBadCat) return BOTH_BAD
   return index.respIds[index.respStart[item]! + cat] ?? `response ${cat + 1}`

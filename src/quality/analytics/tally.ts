@@ -1,6 +1,7 @@
 // Per-item tallies every analysis starts from: pairwise verdict counts, Borda points and ranked-first
 // counts for rankings, Likert rating counts; and the small readers of them (median, top category).
-import { KIND_LIKERT, KIND_PAIRWISE, KIND_RANKING, type ProjectIndex } from './project-index'
+import { KIND_LIKERT, KIND_PAIRWISE, KIND_RANKING } from './project-index'
+import type { ConsensusIndex } from './verdict-columns'
 
 /** Per-item counts every analysis starts from, computed once. */
 export interface ItemTallies {
@@ -32,10 +33,9 @@ export function bordaPoints(ranking: readonly string[], respIds: readonly string
 }
 
 /** Counts pairwise verdicts, Borda points and Likert ratings per item. */
-export function tallyItems(index: ProjectIndex): ItemTallies {
+export function tallyItems(index: ConsensusIndex): ItemTallies {
   const itemCount = index.itemKind.length
   const { classes, respStart, respIds, jItem, jKind, jCat, jRating } = index
-  const judgments = index.data.judgments
   const pairCounts = new Int32Array(itemCount * classes)
   const pairN = new Int32Array(itemCount)
   const borda = new Float64Array(respIds.length)
@@ -57,7 +57,7 @@ export function tallyItems(index: ProjectIndex): ItemTallies {
     } else if (kind === KIND_RANKING) {
       const start = respStart[item]!
       const end = respStart[item + 1]!
-      const ranking = judgments[j]!.ranking!
+      const ranking = index.rankingOf(j)!
       bordaPoints(ranking, respIds, start, end, points)
       for (let r = start; r < end; r++) borda[r]! += points[r - start]!
       const top = ranking[0]

@@ -177,6 +177,8 @@ async function botSide(): Promise<void> {
     }))
     await ctx.store.items.insertMany(project.id, batch)
   }
+  // As `arbiter import` does: the planner learns about the new items (PostgreSQL's ANALYZE).
+  await ctx.store.items.refreshStatistics()
   process.stdout.write(`${provider}: ${ITEMS.toLocaleString('en-US')} items seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s\n`)
 
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [...process.argv.slice(2), '--discord-side'], { execArgv: ['--import', 'tsx'] })

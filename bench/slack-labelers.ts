@@ -154,6 +154,8 @@ async function main(): Promise<void> {
     })
     await ctx.store.items.insertMany(project.id, batch)
   }
+  // As `arbiter import` does: the planner learns about the new items (PostgreSQL's ANALYZE).
+  await ctx.store.items.refreshStatistics()
   const db = usePostgres ? 'PostgreSQL' : 'SQLite'
   console.log(`seeded ${ITEMS.toLocaleString('en-US')} items on ${db} in ${((performance.now() - seeding) / 1000).toFixed(1)} s`)
 

@@ -86,3 +86,14 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
 }
+
+/**
+ * Lets the query planner see a table's new contents after a bulk insert. PostgreSQL plans from
+ * statistics that autovacuum refreshes only a minute or more later: right after a 100,000-item
+ * import it took the project's items for one row and chose a nested loop that made each "next
+ * task" cost 100 ms instead of 0.05 ms (measured), which capped the whole bot at about 20
+ * judgments a second. SQLite plans from its indexes and needs nothing.
+ */
+export async function refreshStatistics(db: Kysely<any>, provider: Provider, table: string): Promise<void> {
+  if (provider === 'postgresql') await sql`analyze ${sql.table(table)}`.execute(db)
+}

@@ -6,6 +6,7 @@ import { TtlCache } from './ttl-cache'
 import { fromJson, toJson } from './json'
 import { CLAIMED, openAfter } from './sql'
 import { inTransaction, type Trx } from './transaction'
+import { refreshStatistics } from './dialect'
 import type { Gold, ItemKind, Message, StoredResponse } from '../core/task-types'
 
 /** An item as the core sees it. */
@@ -106,7 +107,7 @@ export class ItemRepository {
   // that reads through findById relies on (claims and counts are done in SQL).
   private readonly byId = new TtlCache<number, ItemDto>(10_000, 20_000)
 
-  constructor(private readonly database: Pick<Database, 'db'>) {}
+  constructor(private readonly database: Pick<Database, 'db' | 'provider'>) {}
 
   private get db(): Kdb {
     return this.database.db
@@ -121,6 +122,11 @@ export class ItemRepository {
       .values(items.map((item) => itemRow(projectId, item, now)))
       .executeTakeFirst()
     return Number(result.numInsertedOrUpdatedRows ?? items.length)
+  }
+
+  /** Call after a bulk insert (an import): the database's planner learns about the new items. */
+  async refreshStatistics(): Promise<void> {
+    await refreshStatistics(this.db, this.database.provider, 'Item')
   }
 
   async create(projectId: number, item: NewItem): Promise<ItemDto> {

@@ -119,6 +119,7 @@ export async function importItems(ctx: CoreContext, options: ImportOptions): Pro
     if (batch.length >= BATCH) await flush()
   }
   await flush()
+  if (report.imported > 0) await ctx.store.items.refreshStatistics()
   options.onProgress?.(done, 'import')
   report.committed = true
   return report

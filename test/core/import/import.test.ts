@@ -2,6 +2,7 @@
 // number, nothing imported), re-imports that change nothing, and real public preference data.
 import { existsSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
 import { PROVIDERS } from '../../support/databases'
 import { testCore, type TestCore } from '../../support/core'
 import { createProject } from '../../../src/core/projects'
@@ -84,6 +85,16 @@ describe.each(PROVIDERS)('arbiter import on %s', (provider) => {
     expect((await t.store.items.findByExternalId(project.id, 'sf-2'))!.messages).toEqual([])
     const again = await run(lines(...Object.values(good)))
     expect(again).toMatchObject({ imported: 0, unchanged: 6, committed: true })
+  })
+
+  it('tells the database planner about a batch right away, so the first "next task" after an import is fast', async () => {
+    const batch = Array.from({ length: 1_500 }, (_, i) => ({ ...good.pairwise, id: `bulk-${i}` }))
+    expect(await run(lines(...batch))).toMatchObject({ imported: 1_500, committed: true })
+    if (provider !== 'postgresql') return // SQLite plans from its indexes and keeps no statistics to refresh
+    // Without ANALYZE, PostgreSQL took the new table for empty until autovacuum came by, and chose a
+    // plan that cost 100 ms per "next task" at 100,000 items instead of 0.05 ms.
+    const { rows } = await sql<{ reltuples: number }>`select reltuples from pg_class where relname = 'Item'`.execute(t.store.database.db)
+    expect(Number(rows[0]!.reltuples)).toBeGreaterThanOrEqual(1_500)
   })
 
   it('reports every bad line by number and imports nothing', async () => {

@@ -58,11 +58,11 @@ describe.each(PROVIDERS)('job leases on %s', (provider) => {
       return 'long done'
     })
     // Short, but not so short that a loaded machine's slow statement lets it lapse between beats.
-    const first = await instance([long], { leaseMs: 2_000 })
-    const second = await instance([everyMinute('long', async () => 'taken over')], { leaseMs: 2_000 })
+    const first = await instance([long], { leaseMs: 1_200 })
+    const second = await instance([everyMinute('long', async () => 'taken over')], { leaseMs: 1_200 })
     const firstRun = first.runNow('long', new Date())
     await running
-    await new Promise((resolve) => setTimeout(resolve, 6_500)) // more than three lease lengths
+    await new Promise((resolve) => setTimeout(resolve, 4_000)) // more than three lease lengths
     expect((await second.runNow('long', new Date())).outcome).toBe('skipped')
     release()
     expect((await firstRun).outcome).toBe('ok')

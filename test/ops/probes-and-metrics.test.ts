@@ -60,8 +60,8 @@ describe.each(PROVIDERS)('probes and metrics (%s)', (provider) => {
   })
 
   it('goes 503 naming Slack while its socket is down, and 200 again after the reconnect', async () => {
-    // Slack is out: the socket drops and the first reconnection attempts are refused.
-    fake.failNext('apps.connections.open', { status: 503 }, 2)
+    // Slack is out: the socket drops and the first reconnection attempt is refused.
+    fake.failNext('apps.connections.open', { status: 503 }, 1)
     fake.dropSockets()
     await expect.poll(async () => (await get(port, '/readyz')).status, { timeout: 5_000, interval: 20 }).toBe(503)
     const down = await get(port, '/readyz')

@@ -71,7 +71,8 @@ export async function countRows<T extends Table>(source: Source, table: T, match
 export async function rows<T extends Table>(source: Source, table: T, match?: Match<T>): Promise<Row<T>[]> {
   let query = matching(from(source, table), match).selectAll()
   if (!WITHOUT_ID.has(table)) query = query.orderBy(sql.ref('id'), 'asc')
-  return (await query.execute()) as Row<T>[]
+  // A generic table defeats Kysely's row inference; the row is the table's, every column.
+  return (await query.execute()) as unknown as Row<T>[]
 }
 
 /** The first matching row in id order, or undefined. */

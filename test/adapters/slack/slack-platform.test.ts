@@ -91,7 +91,10 @@ describe('Slack: leads, files, home and shortcuts', () => {
     await h.fake.sendSlashCommand({ command: '/label', text: 'progress "code-review"', user_id: LEAD })
     await h.idle()
     expect(textOf(h.last(LEAD))).toContain('Progress · code-review')
+    // One command after the other, as a person types them: two slash commands sent in the same
+    // millisecond are two deliveries, and neither Slack nor Arbiter promises their replies' order.
     await h.fake.sendSlashCommand({ command: '/label', text: 'help', user_id: ANA })
+    await h.idle()
     await h.fake.sendSlashCommand({ command: '/label', text: 'stats', user_id: ANA })
     await h.idle()
     const [help, stats] = h.fake.ephemerals(ANA).slice(-2)

@@ -1,8 +1,6 @@
 // Opens the one database Arbiter uses: an embedded SQLite file by default, PostgreSQL when
 // DATABASE_URL says so. Queries go through Kysely, typed by the tables generated from
 // prisma/schema.prisma; dialect.ts holds what differs between the two databases.
-import { mkdirSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
 import pg from 'pg'
 import { Kysely, type LogEvent } from 'kysely'
 import type { DB } from './generated/database'
@@ -44,11 +42,6 @@ function kysely(url: string, onQuery: OpenOptions['onQuery'], pool?: pg.Pool): K
   return new Kysely<DB>({ dialect: dialectFor(url, pool), ...(log ? { log } : {}) })
 }
 
-/** Absolute file path of a file: URL (created on first use). */
-export function sqlitePath(url: string): string {
-  return resolve(url.slice('file:'.length))
-}
-
 /**
  * Opens the database and, unless told otherwise, applies pending migrations first —
  * so `npm start` on a fresh clone or an older database just works.
@@ -60,7 +53,6 @@ export async function openDatabase(
   const provider = providerOf(url)
   const migrations = options.migrate === false ? undefined : await applyMigrations(url, options.log)
   if (provider === 'sqlite') {
-    mkdirSync(dirname(sqlitePath(url)), { recursive: true })
     const db = kysely(url, options.onQuery)
     return { provider, url, db, ackLane: db, migrations, close: () => db.destroy() }
   }

@@ -1,6 +1,7 @@
 // What differs between SQLite and PostgreSQL, in one place. Everything else — upserts
 // (ON CONFLICT), RETURNING, JSON (stored as text on both), dates and booleans (see
 // sqlite-connection.ts) — is written once through Kysely and runs unchanged on both.
+import { resolve } from 'node:path'
 import pg from 'pg'
 import { PostgresDialect, sql, type Dialect, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import { SQLITE_SCRIPT, sqliteDialect } from './sqlite-connection'
@@ -35,15 +36,20 @@ export function postgresPool(url: string, options: { max: number; idleTimeoutMil
   return pool
 }
 
+/** The SQLite file a file: URL names, as an absolute path. */
+export function sqliteFile(url: string): string {
+  return resolve(url.slice('file:'.length))
+}
+
 /** Kysely's dialect for a database URL; PostgreSQL takes the pool it should use. */
 export function dialectFor(url: string, pool?: pg.Pool): Dialect {
-  if (providerOf(url) === 'sqlite') return sqliteDialect(url.slice('file:'.length))
+  if (providerOf(url) === 'sqlite') return sqliteDialect(sqliteFile(url))
   return new PostgresDialect({ pool: pool ?? postgresPool(url, { max: 10 }) })
 }
 
 /** A dialect that only reads (`arbiter doctor`): SQLite opens an existing file read-only; PostgreSQL gives up connecting after 5 s. */
 export function readOnlyDialectFor(url: string): Dialect {
-  if (providerOf(url) === 'sqlite') return sqliteDialect(url.slice('file:'.length), { readonly: true })
+  if (providerOf(url) === 'sqlite') return sqliteDialect(sqliteFile(url), { readonly: true })
   return new PostgresDialect({ pool: postgresPool(url, { max: 1, connectionTimeoutMillis: 5_000 }) })
 }
 

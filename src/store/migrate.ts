@@ -8,11 +8,11 @@
 // (SQLite's foreign-key pragma and check, PostgreSQL's advisory lock, running a whole script)
 // is in dialect.ts.
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Kysely } from 'kysely'
-import { beforeMigrations, checkMigratedReferences, dialectFor, lockMigrations, migrationScript, providerOf, readOnlyDialectFor, type Provider } from './dialect'
+import { beforeMigrations, checkMigratedReferences, dialectFor, lockMigrations, migrationScript, providerOf, readOnlyDialectFor, sqliteFile, type Provider } from './dialect'
 
 const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../prisma/migrations')
 const HISTORY = '_arbiter_migrations'
@@ -71,7 +71,6 @@ export function applyMigrations(url: string, log: (message: string) => void = ()
 
 async function migrate(url: string, log: (message: string) => void, upTo: string | undefined): Promise<MigrationReport> {
   const provider = providerOf(url)
-  if (provider === 'sqlite') mkdirSync(dirname(resolve(url.slice('file:'.length))), { recursive: true })
   const db = new Kysely<MigrationTables>({ dialect: dialectFor(url) })
   try {
     await beforeMigrations(db, provider)
@@ -122,7 +121,7 @@ export interface MigrationStatus {
 export async function migrationStatus(url: string): Promise<MigrationStatus> {
   const provider = providerOf(url)
   const shippedNames = listMigrations(provider).map((m) => m.name)
-  if (provider === 'sqlite' && !existsSync(resolve(url.slice('file:'.length)))) return { exists: false, applied: [], pending: shippedNames }
+  if (provider === 'sqlite' && !existsSync(sqliteFile(url))) return { exists: false, applied: [], pending: shippedNames }
   // Read-only: a SQLite file is opened read-only (and never created), PostgreSQL gives up after 5 s.
   const db = new Kysely<MigrationTables>({ dialect: readOnlyDialectFor(url) })
   try {

@@ -15,7 +15,7 @@
 //
 // Kysely runs one query or transaction at a time on the connection (its mutex), so a transaction
 // that awaits between statements never has another flow's statement run inside it.
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import BetterSqlite3 from 'better-sqlite3'
@@ -192,9 +192,10 @@ class ArbiterSqliteDialect extends SqliteDialect {
   }
 }
 
-/** Kysely's SQLite dialect over the file at `file` (created if missing), or read-only over an existing one. */
+/** Kysely's SQLite dialect over the file at `file` (created with its folder if missing), or read-only over an existing one. */
 export function sqliteDialect(file: string, options: { readonly?: boolean } = {}): SqliteDialect {
   if (options.readonly) return new ArbiterSqliteDialect(new TypedDatabase(new BetterSqlite3(file, { readonly: true, fileMustExist: true, timeout: 5_000 })))
+  mkdirSync(dirname(file), { recursive: true })
   // timeout is the busy timeout: several processes may share the file (WAL).
   const connection = new BetterSqlite3(file, { timeout: 10_000 })
   // WAL lets readers and one writer work at once across processes (the migration runner sets it

@@ -1,27 +1,17 @@
 // The command line as an ML engineer uses it: the real `arbiter` binary, as a process, on a
 // fresh database of each kind (it migrates it itself) — create a project, import (with a bad
 // line), export, manage roles.
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runArbiter } from '../support/arbiter-cli'
 import { PROVIDERS, freshDatabaseUrl } from '../support/databases'
 
-const run = promisify(execFile)
 const dir = mkdtempSync(join(tmpdir(), 'arbiter-cli-'))
 let env: NodeJS.ProcessEnv = {}
 
-async function arbiter(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/arbiter.mjs', ...args], { env })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const arbiter = (...args: string[]) => runArbiter(env, ...args)
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 

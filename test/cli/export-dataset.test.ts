@@ -1,30 +1,19 @@
 // An ML engineer on the command line: imports items and judgments (a floor-breaking line refused
 // by number), exports a Hugging Face dataset folder with a test split, and reads it back as the
 // Hub would; the summary says what was left out; `items list --disputed` finds the ids to settle.
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runArbiter } from '../support/arbiter-cli'
 import { PROVIDERS, freshDatabaseUrl } from '../support/databases'
 import { readDatasetFolder } from '../support/dataset-folder'
-
-const execute = promisify(execFile)
 
 describe.each(PROVIDERS)('arbiter export --out-dir on %s', (provider) => {
   const dir = mkdtempSync(join(tmpdir(), 'arbiter-dataset-'))
   let env: NodeJS.ProcessEnv
   let drop: () => Promise<void>
-  async function arbiter(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await execute(process.execPath, ['bin/arbiter.mjs', ...args], { env })
-      return { code: 0, stdout, stderr }
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string }
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-    }
-  }
+  const arbiter = (...args: string[]) => runArbiter(env, ...args)
   beforeAll(async () => {
     const database = await freshDatabaseUrl(provider)
     drop = database.drop

@@ -1,28 +1,18 @@
 // The lead's command line for routing and guidelines: the real `arbiter` binary, as a process, on
 // a fresh SQLite file — groups, `import --assign`, `items assign`, `project set --guide`.
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/store/database'
+import { runArbiter } from '../support/arbiter-cli'
 import { rows } from '../support/tables'
 
-const run = promisify(execFile)
 const dir = mkdtempSync(join(tmpdir(), 'arbiter-leads-cli-'))
 const url = `file:${join(dir, 'cli.db')}`
 const env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' }
 
-async function arbiter(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/arbiter.mjs', ...args], { env })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const arbiter = (...args: string[]) => runArbiter(env, ...args)
 
 const item = (id: string) => JSON.stringify({ id, type: 'pairwise', prompt: `Question ${id}?`, responses: [{ text: 'yes' }, { text: 'no' }] })
 

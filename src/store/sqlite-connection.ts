@@ -53,6 +53,9 @@ function toParameter(value: unknown): unknown {
   return value
 }
 
+// The schema's DateTime and Boolean columns, read from the schema file once per process.
+let schemaKinds: Map<string, ValueKind> | undefined
+
 type Row = Record<string, unknown>
 
 /** A prepared statement that takes and gives PostgreSQL-shaped values. */
@@ -140,7 +143,7 @@ const STATEMENT_CACHE_SIZE = 500
 /** The better-sqlite3 connection as Kysely's SQLite dialect sees it. */
 class TypedDatabase implements SqliteDatabase {
   private readonly statements = new Map<string, TypedStatement>()
-  private readonly kinds = typedColumns()
+  private readonly kinds = (schemaKinds ??= typedColumns())
 
   constructor(readonly connection: BetterSqlite3.Database) {}
 

@@ -38,8 +38,9 @@ export const MAX_INBOX_ATTEMPTS = 5
 // wait and then go together as one multi-row statement: one commit — one WAL flush on
 // PostgreSQL — for a burst instead of one each. Two, not one: with a single batch in flight a
 // click waited for the previous batch's whole round trip through SQLite's one busy connection,
-// which doubled steady-state latency (bench/discord-labelers.ts). Duplicate keys inside a batch
-// are settled here (the first wins); duplicates of stored rows by ON CONFLICT DO NOTHING.
+// which doubled steady-state latency (bench/discord-labelers.ts). A repeated key never joins a
+// batch while its first delivery is queued or in flight (see `unsettled`); duplicates of stored
+// rows are settled by ON CONFLICT DO NOTHING.
 const MAX_BATCH = 200
 const MAX_IN_FLIGHT = 2
 
@@ -98,11 +99,10 @@ export class InboundEventRepository {
 
   private async writeBatch(batch: Waiting[]): Promise<void> {
     try {
-      const ids = await this.insert(batch)
       const now = new Date()
+      const ids = await this.insert(batch, now)
       for (const w of batch) {
         const id = ids.get(w.dedupeKey)
-        ids.delete(w.dedupeKey) // a second event with the same key in this batch is the duplicate
         w.done(id === undefined ? null : { id, platform: w.platform, dedupeKey: w.dedupeKey, payload: w.payload, receivedAt: now, attempts: 0 })
       }
     } catch (error) {
@@ -110,14 +110,11 @@ export class InboundEventRepository {
     }
   }
 
-  /** Inserts the batch; the ids of the rows that were new, by key. */
-  private async insert(batch: Waiting[]): Promise<Map<string, number>> {
-    const first = new Map<string, Waiting>()
-    for (const w of batch) if (!first.has(w.dedupeKey)) first.set(w.dedupeKey, w)
-    const now = new Date()
+  /** Inserts the batch, received `now`; the ids of the rows that were new, by key. */
+  private async insert(batch: Waiting[], now: Date): Promise<Map<string, number>> {
     const rows = await this.database.ackLane
       .insertInto('InboundEvent')
-      .values([...first.values()].map((w) => ({ platform: w.platform, dedupeKey: w.dedupeKey, payload: toJson(w.payload), owner: w.lease?.owner ?? null, leaseUntil: w.lease?.until ?? null, receivedAt: now })))
+      .values(batch.map((w) => ({ platform: w.platform, dedupeKey: w.dedupeKey, payload: toJson(w.payload), owner: w.lease?.owner ?? null, leaseUntil: w.lease?.until ?? null, receivedAt: now })))
       .onConflict((conflict) => conflict.column('dedupeKey').doNothing())
       .returning(['id', 'dedupeKey'])
       .execute()

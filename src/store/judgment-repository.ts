@@ -8,7 +8,7 @@ import { fromJson, toJson } from './json'
 import { isUniqueViolation } from './dialect'
 import type { FlawKind, ItemKind } from '../core/task-types'
 import { itemRow, type NewItem } from './item-repository'
-import { notificationRow, type NewNotification, type NotificationDto } from './notification-repository'
+import { notificationRow, undeliveredNotifications, type NewNotification, type NotificationDto } from './notification-repository'
 
 /** A judgment as stored. */
 export interface JudgmentDto {
@@ -195,7 +195,7 @@ export class JudgmentRepository {
           .executeTakeFirstOrThrow()
         const target = await recheckOverlap(trx, args.judgment.itemId, item, args.nextTarget)
         await writeFollowUps(trx, row.id, args.judgment.projectId, args.followUps, args.now)
-        const notifications = await undeliveredFor(trx, args.judgment.labelerId)
+        const notifications = await undeliveredNotifications(trx, [args.judgment.labelerId])
         return { status: 'recorded' as const, judgment: judgmentFromRow(row), item: { judged: item.judged, target }, notifications }
       })
       if (outcome) return outcome
@@ -336,21 +336,6 @@ async function recheckOverlap(trx: Trx, itemId: number, item: { judged: number; 
   return target
 }
 
-// As many as notification-repository's pendingFor shows at once.
-const NOTIFICATIONS_SHOWN = 200
-
-/** A labeler's undelivered private messages, oldest first (what pendingFor reads, inside the transaction). */
-async function undeliveredFor(trx: Trx, labelerId: number): Promise<NotificationDto[]> {
-  const rows = await trx
-    .selectFrom('Notification')
-    .select(['id', 'labelerId', 'kind', 'payload', 'createdAt', 'deliveredAt'])
-    .where('deliveredAt', 'is', null)
-    .where('labelerId', '=', labelerId)
-    .orderBy('id')
-    .limit(NOTIFICATIONS_SHOWN)
-    .execute()
-  return rows.map((row) => ({ ...row, labelerId, payload: fromJson<Record<string, unknown>>(row.payload, {}) }))
-}
 
 async function writeFollowUps(trx: Trx, judgmentId: number, projectId: number, followUps: JudgmentFollowUps, now: Date): Promise<void> {
   if (followUps.leadNotice) {

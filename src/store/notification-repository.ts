@@ -1,6 +1,7 @@
 // The outbox of private messages for labelers. The core writes; adapters deliver and mark.
 import type { Database, Kdb } from './database'
 import { fromJson, toJson } from './json'
+import type { Trx } from './transaction'
 
 /** A private message waiting for (or past) delivery. */
 export interface NotificationDto {
@@ -45,19 +46,9 @@ export class NotificationRepository {
     await this.db.insertInto('Notification').values(notificationRow({ labelerId, kind, payload })).execute()
   }
 
-  /** Undelivered messages (for some labelers), oldest first. It runs after every judgment. */
-  async pendingFor(labelerIds?: number[]): Promise<NotificationDto[]> {
-    if (labelerIds?.length === 0) return []
-    const rows = await this.db
-      .selectFrom('Notification')
-      .select(['id', 'labelerId', 'kind', 'payload', 'createdAt', 'deliveredAt'])
-      .where('deliveredAt', 'is', null)
-      .$if(labelerIds !== undefined, (q) => q.where('labelerId', 'in', labelerIds!))
-      .$if(labelerIds === undefined, (q) => q.where('labelerId', 'is not', null))
-      .orderBy('id')
-      .limit(200)
-      .execute()
-    return rows.map((row) => ({ ...row, labelerId: row.labelerId!, payload: fromJson<Record<string, unknown>>(row.payload, {}) }))
+  /** Undelivered messages (for some labelers), oldest first. */
+  pendingFor(labelerIds?: number[]): Promise<NotificationDto[]> {
+    return undeliveredNotifications(this.db, labelerIds)
   }
 
   /** Queues a notice for the lead channel of a project on a platform. */
@@ -90,4 +81,23 @@ export class NotificationRepository {
     const result = await this.db.updateTable('Notification').set({ deliveredAt: now }).where('id', '=', id).where('deliveredAt', 'is', null).executeTakeFirst()
     return Number(result.numUpdatedRows) === 1
   }
+}
+
+/**
+ * Undelivered private messages (for some labelers; all labelers' when absent), oldest first, at
+ * most 200 at once. Also read inside a judgment's own transaction (judgment-repository.ts), so the
+ * outcome shows what the judgment itself queued.
+ */
+export async function undeliveredNotifications(db: Kdb | Trx, labelerIds?: number[]): Promise<NotificationDto[]> {
+  if (labelerIds?.length === 0) return []
+  const rows = await db
+    .selectFrom('Notification')
+    .select(['id', 'labelerId', 'kind', 'payload', 'createdAt', 'deliveredAt'])
+    .where('deliveredAt', 'is', null)
+    .$if(labelerIds !== undefined, (q) => q.where('labelerId', 'in', labelerIds!))
+    .$if(labelerIds === undefined, (q) => q.where('labelerId', 'is not', null))
+    .orderBy('id')
+    .limit(200)
+    .execute()
+  return rows.map((row) => ({ ...row, labelerId: row.labelerId!, payload: fromJson<Record<string, unknown>>(row.payload, {}) }))
 }

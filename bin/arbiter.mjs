@@ -1,44 +1,31 @@
 #!/usr/bin/env node
-// The `arbiter` command: runs the TypeScript CLI through tsx's loader (no build step).
-// `arbiter agreement` is the exception when it can be: it is run on big exports and in scripts, where
-// tsx's start-up would be most of its time, so a prebuilt bundle (.arbiter-build/agreement.mjs, made
-// by scripts/build-cli-bundle.mjs on `npm install`) is imported with plain node when it exists and no
-// source it was built from is newer. Otherwise the command runs through tsx like the others.
-import { readFileSync, statSync } from 'node:fs'
+// The `arbiter` command. `npm install` bundles the TypeScript command line into plain JavaScript
+// (scripts/build-cli-bundle.mjs), and this runs that bundle with plain node: tsx's loader costs about a
+// second of CPU per start, most of a short command's time. When the bundle is missing or a source is
+// newer than it (someone is editing), the source runs through tsx instead, so an edit is never hidden.
+// `arbiter agreement` has a bundle of its own with everything inside: it is run on big exports and
+// in scripts, where even loading the rest of the command line would show.
+import { freshBundle } from '../scripts/cli-bundles.mjs'
 
 const args = process.argv.slice(2)
-const bundled = args[0] === 'agreement' ? await importBundle(new URL('../', import.meta.url)) : undefined
-if (bundled !== undefined) {
-  process.exitCode = await bundled.main(args.slice(1))
-} else {
+const agreement = args[0] === 'agreement' ? await importBundle('agreement') : undefined
+if (agreement !== undefined && typeof agreement.main === 'function') {
+  process.exitCode = await agreement.main(args.slice(1))
+} else if ((await importBundle('cli')) === undefined) {
   const { register } = await import('tsx/esm/api')
   register()
   await import('../src/cli/main.ts')
 }
 
-/** The agreement bundle's exports when it is there, up to date and loads, else undefined. */
-async function importBundle(root) {
-  const bundle = freshBundle(root)
-  if (bundle === undefined) return undefined
+/** Imports a fresh bundle (the CLI bundle runs the command as it loads); undefined when there is none or it fails to load. */
+async function importBundle(name) {
+  const entry = freshBundle(name)
+  if (entry === undefined) return undefined
   try {
-    const module = await import(bundle.href)
-    return typeof module.main === 'function' ? module : undefined
+    return await import(entry.href)
   } catch {
-    return undefined // a broken bundle: the tsx path still works
-  }
-}
-
-/** URL of the agreement bundle when it is there and up to date with its sources, else undefined. */
-function freshBundle(root) {
-  try {
-    const bundle = new URL('.arbiter-build/agreement.mjs', root)
-    const built = statSync(bundle).mtimeMs
-    const { inputs } = JSON.parse(readFileSync(new URL('.arbiter-build/agreement.inputs.json', root), 'utf8'))
-    if (!Array.isArray(inputs) || inputs.length === 0) return undefined
-    // A missing source (moved, deleted) throws, which also means stale.
-    for (const input of inputs) if (statSync(new URL(input, root)).mtimeMs > built) return undefined
-    return bundle
-  } catch {
+    // A bundle that fails to load (a package moved under it): the source through tsx still works. The
+    // CLI bundle starts its command without awaiting it, so a failing command is not caught here.
     return undefined
   }
 }

@@ -1,44 +1,88 @@
-// Bundles the `arbiter agreement` command into one plain-JavaScript file, .arbiter-build/agreement.mjs,
-// run by `npm install` (postinstall) and `npm run build:cli`. bin/arbiter.mjs imports that file with
-// plain node when it is fresh, skipping tsx's loader (most of the start-up time of a small run); with no
-// bundle, or a source newer than it, the command runs through tsx like every other command.
-// Next to the bundle, agreement.inputs.json lists the source files it was built from (relative to the
-// package root), so the bin can tell when the bundle is stale without knowing the import graph.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+// Bundles the `arbiter` command into plain JavaScript under .arbiter-build/, so bin/arbiter.mjs can run
+// it with plain node instead of through tsx's loader (about a second of CPU per start, most of a short
+// command's time). Run by `npm install` (postinstall), `npm run build:cli`, and before the test suite
+// when a source is newer than the bundle (test/global-setup.ts).
+// Two bundles:
+// - cli/main.mjs: the whole command line. Packages stay imports from node_modules (native drivers,
+//   chat SDKs); each command is its own chunk, loaded only when it runs, as in the source.
+// - agreement.mjs: `arbiter agreement` alone, with everything it needs inside, for big exports and
+//   scripts where even commander's load shows.
+// Beside each, <name>.inputs.json lists the source files it was built from (relative to the package
+// root), so the bin can tell a stale bundle without knowing the import graph: it then runs the source
+// through tsx, so an edit is never hidden behind an old bundle.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { BUILD_DIR, freshBundle } from './cli-bundles.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const outDir = join(root, '.arbiter-build')
-const outFile = join(outDir, 'agreement.mjs')
+const outDir = fileURLToPath(BUILD_DIR)
 
-const started = performance.now()
-const result = await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: ['src/cli/agreement-main.ts'],
-  outfile: outFile,
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  minify: true,
   legalComments: 'none',
   metafile: true,
   write: false,
   logLevel: 'warning',
-})
+}
 
-mkdirSync(outDir, { recursive: true })
-// Written under a temporary name and renamed, so a concurrent `arbiter agreement` never imports half a file.
-const inputs = Object.keys(result.metafile.inputs).filter((path) => !path.includes('node_modules/')).sort()
-const [bundle] = result.outputFiles
-writeAtomically(join(outDir, 'agreement.inputs.json'), JSON.stringify({ inputs }, null, 2) + '\n')
-writeAtomically(outFile, bundle.contents)
-console.log(`arbiter: bundled the agreement command into .arbiter-build/agreement.mjs (${inputs.length} sources, ${(performance.now() - started).toFixed(0)} ms)`)
+const BUNDLES = {
+  agreement: { entryPoints: ['src/cli/agreement-main.ts'], outfile: join(outDir, 'agreement.mjs'), minify: true },
+  cli: { entryPoints: ['src/cli/main.ts'], outdir: join(outDir, 'cli'), outExtension: { '.js': '.mjs' }, packages: 'external', splitting: true },
+}
+
+/** The bundles that are missing or older than a source of theirs. */
+export const staleBundles = () => Object.keys(BUNDLES).filter((name) => freshBundle(name) === undefined)
+
+/** Builds the named bundles (all by default) and returns how many source files each came from. */
+export async function buildCliBundles(names = Object.keys(BUNDLES)) {
+  const built = {}
+  for (const name of names) {
+    const result = await build({ ...common, ...BUNDLES[name] })
+    const inputs = Object.keys(result.metafile.inputs).filter((path) => !path.includes('node_modules/')).sort()
+    mkdirSync(join(outDir, name === 'cli' ? 'cli' : ''), { recursive: true })
+    // Chunks have content-hashed names and are written first; the entry file last, atomically: a
+    // concurrent `arbiter` run sees either the old entry with its old chunks or the new one whole.
+    const [entries, chunks] = partition(result.outputFiles, (file) => /(?:^|[\\/])(main|agreement)\.mjs$/.test(file.path))
+    for (const chunk of chunks) if (!existsSync(chunk.path)) writeAtomically(chunk.path, chunk.contents)
+    writeAtomically(join(outDir, `${name}.inputs.json`), JSON.stringify({ inputs }, null, 2) + '\n')
+    for (const entry of entries) writeAtomically(entry.path, entry.contents)
+    if (name === 'cli') removeOldChunks(join(outDir, 'cli'), new Set(result.outputFiles.map((file) => basename(file.path))))
+    built[name] = inputs.length
+  }
+  return built
+}
+
+function partition(list, test) {
+  const yes = []
+  const no = []
+  for (const item of list) (test(item) ? yes : no).push(item)
+  return [yes, no]
+}
+
+// Chunks of earlier builds are left for an hour, for a command that started on the old entry.
+function removeOldChunks(dir, current) {
+  const hourAgo = Date.now() - 3_600_000
+  for (const file of readdirSync(dir)) {
+    const path = join(dir, file)
+    if (!current.has(file) && statSync(path).mtimeMs < hourAgo) rmSync(path, { force: true })
+  }
+}
 
 function writeAtomically(path, contents) {
   const temporary = `${path}.${process.pid}.tmp`
   writeFileSync(temporary, contents)
   renameSync(temporary, path)
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const started = performance.now()
+  const built = await buildCliBundles()
+  const sources = Object.entries(built).map(([name, count]) => `${name}: ${count} sources`).join(', ')
+  console.log(`arbiter: bundled the command line into .arbiter-build/ (${sources}; ${(performance.now() - started).toFixed(0)} ms)`)
 }

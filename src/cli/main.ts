@@ -26,6 +26,11 @@ function run(action: () => Promise<number>): Promise<void> {
 }
 
 program
+  .command('start')
+  .description('run the bot (what `npm start` does): connects to Slack and/or Discord as configured, migrates the database first, runs until SIGINT or SIGTERM')
+  .action(() => run(async () => (await import('./start-command')).startCommand()))
+
+program
   .command('migrate')
   .description('apply pending database migrations (the bot also does this on start)')
   .action(() =>

@@ -9,12 +9,12 @@
 // is in dialect.ts.
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { Kysely } from 'kysely'
 import { beforeMigrations, checkMigratedReferences, dialectFor, lockMigrations, migrationScript, providerOf, readOnlyDialectFor, sqliteFile, type Provider } from './dialect'
+import { packageFile } from '../package-files'
 
-const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../prisma/migrations')
+const MIGRATIONS_DIR = packageFile('prisma', 'migrations')
 const HISTORY = '_arbiter_migrations'
 
 /** The runner's own table (not in the Prisma schema: it records the schema's history). */

@@ -16,12 +16,12 @@
 // Kysely runs one query or transaction at a time on the connection (its mutex), so a transaction
 // that awaits between statements never has another flow's statement run inside it.
 import { mkdirSync, readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteStatement } from 'kysely'
+import { packageFile } from '../package-files'
 
-const SCHEMA_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../prisma/schema.prisma')
+const SCHEMA_FILE = packageFile('prisma', 'schema.prisma')
 
 type ValueKind = 'date' | 'boolean'
 

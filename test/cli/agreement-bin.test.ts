@@ -87,7 +87,7 @@ describe('arbiter agreement — bundle or tsx', () => {
   beforeAll(() => {
     const { inputs } = JSON.parse(readFileSync(join(root, '.arbiter-build/agreement.inputs.json'), 'utf8')) as { inputs: string[] }
     const past = new Date(Date.now() - 3_600_000)
-    for (const file of [...inputs, 'bin/arbiter.mjs', '.arbiter-build/agreement.inputs.json', '.arbiter-build/agreement.mjs']) {
+    for (const file of [...inputs, 'bin/arbiter.mjs', 'scripts/cli-bundles.mjs', '.arbiter-build/agreement.inputs.json', '.arbiter-build/agreement.mjs']) {
       mkdirSync(dirname(join(copy, file)), { recursive: true })
       copyFileSync(join(root, file), join(copy, file))
       if (file.startsWith('src/')) utimesSync(join(copy, file), past, past)

@@ -5,7 +5,6 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { FakeSlack } from '../fakes/fake-slack'
 import { manifestBotScopes } from '../fakes/slack/scopes'
@@ -15,9 +14,8 @@ import { createStore } from '../../src/store/store'
 
 function start(env: Record<string, string>, cwd = process.cwd()): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   let output = ''
-  // The loader by path: the bot runs in a folder of its own (where ./data/ is created), outside the package.
-  const loader = pathToFileURL(join(process.cwd(), 'node_modules/tsx/dist/loader.mjs')).href
-  const child = spawn(process.execPath, ['--import', loader, join(process.cwd(), 'src/main.ts')], { cwd, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // What `npm start` runs (package.json), in a folder of its own (where ./data/ is created), outside the package.
+  const child = spawn(process.execPath, [join(process.cwd(), 'bin/arbiter.mjs'), 'start'], { cwd, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout!.on('data', (d) => (output += d))
   child.stderr!.on('data', (d) => (output += d))
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))

@@ -8,11 +8,12 @@ import { testCore, type TestCore } from '../support/core'
 import { createProject } from '../../src/core/projects'
 import { nextTask } from '../../src/core/next-task'
 import { recordJudgment } from '../../src/core/record-judgment'
+import { workerArgs } from '../support/worker-scripts'
 
 /** Runs the click in a process that dies right after the commit; resolves with the signal that ended it. */
 function clickThenDie(url: string, now: Date, assignmentId: number, labelerId: number, input: unknown): Promise<string> {
   return new Promise((resolve) => {
-    const args = ['--import', 'tsx', 'test/support/dies-after-commit-worker.ts', url, now.toISOString(), String(assignmentId), String(labelerId), JSON.stringify(input)]
+    const args = workerArgs('dies-after-commit-worker', url, now.toISOString(), String(assignmentId), String(labelerId), JSON.stringify(input))
     execFile(process.execPath, args, { cwd: process.cwd() }, (error, stdout, stderr) => resolve(error?.signal ?? `exit ${error?.code ?? 0}: ${stdout}${stderr}`))
   })
 }

@@ -5,7 +5,6 @@
 // not retried, a retryable one is retried.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PROVIDERS } from '../support/databases'
 import { ANA, LEAD, labelsOf, pairItem, slackHarness, type Harness as SlackHarness } from '../adapters/slack/harness'
@@ -53,9 +52,8 @@ describe.each(PROVIDERS)('crash replay on %s', (provider) => {
     await h.app.stop()
 
     // Instance A: Arbiter as `npm start` runs it, another process on the same database and Slack.
-    const loader = pathToFileURL(join(process.cwd(), 'node_modules/tsx/dist/loader.mjs')).href
     const env = { ...process.env, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: h.fake.botToken, SLACK_APP_TOKEN: h.fake.appToken, SLACK_API_URL: h.fake.apiUrl, DISCORD_TOKEN: '', DATABASE_URL: h.t.url, ARBITER_ADMINS: LEAD }
-    const a = spawn(process.execPath, ['--import', loader, join(process.cwd(), 'src/main.ts')], { env, stdio: 'ignore' })
+    const a = spawn(process.execPath, [join(process.cwd(), 'bin/arbiter.mjs'), 'start'], { env, stdio: 'ignore' })
     const exited = new Promise((resolve) => a.on('exit', resolve))
     try {
       await h.fake.waitForSocket(30_000)

@@ -19,6 +19,7 @@ import type { Card, Control } from '../../src/views/card'
 import { projectReport } from '../../src/core/report/project-report'
 import { renderReport } from '../../src/cli/report-command'
 import { digestCard, digestFigures } from '../../src/jobs/lead-digest'
+import { workerArgs } from '../support/worker-scripts'
 
 const HOUR = 3_600_000
 
@@ -104,7 +105,7 @@ describe.each(PROVIDERS)('the calibration loop on %s', (provider) => {
     await new JobRunner(env(t, port)).tick(t.clock.now()) // both will find the schedule already known
     const run = promisify(execFile)
     const at = '2026-11-02T09:00:00Z'
-    const outputs = await Promise.all([1, 2, 3].map(() => run(process.execPath, ['--import', 'tsx', 'test/support/job-worker.ts', t.url, at], { cwd: process.cwd() })))
+    const outputs = await Promise.all([1, 2, 3].map(() => run(process.execPath, workerArgs('job-worker', t.url, at), { cwd: process.cwd() })))
     const posts = outputs.flatMap((o) => JSON.parse(o.stdout.trim()) as unknown[])
     expect(posts).toHaveLength(2)
     expect(new Set(posts.map((p) => JSON.stringify(p))).size).toBe(2)

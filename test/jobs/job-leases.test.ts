@@ -13,6 +13,7 @@ import { ChatPorts } from '../../src/interactions/chat-port'
 import { JobRunner } from '../../src/jobs/runner'
 import { JOBS, type JobDefinition } from '../../src/jobs/definitions'
 import type { CoreContext } from '../../src/core/context'
+import { workerArgs } from '../support/worker-scripts'
 
 describe.each(PROVIDERS)('job leases on %s', (provider) => {
   let t: TestCore
@@ -72,7 +73,7 @@ describe.each(PROVIDERS)('job leases on %s', (provider) => {
   it('an instance killed while it runs a job frees the job within a minute', async () => {
     let worker!: ChildProcess
     const exited = new Promise<string | null>((resolve) => {
-      worker = execFile(process.execPath, ['--import', 'tsx', 'test/support/stuck-job-worker.ts', t.url], { cwd: process.cwd() }, (error) => resolve(error?.signal ?? null))
+      worker = execFile(process.execPath, workerArgs('stuck-job-worker', t.url), { cwd: process.cwd() }, (error) => resolve(error?.signal ?? null))
     })
     await new Promise<void>((resolve) => worker.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('running') && resolve()))
     const held = await t.store.jobs.get('stuck')

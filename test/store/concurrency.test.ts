@@ -7,6 +7,7 @@ import { PROVIDERS } from '../support/databases'
 import { testCore, type TestCore } from '../support/core'
 import { createProject } from '../../src/core/projects'
 import { countRows, rows } from '../support/tables'
+import { workerArgs } from '../support/worker-scripts'
 
 const run = promisify(execFile)
 
@@ -33,7 +34,7 @@ describe.each(PROVIDERS)('assignment under concurrency on %s', (provider) => {
     }))
     await t.store.items.insertMany(project.id, items)
     const workers = await Promise.all(
-      [1, 2, 3, 4].map((n) => run(process.execPath, ['--import', 'tsx', 'test/support/claim-worker.ts', t.url, String(project.id), `w${n}`, '6', '8'], { cwd: process.cwd() })),
+      [1, 2, 3, 4].map((n) => run(process.execPath, workerArgs('claim-worker', t.url, String(project.id), `w${n}`, '6', '8'), { cwd: process.cwd() })),
     )
     const got = workers.flatMap((w) => JSON.parse(w.stdout.trim()) as { labeler: string; itemId: number }[])
     expect(got.length).toBeGreaterThanOrEqual(90)

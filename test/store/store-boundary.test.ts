@@ -106,7 +106,9 @@ describe('the store boundary', () => {
 
   it('nothing imports the composition root: adapters get their types from app-deps.ts', () => {
     const main = join(SRC, 'main')
-    const offenders = files.flatMap((file) => imports(readFileSync(file, 'utf8')).filter((spec) => spec.startsWith('.') && resolve(dirname(file), spec).replace(/\.(ts|js)$/, '') === main).map((spec) => `${relative(SRC, file)} imports ${spec}`))
+    // The launcher behind `arbiter start` is the exception: starting the composition root is its whole job.
+    const launcher = join(SRC, 'cli', 'start-command.ts')
+    const offenders = files.filter((file) => file !== launcher).flatMap((file) => imports(readFileSync(file, 'utf8')).filter((spec) => spec.startsWith('.') && resolve(dirname(file), spec).replace(/\.(ts|js)$/, '') === main).map((spec) => `${relative(SRC, file)} imports ${spec}`))
     expect(offenders).toEqual([])
   })
 })

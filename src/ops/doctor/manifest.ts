@@ -1,11 +1,10 @@
 // The bot scopes manifest.yml asks Slack for: what a correct install must have granted. Read
 // with a few lines rather than a YAML library: the list's shape is fixed by Slack's manifest format.
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { packageFile } from '../../package-files'
 
 /** manifest.yml at the package root. */
-export const MANIFEST_PATH = join(dirname(fileURLToPath(import.meta.url)), '../../../manifest.yml')
+export const MANIFEST_PATH = packageFile('manifest.yml')
 
 /** The scopes under oauth_config.scopes.bot, in order. */
 export function manifestBotScopes(path = MANIFEST_PATH): string[] {

@@ -1,0 +1,3 @@
+// Types of build-cli-bundle.mjs for the test suite's global setup.
+export declare function staleBundles(): string[]
+export declare function buildCliBundles(names?: string[]): Promise<Record<string, number>>

@@ -36,4 +36,5 @@ export function measure(command: string, args: string[], env: Record<string, str
   })
 }
 
-export const ARBITER = ['--import', 'tsx', 'src/cli/main.ts']
+/** The `arbiter` command as users run it (relative to the checkout the run's cwd is: --compare runs another's). */
+export const ARBITER = ['bin/arbiter.mjs']

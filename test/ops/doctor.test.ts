@@ -73,8 +73,7 @@ describe.each(PROVIDERS)('arbiter doctor (%s)', (provider) => {
   })
 
   it('a correct setup: every line ✓ and exit 0, through the real command line', async () => {
-    const loader = join(process.cwd(), 'node_modules/tsx/dist/loader.mjs')
-    const child = spawn(process.execPath, ['--import', `file://${loader}`, join(process.cwd(), 'src/cli/main.ts'), 'doctor'], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [join(process.cwd(), 'bin/arbiter.mjs'), 'doctor'], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
     child.stdout.on('data', (d) => (output += d))
     child.stderr.on('data', (d) => (output += d))

@@ -29,7 +29,7 @@ export interface QualityJudgment {
   rating: number | null
   /** Dimension ratings: {dimension: 1..7}. */
   ratings: Record<string, number> | null
-  /** Response ids in the order the labeler saw them. */
+  /** Response ids in the order the labeler saw them (the store's reader leaves it empty when choicePosition is known: nothing else reads it). */
   displayOrder: string[]
   /** Critical flaws the labeler marked, per response id. */
   flaws: Record<string, FlawKind[]> | null

@@ -11,29 +11,31 @@
 // root), so the bin can tell a stale bundle without knowing the import graph: it then runs the source
 // through tsx, so an edit is never hidden behind an old bundle.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { BUILD_DIR, freshBundle } from './cli-bundles.mjs'
+import { bundleEntry, bundleInputs, freshBundle } from './cli-bundles.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const outDir = fileURLToPath(BUILD_DIR)
 
-const common = {
-  absWorkingDir: root,
+/** How Arbiter bundles TypeScript for node (the test suite's worker programs are bundled the same way). */
+export const NODE_BUNDLE = {
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  legalComments: 'none',
-  metafile: true,
-  write: false,
+  outExtension: { '.js': '.mjs' },
   logLevel: 'warning',
 }
 
+const common = { ...NODE_BUNDLE, absWorkingDir: root, legalComments: 'none', metafile: true, write: false }
+
+// Where each bundle's entry goes is cli-bundles.mjs's (bundleEntry), where the bin looks for it.
+const entryPath = (name) => fileURLToPath(bundleEntry(name))
+
 const BUNDLES = {
-  agreement: { entryPoints: ['src/cli/agreement-main.ts'], outfile: join(outDir, 'agreement.mjs'), minify: true },
-  cli: { entryPoints: ['src/cli/main.ts'], outdir: join(outDir, 'cli'), outExtension: { '.js': '.mjs' }, packages: 'external', splitting: true },
+  agreement: { entryPoints: ['src/cli/agreement-main.ts'], outfile: entryPath('agreement'), minify: true },
+  cli: { entryPoints: ['src/cli/main.ts'], outdir: dirname(entryPath('cli')), packages: 'external', splitting: true },
 }
 
 /** The bundles that are missing or older than a source of theirs. */
@@ -45,24 +47,17 @@ export async function buildCliBundles(names = Object.keys(BUNDLES)) {
   for (const name of names) {
     const result = await build({ ...common, ...BUNDLES[name] })
     const inputs = Object.keys(result.metafile.inputs).filter((path) => !path.includes('node_modules/')).sort()
-    mkdirSync(join(outDir, name === 'cli' ? 'cli' : ''), { recursive: true })
+    const entry = entryPath(name)
+    mkdirSync(dirname(entry), { recursive: true })
     // Chunks have content-hashed names and are written first; the entry file last, atomically: a
     // concurrent `arbiter` run sees either the old entry with its old chunks or the new one whole.
-    const [entries, chunks] = partition(result.outputFiles, (file) => /(?:^|[\\/])(main|agreement)\.mjs$/.test(file.path))
-    for (const chunk of chunks) if (!existsSync(chunk.path)) writeAtomically(chunk.path, chunk.contents)
-    writeAtomically(join(outDir, `${name}.inputs.json`), JSON.stringify({ inputs }, null, 2) + '\n')
-    for (const entry of entries) writeAtomically(entry.path, entry.contents)
-    if (name === 'cli') removeOldChunks(join(outDir, 'cli'), new Set(result.outputFiles.map((file) => basename(file.path))))
+    for (const file of result.outputFiles) if (file.path !== entry && !existsSync(file.path)) writeAtomically(file.path, file.contents)
+    writeAtomically(fileURLToPath(bundleInputs(name)), JSON.stringify({ inputs }, null, 2) + '\n')
+    writeAtomically(entry, result.outputFiles.find((file) => file.path === entry).contents)
+    if (BUNDLES[name].splitting) removeOldChunks(dirname(entry), new Set(result.outputFiles.map((file) => basename(file.path))))
     built[name] = inputs.length
   }
   return built
-}
-
-function partition(list, test) {
-  const yes = []
-  const no = []
-  for (const item of list) (test(item) ? yes : no).push(item)
-  return [yes, no]
 }
 
 // Chunks of earlier builds are left for an hour, for a command that started on the old entry.

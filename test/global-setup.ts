@@ -9,13 +9,13 @@
 //   less per command, and the suite runs dozens);
 // - bundles the worker scripts that tests run as separate processes (test/support/worker-scripts.ts).
 import { mkdtempSync, rmSync } from 'node:fs'
-import { build } from 'esbuild'
+import { build, type BuildOptions } from 'esbuild'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import type { TestProject } from 'vitest/node'
 import { applyMigrations } from '../src/store/migrate'
-import { buildCliBundles, staleBundles } from '../scripts/build-cli-bundle.mjs'
+import { NODE_BUNDLE, buildCliBundles, staleBundles } from '../scripts/build-cli-bundle.mjs'
 import { POSTGRES_ADMIN_URL, databaseUrl, dropDatabase } from './support/postgres-admin'
 import { WORKER_SCRIPTS } from './support/worker-scripts'
 
@@ -60,17 +60,7 @@ async function postgresTemplate(client: pg.Client): Promise<string> {
 /** Bundles the worker scripts into a folder of this run's own, inside the package (where the code finds prisma/). */
 async function bundleWorkerScripts(): Promise<string> {
   const outdir = join(process.cwd(), '.arbiter-build', `test-workers-${process.pid}`)
-  await build({
-    entryPoints: WORKER_SCRIPTS.map((name) => `test/support/${name}.ts`),
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-  })
+  await build({ ...(NODE_BUNDLE as BuildOptions), entryPoints: WORKER_SCRIPTS.map((name) => `test/support/${name}.ts`), outdir, packages: 'external' })
   return outdir
 }
 

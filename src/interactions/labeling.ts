@@ -12,7 +12,7 @@ import { activeProjects, resolveProject } from '../core/projects'
 import { rationaleNeeded } from '../core/rationale-policy'
 import { verdictOf } from '../core/vote-split'
 import { BOTH_BAD, EDGE_CASES, FLAW_KINDS, SFT_CHECKLIST, type FlawKind, type JudgmentInput } from '../core/task-types'
-import { OPENS_MODAL, type Action, type ModalRef } from '../views/action-codec'
+import type { Action, ModalRef } from '../views/action-codec'
 import type { Card, FormValues } from '../views/card'
 import { bothBadModal, flagModal, formFieldIds, formModal, formSteps, rationaleModal, type FormName, type ModalLimits } from '../views/forms'
 import { describeJudgment, LETTERS, messageCard, projectButtons, recordedCard, taskCard } from '../views/task-card'
@@ -361,28 +361,8 @@ export class LabelingInteractions {
     task.assignment.draft = draft as Record<string, unknown>
   }
 
-  /**
-   * Whether handling this action may answer with a modal. Platforms can open a modal only as the
-   * very first answer to a click, so an adapter waits for the outcome of such clicks and
-   * acknowledges all others at once. A verdict opens one only when the project asks for a
-   * rationale this time; deciding that costs a lookup or two, far less than recording.
-   */
-  async mayOpenModal(actor: Actor, action: Action): Promise<boolean> {
-    const opens = OPENS_MODAL[action.a]
-    if (opens !== 'rationale' || (action.a !== 'verdict' && action.a !== 'submit_rank')) return opens === 'always'
-    const labeler = await labelerFor(this.ctx, actor)
-    const task = await this.taskFor(action.as, labeler.id).catch(() => null)
-    const draft = parseDraft(task?.assignment.draft)
-    if (!task || (task.assignment.status !== 'active' && !isAmending(task, draft))) return false
-    if (action.a === 'verdict' && action.v === BOTH_BAD && task.item.type === 'pairwise') return true
-    if (task.project.rationalePolicy === 'never') return false
-    if (text(draft.form?.rationale as string | undefined)) return false
-    const verdict = action.a === 'verdict' ? action.v : draft.ranking?.[0]
-    return verdict === undefined ? false : this.needsRationale(task, verdict)
-  }
-
   /** Whether a verdict on this task would need a rationale now: the core's own rule, on the verdict as it will be recorded. */
-  async needsRationale(task: Task, verdict: string): Promise<boolean> {
+  private async needsRationale(task: Task, verdict: string): Promise<boolean> {
     const type = task.item.type
     const comparable = verdictOf({ kind: type, choice: type === 'pairwise' ? verdict : null, ranking: type === 'ranking' ? [verdict] : null, rating: type === 'likert' ? Number(verdict) : null })
     return rationaleNeeded(this.ctx.store, task.project.rationalePolicy, task.item, comparable)

@@ -51,42 +51,6 @@ export const actionSchema = z.discriminatedUnion('a', [
 /** Something a labeler clicked or chose. */
 export type Action = z.infer<typeof actionSchema>
 
-/**
- * Whether handling an action may answer with a modal, one line per action (a new action will not
- * compile without its line). Platforms open a modal only as the very first answer to a click, so
- * an adapter waits for the outcome of such clicks and acknowledges all others at once.
- * 'rationale': only when the project asks for a rationale with this verdict, or (pairwise) the
- * verdict is "Both bad", whose follow-up form asks which is less bad.
- */
-export const OPENS_MODAL: Record<Action['a'], 'always' | 'rationale' | 'never'> = {
-  verdict: 'rationale',
-  rank: 'never',
-  submit_rank: 'rationale',
-  flaws: 'never',
-  rationale: 'always',
-  flag: 'always',
-  skip: 'never',
-  form: 'always',
-  sft_submit: 'never',
-  review: 'always',
-  read_full: 'never',
-  edge: 'never',
-  amend: 'never',
-  keep: 'never',
-  next: 'never',
-  start: 'never',
-  stop: 'never',
-  cal_vote: 'never',
-  cal_resolve: 'always',
-  send_to: 'never',
-  drift_ack: 'never',
-  rubric: 'never',
-  guide: 'never',
-  flag_settle: 'always',
-  flag_drop: 'never',
-  flag_return: 'never',
-}
-
 export const modalRefSchema = z.discriminatedUnion('m', [
   /** Rationale (and flaws); `v` is a verdict kept while the rationale is written. */
   z.object({ m: z.literal('rationale'), as: id, v: z.string().max(32).optional() }),

@@ -49,16 +49,15 @@ function button(card: Card, label: string) {
   return found.action
 }
 
-// Slack acknowledges a click at once. Discord first decides whether the click may open a modal
-// (only the first answer to a click can), which reads the task once more before the ack: that
-// read runs outside the user's queue of interactions, so the run cannot take it for a fresh one.
+// Slack acknowledges a click at once. Discord waits for the outcome (up to a budget) and answers
+// with it in the interaction callback: the same statements, nothing read twice.
 const ACK = {
-  slack: { decides: false, extra: [] as string[] },
-  discord: { decides: true, extra: ['select Assignment+Item+Project'] }, // mayOpenModal: the task, before the ack
+  slack: { budgetMs: 0 },
+  discord: { budgetMs: 2_000 },
 } as const
 
 describe.each(PROVIDERS.flatMap((provider) => (['slack', 'discord'] as const).map((ack) => [provider, ack] as const)))('one verdict click on %s, acknowledged as on %s', (provider, ack) => {
-  it('costs the inbox write, one joined read, one write transaction, the inbox mark — nine statements (ten on Discord)', async () => {
+  it('costs the inbox write, one joined read, one write transaction, the inbox mark — nine statements', async () => {
     const statements: string[] = []
     let counting = false
     const t = await testCore(provider, 1, { onQuery: (sql) => counting && statements.push(sql) })
@@ -73,7 +72,7 @@ describe.each(PROVIDERS.flatMap((provider) => (['slack', 'discord'] as const).ma
       const click = async (event: NeutralEvent): Promise<Outcome> => {
         let shown: Outcome | undefined
         const live: LiveInteraction = {
-          decisionMs: async () => (ACK[ack].decides && event.kind === 'action' && (await interactions.mayOpenModal(actor, event.action)) ? 2_000 : 0),
+          decisionMs: async () => ACK[ack].budgetMs,
           ack: async () => ({}),
           duplicate: async () => undefined,
           apply: async (outcome) => void (shown = outcome),
@@ -95,7 +94,6 @@ describe.each(PROVIDERS.flatMap((provider) => (['slack', 'discord'] as const).ma
       expect(outcome.update?.summary).toMatch(/^Recorded: A is better/)
       expect(statements.map(shape)).toEqual([
         'insert into InboundEvent', // accept: the interaction is stored before the ack
-        ...ACK[ack].extra,
         'select Assignment+Item+Project', // the task: assignment, item and project in one fresh read
         'begin', // recording: one write transaction …
         'update Assignment', //   closes the assignment (only if still active)

@@ -10,9 +10,14 @@ export function databaseUrl(name: string): string {
 
 // One admin session per test worker, kept open: every PostgreSQL test creates and drops a database,
 // and a session of its own for each of those cost the server a backend start (about 25 ms of CPU)
-// twice per test. Its socket is unreferenced, so it never keeps a worker alive; a broken session
-// is replaced on the next use.
+// twice per test. Its socket is referenced only while a statement runs, so an idle session never
+// keeps a process alive, and a benchmark outside vitest, with nothing else pending, does not exit
+// in the middle of creating its database. A broken session is replaced on the next use.
 let adminSession: Promise<pg.Client> | null = null
+let running = 0
+
+type Socket = { ref(): void; unref(): void }
+const socketOf = (client: pg.Client) => (client as unknown as { connection: { stream: Socket } }).connection.stream
 
 function admin(): Promise<pg.Client> {
   adminSession ??= (async () => {
@@ -26,7 +31,7 @@ function admin(): Promise<pg.Client> {
       adminSession = null
       throw new Error(`PostgreSQL is not reachable at ${POSTGRES_ADMIN_URL} (set TEST_POSTGRES_URL): ${String(error)}`)
     }
-    ;(client as unknown as { connection: { stream: { unref(): void } } }).connection.stream.unref()
+    socketOf(client).unref()
     return client
   })()
   return adminSession
@@ -34,7 +39,13 @@ function admin(): Promise<pg.Client> {
 
 /** Runs statements over the worker's admin session. */
 async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
-  return work(await admin())
+  const client = await admin()
+  if (running++ === 0) socketOf(client).ref()
+  try {
+    return await work(client)
+  } finally {
+    if (--running === 0) socketOf(client).unref()
+  }
 }
 
 /** Runs one statement over the worker's admin session. */

@@ -6,10 +6,14 @@
 // instance left, showing the outcome by DM.
 //
 // Acknowledging: slash commands are deferred at once (an ephemeral "thinking…" reply). Clicks
-// and modal submits are decided first, because only an unacknowledged click can still open a
-// modal (a verdict may need a rationale form): if the neutral layer answers within
-// BUDGET.componentDecisionMs the answer is the acknowledgement (update, modal or reply);
-// otherwise the click is deferred and a form it asks for is offered behind a button.
+// and modal submits wait for their outcome first: if the neutral layer answers within
+// BUDGET.componentDecisionMs, the answer is the acknowledgement itself (update, modal or reply);
+// otherwise the click is deferred, the message is edited after, and a form it asks for is offered
+// behind a button. Answering in the interaction callback matters twice: only an unacknowledged
+// click can still open a modal (a verdict may need a rationale form), and callbacks are exempt
+// from the bot's global rate limit (50 requests a second, which discord.js enforces), while a
+// deferral's later edit is not. Deferring every click made two limited calls per judgment, which
+// capped a busy project at about 25 judgments a second whatever the bot's own speed.
 //
 // Tasks arrive as ephemeral messages in the channel where /label was used (README, "Setting up Discord";
 // "How tasks arrive"): only the labeler sees them, and no DM permission or DM intent is needed.
@@ -127,10 +131,10 @@ export function createDiscordBot(deps: AppDeps, overrides: DiscordBotOverrides =
     const event = envelope.event
     const sink = new InteractionSink(interaction as RepliableInteraction, parsed.updatable, events)
     const rendering = { ...(event.kind === 'submit' ? { submitted: event.ref } : {}), replaceWithPost: event.kind === 'action' && event.action.a === 'next', elsewhere: elsewhere(envelope) }
-    // Clicks that may open a modal are decided first, because only an unacknowledged click can
-    // still open one; every other interaction is deferred at once.
+    // Clicks and submits wait for their outcome (the header says why); commands are deferred at once.
+    const decides = event.kind === 'action' || event.kind === 'submit'
     const live: LiveInteraction = {
-      decisionMs: async () => (event.kind === 'action' && (await interactions.mayOpenModal(envelope.actor, event.action)) ? (overrides.decisionMs ?? BUDGET.componentDecisionMs) : 0),
+      decisionMs: async () => (decides ? (overrides.decisionMs ?? BUDGET.componentDecisionMs) : 0),
       // An outcome that came in time is the acknowledgement itself (update, modal or reply).
       ack: async (early: Outcome | null) => (early ? {} : (await sink.defer(), {})),
       duplicate: async () => log.info({ interaction: interaction.id }, 'duplicate interaction ignored'),

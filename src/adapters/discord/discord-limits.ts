@@ -40,7 +40,7 @@ export const BUDGET = {
   messageEmbeds: 5_800,
   /** A task longer than this many messages is attached as a .md file instead. */
   maxPages: 8,
-  /** How long a component click may take before we defer it (and lose the chance to open a modal). */
+  /** How long a click or form submit may wait for its outcome before we defer it: a deferred click can no longer open a modal, and its later edit counts against the global rate limit. */
   componentDecisionMs: 1_500,
 } as const
 

@@ -158,7 +158,7 @@ describe.each(PROVIDERS)('the calibration loop on Discord (%s)', (provider) => {
 
     // Bob (shown A first) presses Response 1, his A.
     const vote = await h.click(BOB, parent, 'Response 1 is better')
-    expect(vote.ack.type).toBe(6) // deferred update: the shared parent stays as it is
+    expect(vote.ack.type).toBe(4) // answered with a private reply: the shared parent stays as it is
     const reveal = vote.messages.at(-1)!
     expect(h.fake.storedMessage(reveal.id)!.ephemeral).toBe(true)
     expect(shownText([reveal])).toMatch(/Your fresh verdict: A is better/)
@@ -200,8 +200,8 @@ describe.each(PROVIDERS)('the calibration loop on Discord (%s)', (provider) => {
     expect(opened.ack.type).toBe(9)
     expect(JSON.stringify(h.fake.modals.at(-1)!.data)).toContain('Settle the verdict')
     const settled = await h.submit(LEE, { note: 'The second answer is right; the first dodges it.' })
-    // Deferred as an update of the parent, then the parent itself is edited (not a new message).
-    expect(settled.ack.type).toBe(6)
+    // Answered by updating the parent itself (not a new message).
+    expect(settled.ack.type).toBe(7)
     const edited = h.latest(parent)
     expect(edited.embeds[0]!.title).toMatch(/^✓ Settled · helpful · item s1/)
     expect(shownText([edited])).toContain('Response 2 is better')
@@ -249,7 +249,7 @@ describe.each(PROVIDERS)('the calibration loop on Discord (%s)', (provider) => {
     const opened = await h.choose(ADA, parent, 'Lead: settle the verdict…', ['a'])
     expect(opened.ack.type).toBe(9)
     const settled = await h.submit(ADA, { note: '' })
-    expect(settled.ack.type).toBe(6)
+    expect(settled.ack.type).toBe(7)
     expect(h.latest(parent).embeds[0]!.title).toMatch(/^✓ Settled/)
     expect((await h.t.store.items.findByExternalId(projectId, 's2'))!.gold).toEqual({ winner: 'a' })
     // Bob said stored "b", his B: he hears now (his first DM); Ana had nothing new to hear.

@@ -39,7 +39,7 @@ describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
     expect(buttonLabels(empty.messages.at(-1)!)).toEqual(['Open the form again'])
 
     const done = await h.submit(ANA, { rationale: 'A cites the source; B is wrong.', flaws: [] })
-    expect(done.ack.type).toBe(6) // deferred update, then the task message is edited
+    expect(done.ack.type).toBe(7) // the answer updates the task message
     const recorded = h.latest(task)
     expect(recorded.embeds?.[0]?.title).toMatch(/Recorded/)
     expect(buttonLabels(recorded)).toEqual(['Next task', 'Change my answer', 'Stop'])
@@ -61,7 +61,7 @@ describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
       expect(picked.ack.type).toBe(6)
     }
     const refused = await h.click(BOB, task, 'Submit ranking')
-    expect(refused.ack.type).toBe(6) // no form can follow: acknowledged at once, the note comes after
+    expect(refused.ack.type).toBe(4) // the refusal is a private reply; the task stays as it is
     expect(shownText(refused.messages)).toMatch(/is in two places/)
     await h.choose(BOB, task, '2nd', [ids[2]!])
     await h.click(BOB, task, 'Submit ranking')
@@ -81,7 +81,7 @@ describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
     const click = () => h.fake.buttonClick({ user: ANA, message: task.id, customId: buttonId(task, '5 · good') })
     const [one, two] = await Promise.all([h.fake.sendInteraction(click()), h.fake.sendInteraction(click())])
     await h.bot.idle()
-    expect([one.type, two.type]).toEqual([6, 6]) // acknowledged at once; the message is edited after
+    expect([one.type, two.type]).toEqual([7, 7]) // each answered with the recorded task
     const after = await judgments()
     expect(after.length - before).toBe(1)
     expect(after.at(-1)!.rating).toBe(5)
@@ -106,7 +106,7 @@ describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
     const task = taskMessage(await h.command(ANA, 'label start', { project: 'sft' }))
     await h.click(ANA, task, 'Write response…')
     const written = await h.submit(ANA, { 'response:0': 'A semaphore is a counter with no owner.', 'response:1': '', 'response:2': '' })
-    expect(written.ack.type).toBe(6)
+    expect(written.ack.type).toBe(7)
     const preview = h.latest(task)
     expect(shownText([preview])).toContain('Preview of your draft')
     expect(shownText([preview])).toContain('A semaphore is a counter with no owner.')
@@ -137,7 +137,7 @@ describe.each(PROVIDERS)('Discord labeling stories (%s)', (provider) => {
     expect(options[1]!.label).toBe('A: safety issue')
     await h.choose(BOB, task, 'Mark critical flaws (optional)', [options[1]!.value])
     const refused = await h.click(BOB, task, 'A is better')
-    expect(refused.ack.type).toBe(6) // the project asks no rationale: acknowledged at once, the refusal follows privately
+    expect(refused.ack.type).toBe(4) // the project asks no rationale: the refusal is the private reply
     expect(shownText(refused.messages)).toMatch(/critical flaw/)
     const flag = await h.click(BOB, task, 'Flag for review')
     expect(flag.ack.type).toBe(9)

@@ -105,7 +105,7 @@ describe('Discord platform duties (sqlite)', () => {
     await resumed
     const ack = await pending
     await h.bot.idle()
-    expect(ack.type).toBe(6)
+    expect(ack.type).toBe(7)
     expect(await judgments()).toBe(before + 1)
     expect(h.latest(task).embeds?.[0]?.title).toMatch(/Recorded/)
   })

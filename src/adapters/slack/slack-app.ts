@@ -102,12 +102,14 @@ export function createSlackApp(deps: AppDeps, overrides: SlackOverrides = {}): S
       logLevel,
       ...(overrides.clientPingTimeout ? { clientPingTimeout: overrides.clientPingTimeout } : {}),
     })
-    app = new App({ token, receiver, clientOptions, logLevel, extendedErrorHandler: true })
+    // convoStore: false — Arbiter keeps no conversation state in Bolt (the inbox and the store hold
+    // it), and Bolt's default store looks every event up and rejects with an Error when none is kept.
+    app = new App({ token, receiver, clientOptions, logLevel, extendedErrorHandler: true, convoStore: false })
   } else {
     if (!config.SLACK_SIGNING_SECRET) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET')
     // Bolt's HTTPReceiver verifies x-slack-signature (HMAC of the raw body) and refuses requests
     // older than five minutes with 401.
-    app = new App({ token, signingSecret: config.SLACK_SIGNING_SECRET, clientOptions, logLevel, extendedErrorHandler: true, ...(overrides.customRoutes ? { customRoutes: overrides.customRoutes } : {}) })
+    app = new App({ token, signingSecret: config.SLACK_SIGNING_SECRET, clientOptions, logLevel, extendedErrorHandler: true, convoStore: false, ...(overrides.customRoutes ? { customRoutes: overrides.customRoutes } : {}) })
   }
   // Readiness: the socket client says when its connection opens and drops (it reconnects itself).
   let socketOpen = false

@@ -104,26 +104,6 @@ export async function refreshStatistics(db: Kysely<any>, provider: Provider, tab
   if (provider === 'postgresql') await sql`analyze ${sql.table(table)}`.execute(db)
 }
 
-// What the quality reader needs of an item's texts is their size, not the texts: at 200,000 items
-// that is 170 MB of responses read only to be measured (over half of a million-judgment report's
-// reading time). These expressions measure them in the database. Lengths count characters (code
-// points) on both databases, where JavaScript's `length` counts UTF-16 units: the two differ only
-// on characters beyond the Basic Multilingual Plane (emoji), and by one each.
-
-/** An item's responses as JSON text `[[id, characters, model], …]`, in their stored order. */
-export function responseSizes(provider: Provider): RawBuilder<string> {
-  return provider === 'sqlite'
-    ? sql<string>`(select json_group_array(json_array(json_extract(r.value, '$.id'), length(json_extract(r.value, '$.text')), json_extract(r.value, '$.model')) order by r.key) from json_each("responses") as r)`
-    : sql<string>`(select json_agg(json_build_array(r.value->>'id', char_length(r.value->>'text'), r.value->>'model') order by r.n)::text from jsonb_array_elements("responses"::jsonb) with ordinality as r(value, n))`
-}
-
-/** Characters of an item's conversation (its messages' contents). */
-export function promptCharacters(provider: Provider): RawBuilder<number> {
-  return provider === 'sqlite'
-    ? sql<number>`(select coalesce(sum(length(json_extract(m.value, '$.content'))), 0) from json_each("messages") as m)`
-    : sql<number>`(select coalesce(sum(char_length(m->>'content')), 0)::int from jsonb_array_elements("messages"::jsonb) as m)`
-}
-
 /**
  * A DateTime column as epoch milliseconds: a number per row instead of a string the reader turns
  * into a Date (a million judgments' times). SQLite holds ISO text (older files: epoch integers).

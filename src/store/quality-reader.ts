@@ -3,10 +3,12 @@
 // reads keyset pages (bulk-reader.ts) and turns each page into the engine's compact input before
 // the next one is read, so only one page of raw rows is ever alive.
 import { sql } from 'kysely'
-import type { QualityItem, QualityJudgment, QualityLabeler, JudgmentKind } from '../quality/types'
+import { BOTH_BAD, TIE, type QualityItem, type QualityJudgment, type QualityLabeler, type JudgmentKind } from '../quality/types'
 import type { Database, Kdb } from './database'
 import { beforeFirstItem, keysetPages, projectItems } from './bulk-reader'
-import { epochMilliseconds, promptCharacters, responseSizes } from './dialect'
+import { epochMilliseconds } from './dialect'
+import { fromJson } from './json'
+import type { Message, StoredResponse } from '../core/task-types'
 
 /** Everything the quality engine needs about one project. */
 export interface QualityData {
@@ -66,14 +68,32 @@ export const MARKS = 8
 // take its verdict as one text whatever its kind, and its kind and marks (flag, rewrite, flaw
 // marks) as one integer; what a mark stands for is read again for the few judgments that have it.
 
-/** A judgment's kind (its place in JUDGMENT_KINDS; a kind outside the schema's list reads as `dimensions`, which no analysis counts) × MARKS + its mark bits. */
-export const judgmentCode = sql<number>`(case "kind" ${sql.join(
+/** (Parenthesized, so it composes in arithmetic.) A judgment's kind (its place in JUDGMENT_KINDS; a kind outside the schema's list reads as `dimensions`, which no analysis counts) × MARKS + its mark bits. */
+export const judgmentCode = sql<number>`((case "kind" ${sql.join(
   JUDGMENT_KINDS.map((kind, i) => sql`when ${sql.lit(kind)} then ${sql.lit(i)}`),
   sql` `,
-)} else ${sql.lit(JUDGMENT_KINDS.indexOf('dimensions'))} end) * ${sql.lit(MARKS)} + (case when "flagged" then ${sql.lit(FLAGGED)} else 0 end) + (case when "rewrite" is null then 0 else ${sql.lit(REWRITTEN)} end) + (case when "flaws" is null then 0 else ${sql.lit(FLAWED)} end)`
+)} else ${sql.lit(JUDGMENT_KINDS.indexOf('dimensions'))} end) * ${sql.lit(MARKS)} + (case when "flagged" then ${sql.lit(FLAGGED)} else 0 end) + (case when "rewrite" is null then 0 else ${sql.lit(REWRITTEN)} end) + (case when "flaws" is null then 0 else ${sql.lit(FLAWED)} end))`
 
 /** A judgment's verdict as text whatever its kind: a pairwise choice, a ranking's or dimension ratings' JSON, a Likert rating. */
 export const verdictText = sql<string | null>`case "kind" when ${sql.lit('ranking')} then "ranking" when ${sql.lit('likert')} then cast("rating" as text) when ${sql.lit('dimensions')} then "ratings" else "choice" end`
+
+const SURROGATE = /[\uD800-\uDFFF]/
+
+/**
+ * Characters of a text as a person counts them (code points, as both databases count), where
+ * JavaScript's `length` counts UTF-16 units: they differ only beyond the Basic Multilingual Plane
+ * (emoji), one each, so the count is exact without walking texts that have none.
+ */
+function characters(text: string | null | undefined): number {
+  if (!text) return 0
+  return SURROGATE.test(text) ? [...text].length : text.length
+}
+
+// A pairwise judgment's display position of its choice rides in the same integer as its kind and
+// marks (one column less per judgment): code × POSITIONS + position + 1, 0 for none. A pairwise
+// item has at most four responses.
+const POSITIONS = 8
+const codeWithPosition = sql<number>`${judgmentCode} * ${sql.lit(POSITIONS)} + (case when "choicePosition" between 0 and ${sql.lit(POSITIONS - 2)} then "choicePosition" + 1 else 0 end)`
 
 /** The display order of a judgment whose choice position is known (the reader leaves it unread). */
 const NOT_READ: string[] = Object.freeze([]) as unknown as string[]
@@ -86,13 +106,11 @@ export class QualityReader {
     const { db, provider } = this.database
     const items: QualityItem[] = []
     const targets = new Map<number, number>()
-    // Sizes, not texts: the database measures the responses and the conversation (dialect.ts).
+    // The engine needs the texts' sizes, not the texts: each page's texts are measured and dropped.
+    // (Measuring them in SQL, with the databases' JSON functions, was slower on both: SQLite spent
+    // 1.2 s on 200,000 items where parsing the text here takes 0.7 s.)
     const itemPage = (after: number, limit: number) =>
-      engineItems(db, projectId, after)
-        .select(['id', 'externalId', 'type', 'domain', 'gold', 'verdict', 'target'])
-        .select([responseSizes(provider).as('responseSizes'), promptCharacters(provider).as('promptLength')])
-        .limit(limit)
-        .execute()
+      engineItems(db, projectId, after).select(['id', 'externalId', 'type', 'domain', 'gold', 'verdict', 'target', 'responses', 'messages']).limit(limit).execute()
     const kinds = sameString()
     const models = sameString()
     for await (const page of keysetPages(itemPage, (row) => row.id, PAGE, await beforeFirstItem(db, projectId))) {
@@ -100,17 +118,19 @@ export class QualityReader {
         const settled = row.verdict ?? row.gold
         const responseLengths: Record<string, number> = {}
         const responseModels: Record<string, string | null> = {}
-        for (const [id, length, model] of JSON.parse(row.responseSizes ?? '[]') as [string, number | null, string | null][]) {
-          responseLengths[id] = length ?? 0
-          responseModels[id] = model === null ? null : models.get(model)
+        for (const response of fromJson<StoredResponse[]>(row.responses, [])) {
+          responseLengths[response.id] = characters(response.text)
+          responseModels[response.id] = response.model == null ? null : models.get(response.model)
         }
+        let promptLength = 0
+        for (const message of fromJson<Message[]>(row.messages, [])) promptLength += characters(message.content)
         items.push({
           id: row.id,
           externalId: row.externalId,
           kind: kinds.get(row.type) as JudgmentKind,
           responseLengths,
           responseModels,
-          promptLength: Number(row.promptLength),
+          promptLength,
           domain: row.domain === null ? null : kinds.get(row.domain),
           gold: settled ? (JSON.parse(settled) as QualityItem['gold']) : null,
         })
@@ -128,20 +148,20 @@ export class QualityReader {
     }
     const judgmentPage = (after: number, limit: number) =>
       judgmentsAfter(after)
-        .select(['id', 'itemId', 'labelerId', 'choicePosition', 'durationMs'])
-        // The engine reads the display order only to place a choice recorded without its position
-        // (judgments imported from elsewhere): a string a row otherwise (0.7 s of a million).
-        .select((eb) => eb.case().when('choicePosition', 'is', null).then(eb.ref('displayOrder')).end().as('displayOrder'))
-        .select([verdictText.as('verdict'), judgmentCode.as('code'), epochMilliseconds(provider, 'createdAt').as('createdAt')])
+        .select(['id', 'itemId', 'labelerId', 'durationMs', verdictText.as('verdict'), codeWithPosition.as('code'), epochMilliseconds(provider, 'createdAt').as('createdAt')])
         .orderBy('id')
         .limit(limit)
         .execute()
-    const orders = sameJson<string[]>()
     const judgments: QualityJudgment[] = []
     const flawed = new Map<number, QualityJudgment>()
+    // Pairwise choices recorded without their display position (judgments imported from elsewhere):
+    // the engine places them by their display order, read after for these few.
+    const unplaced = new Map<number, QualityJudgment>()
     for await (const page of keysetPages(judgmentPage, (row) => row.id, PAGE)) {
       for (const row of page) {
-        const code = Number(row.code)
+        const packed = Number(row.code)
+        const position = (packed % POSITIONS) - 1
+        const code = Math.floor(packed / POSITIONS)
         const kind = JUDGMENT_KINDS[Math.floor(code / MARKS)]!
         const verdict = row.verdict
         const judgment: QualityJudgment = {
@@ -150,17 +170,18 @@ export class QualityReader {
           labelerId: row.labelerId,
           kind,
           choice: kind === 'pairwise' && verdict !== null ? kinds.get(verdict) : null,
-          choicePosition: row.choicePosition,
+          choicePosition: position < 0 ? null : position,
           ranking: kind === 'ranking' && verdict ? (JSON.parse(verdict) as string[]) : null,
           rating: kind === 'likert' && verdict !== null ? Number(verdict) : null,
           ratings: kind === 'dimensions' && verdict ? (JSON.parse(verdict) as Record<string, number>) : null,
-          displayOrder: row.displayOrder === null ? NOT_READ : orders.get(row.displayOrder),
+          displayOrder: NOT_READ,
           flaws: null,
           flagged: (code & FLAGGED) !== 0,
           durationMs: row.durationMs,
           createdAt: Number(row.createdAt),
         }
         if (code & FLAWED) flawed.set(row.id, judgment)
+        if (position < 0 && judgment.choice !== null && judgment.choice !== TIE && judgment.choice !== BOTH_BAD) unplaced.set(row.id, judgment)
         judgments.push(judgment)
       }
     }
@@ -168,6 +189,13 @@ export class QualityReader {
       for (const row of await judgmentsAfter(0).select(['id', 'flaws']).where('flaws', 'is not', null).execute()) {
         const judgment = flawed.get(row.id)
         if (judgment) judgment.flaws = JSON.parse(row.flaws!) as QualityJudgment['flaws']
+      }
+    }
+    if (unplaced.size > 0) {
+      const orders = sameJson<string[]>()
+      for (const row of await judgmentsAfter(0).select(['id', 'displayOrder']).where('kind', '=', 'pairwise').where('choicePosition', 'is', null).execute()) {
+        const judgment = unplaced.get(row.id)
+        if (judgment) judgment.displayOrder = orders.get(row.displayOrder)
       }
     }
     return { items, labelers, judgments, targets }

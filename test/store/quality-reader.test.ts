@@ -1,6 +1,7 @@
-// What a report reads of a project: the database measures the texts (responses and conversation)
-// and hands over times as numbers, so the quality engine gets the same sizes, models and moments
-// the items and judgments hold, on both databases, without the texts themselves.
+// What a report reads of a project: the texts' sizes in characters (responses and conversation),
+// times as numbers, a choice's display position packed with its kind and marks, and the display
+// order only where a choice came without its position — the same values the items and judgments
+// hold, on both databases.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PROVIDERS } from '../support/databases'
 import { testCore, type TestCore } from '../support/core'
@@ -22,7 +23,7 @@ describe.each(PROVIDERS)('the quality reader on %s', (provider) => {
       { role: 'user' as const, content: 'Où est la gare ? "Quoted", back\\slash\nand a new line' },
     ]
     const responses = [
-      { id: 'b', model: 'model-b', text: 'Tout droit, puis à gauche.' },
+      { id: 'b', model: 'model-b', text: 'Tout droit, puis à gauche 🙂.' },
       { id: 'a', model: null, text: 'Je ne sais pas.\t"tab" and a quote' },
     ]
     await t.store.items.insertMany(p.id, [{ externalId: 'q1', type: 'pairwise', messages, responses, target: 1 }])
@@ -35,7 +36,7 @@ describe.each(PROVIDERS)('the quality reader on %s', (provider) => {
     expect(data.items).toHaveLength(1)
     const item = data.items[0]!
     expect(Object.entries(item.responseLengths)).toEqual([
-      ['b', responses[0]!.text.length],
+      ['b', [...responses[0]!.text].length], // characters, as a person counts them: the emoji is one
       ['a', responses[1]!.text.length],
     ])
     expect(item.responseModels).toEqual({ b: 'model-b', a: null })
@@ -45,5 +46,25 @@ describe.each(PROVIDERS)('the quality reader on %s', (provider) => {
     expect(data.judgments[0]!.createdAt % 1000).toBe(234)
     // Where the labeler saw the chosen response (position bias) comes with the judgment.
     expect(data.judgments[0]!.choicePosition).toBe(task.assignment.displayOrder.indexOf('a'))
+  })
+
+  it('hands over the display order only where a choice came without its position, and every kind with its verdict and marks', async () => {
+    const p = await createProject(t.ctx, { name: 'imported', settings: { redundancy: 5, goldRate: 0, rationalePolicy: 'never', taskTypes: ['pairwise', 'likert'] } })
+    const pair = { externalId: 'p', type: 'pairwise' as const, messages: [{ role: 'user' as const, content: 'Q' }], responses: [{ id: 'a', model: null, text: 'A' }, { id: 'b', model: null, text: 'B' }], target: 5 }
+    await t.store.items.insertMany(p.id, [pair, { ...pair, externalId: 'l', type: 'likert', responses: [pair.responses[0]!] }])
+    const [pairId, likertId] = await Promise.all(['p', 'l'].map(async (id) => (await t.store.items.findByExternalId(p.id, id))!.id))
+    const [ana, bo, cy, di] = await Promise.all(['ana', 'bo', 'cy', 'di'].map((n) => t.labeler(n)))
+    const blank = { assignmentId: null, projectId: p.id, choice: null, choicePosition: null, ranking: null, rating: null, ratings: null, sft: null, flaws: null, flagged: false, flagReason: null, rationale: null, durationMs: null, reviewStatus: null }
+    await t.store.judgments.insertImported([
+      { ...blank, itemId: pairId!, labelerId: ana!, kind: 'pairwise', choice: 'b', displayOrder: ['b', 'a'] }, // imported: no position
+      { ...blank, itemId: pairId!, labelerId: bo!, kind: 'pairwise', choice: 'a', choicePosition: 1, displayOrder: ['b', 'a'], flagged: true },
+      { ...blank, itemId: pairId!, labelerId: cy!, kind: 'pairwise', choice: 'tie', displayOrder: ['a', 'b'], flaws: { a: ['factual_error'] } },
+      { ...blank, itemId: likertId!, labelerId: di!, kind: 'likert', rating: 6, displayOrder: ['a'], flagged: true },
+    ])
+    const byLabeler = new Map((await t.store.quality.read(p.id)).judgments.map((j) => [j.labelerId, j]))
+    expect(byLabeler.get(ana!)).toMatchObject({ kind: 'pairwise', choice: 'b', choicePosition: null, displayOrder: ['b', 'a'], flagged: false, flaws: null })
+    expect(byLabeler.get(bo!)).toMatchObject({ kind: 'pairwise', choice: 'a', choicePosition: 1, displayOrder: [], flagged: true })
+    expect(byLabeler.get(cy!)).toMatchObject({ kind: 'pairwise', choice: 'tie', choicePosition: null, displayOrder: [], flaws: { a: ['factual_error'] } })
+    expect(byLabeler.get(di!)).toMatchObject({ kind: 'likert', rating: 6, choice: null, choicePosition: null, flagged: true })
   })
 })

@@ -9,6 +9,7 @@ import { beforeFirstItem, keysetPages, projectItems } from './bulk-reader'
 import { epochMilliseconds } from './dialect'
 import { fromJson } from './json'
 import type { Message, StoredResponse } from '../core/task-types'
+import { characters } from '../core/characters'
 
 /** Everything the quality engine needs about one project. */
 export interface QualityData {
@@ -76,18 +77,6 @@ export const judgmentCode = sql<number>`((case "kind" ${sql.join(
 
 /** A judgment's verdict as text whatever its kind: a pairwise choice, a ranking's or dimension ratings' JSON, a Likert rating. */
 export const verdictText = sql<string | null>`case "kind" when ${sql.lit('ranking')} then "ranking" when ${sql.lit('likert')} then cast("rating" as text) when ${sql.lit('dimensions')} then "ratings" else "choice" end`
-
-const SURROGATE = /[\uD800-\uDFFF]/
-
-/**
- * Characters of a text as a person counts them (code points, as both databases count), where
- * JavaScript's `length` counts UTF-16 units: they differ only beyond the Basic Multilingual Plane
- * (emoji), one each, so the count is exact without walking texts that have none.
- */
-function characters(text: string | null | undefined): number {
-  if (!text) return 0
-  return SURROGATE.test(text) ? [...text].length : text.length
-}
 
 // A pairwise judgment's display position of its choice rides in the same integer as its kind and
 // marks (one column less per judgment): code × POSITIONS + position + 1, 0 for none. A pairwise
@@ -193,7 +182,7 @@ export class QualityReader {
     }
     if (unplaced.size > 0) {
       const orders = sameJson<string[]>()
-      for (const row of await judgmentsAfter(0).select(['id', 'displayOrder']).where('kind', '=', 'pairwise').where('choicePosition', 'is', null).execute()) {
+      for (const row of await judgmentsAfter(0).select(['id', 'displayOrder']).where('kind', '=', 'pairwise').where('choicePosition', 'is', null).where('choice', 'not in', [TIE, BOTH_BAD]).execute()) {
         const judgment = unplaced.get(row.id)
         if (judgment) judgment.displayOrder = orders.get(row.displayOrder)
       }

@@ -1,6 +1,8 @@
 // Discord's documented limits, kept here because discord.js validates only some of them:
 // content length, the 6,000-character embed total and component counts are not checked by the
 // SDK and come back as 400 "Invalid Form Body" (shared/domain/platform-notes.md).
+import { characters } from '../../core/characters'
+
 export const DISCORD = {
   content: 2_000,
   embedsPerMessage: 10,
@@ -45,11 +47,7 @@ export const BUDGET = {
 } as const
 
 /** Length as Discord counts it (code points). */
-export function discordLength(text: string): number {
-  let n = 0
-  for (const _ of text) n++
-  return n
-}
+export const discordLength = (text: string): number => characters(text)
 
 /** Cuts text to `max` code points, marking the cut with an ellipsis. */
 export function truncate(text: string, max: number): string {

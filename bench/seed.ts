@@ -1,12 +1,13 @@
 // Seeds a database with a large labeled project straight through the database drivers
 // (better-sqlite3, pg), not through the store: the benchmarks measure reading, not writing, and a
 // million rows go in fastest in one transaction of prepared inserts. Dates are written in the form
-// the store writes (sqliteTime on SQLite). Used by bench/export.ts and bench/report.ts.
+// the store writes (sqliteTime on SQLite), and each item's measures as the store measures them. Used by bench/export.ts and bench/report.ts.
 import BetterSqlite3 from 'better-sqlite3'
 import pg from 'pg'
 import { applyMigrations } from '../src/store/migrate'
 import { seededRandom } from '../src/core/random'
 import { sqliteTime } from '../src/store/sqlite-connection'
+import { measureItem } from '../src/core/item-measures'
 
 export interface SeedOptions {
   url: string
@@ -37,11 +38,12 @@ export async function seed(options: SeedOptions): Promise<{ items: number }> {
     truths.push(truth)
     const ma = MODELS[i % 4]!
     const mb = MODELS[(i + 1 + (i % 3)) % 4]!
-    const responses = JSON.stringify([
+    const responses = [
       { id: 'a', model: ma, text: 'Response A '.repeat(20 + (i % 30)) },
-      { id: 'b', model: mb === ma ? MODELS[(i + 2) % 4] : mb, text: 'Response B '.repeat(15 + (i % 40)) },
-    ])
-    itemRows.push([i + 1, 1, `item-${i + 1}`, 'pairwise', JSON.stringify([{ role: 'user', content: `Prompt ${i + 1}: explain something useful.` }]), responses, ['code', 'advice', 'science'][i % 3], options.perItem, options.perItem, options.perItem])
+      { id: 'b', model: (mb === ma ? MODELS[(i + 2) % 4] : mb)!, text: 'Response B '.repeat(15 + (i % 40)) },
+    ]
+    const messages = [{ role: 'user' as const, content: `Prompt ${i + 1}: explain something useful.` }]
+    itemRows.push([i + 1, 1, `item-${i + 1}`, 'pairwise', JSON.stringify(messages), JSON.stringify(responses), JSON.stringify(measureItem(messages, responses)), ['code', 'advice', 'science'][i % 3], options.perItem, options.perItem, options.perItem])
   }
   const judgmentRow = (k: number): unknown[] => {
     const item = Math.floor(k / options.perItem)
@@ -52,7 +54,7 @@ export async function seed(options: SeedOptions): Promise<{ items: number }> {
     const position = choice === 'tie' || choice === 'both_bad' ? null : order.indexOf(choice)
     return [k + 1, 1, item + 1, labeler, 'pairwise', choice, position, JSON.stringify(order), 4_000 + Math.floor(random() * 60_000), new Date(now + k * 1_000)]
   }
-  const itemCols = '"id","projectId","externalId","type","messages","responses","domain","target","claimed","judged"'
+  const itemCols = '"id","projectId","externalId","type","messages","responses","measures","domain","target","claimed","judged"'
   const judgmentCols = '"id","projectId","itemId","labelerId","kind","choice","choicePosition","displayOrder","durationMs","createdAt"'
   if (sqlite) {
     const db = new BetterSqlite3(options.url.slice('file:'.length))
@@ -62,7 +64,7 @@ export async function seed(options: SeedOptions): Promise<{ items: number }> {
       db.prepare('INSERT INTO "Project" ("id","name","taskTypes","dimensions","redundancy") VALUES (?,?,?,?,?)').run(...rows.project)
       const l = db.prepare('INSERT INTO "Labeler" ("id","platform","workspaceId","platformUserId","displayName") VALUES (?,?,?,?,?)')
       for (const r of rows.labelers) l.run(...r)
-      const it = db.prepare(`INSERT INTO "Item" (${itemCols}) VALUES (?,?,?,?,?,?,?,?,?,?)`)
+      const it = db.prepare(`INSERT INTO "Item" (${itemCols}) VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
       for (const r of itemRows) it.run(...r)
       const j = db.prepare(`INSERT INTO "Judgment" (${judgmentCols}) VALUES (?,?,?,?,?,?,?,?,?,?)`)
       for (let k = 0; k < options.judgments; k++) {

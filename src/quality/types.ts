@@ -35,8 +35,6 @@ export interface QualityJudgment {
   flaws: Record<string, FlawKind[]> | null
   flagged: boolean
   durationMs: number | null
-  /** Epoch milliseconds. */
-  createdAt: number
 }
 
 /** What the quality engine needs to know of an item. */

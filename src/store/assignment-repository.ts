@@ -42,11 +42,12 @@ function toDto(row: Selectable<Assignment>): AssignmentDto {
   return { ...row, displayOrder: fromJson<string[]>(row.displayOrder, []), status: row.status as AssignmentDto['status'], draft: fromJson<Record<string, unknown>>(row.draft, {}) }
 }
 
-// Every column of the item and the project, for the joined read (a missing one fails to compile).
+// Every column of the item and the project, for the joined read (a missing one fails to compile),
+// but the item's `measures`: they serve the bulk readers, and a task shows the texts themselves.
 const ITEM_COLUMNS = ['id', 'projectId', 'externalId', 'type', 'messages', 'responses', 'domain', 'difficulty', 'tags', 'source', 'sourceLink', 'gold', 'isGold', 'reference', 'verdict', 'target', 'claimed', 'open', 'judged', 'reviewOfJudgmentId', 'authorLabelerId', 'routed', 'assignedGroup', 'droppedAt', 'createdAt'] as const satisfies readonly (keyof Item)[]
 const PROJECT_COLUMNS = ['id', 'name', 'description', 'taskTypes', 'redundancy', 'maxExtraOverlap', 'goldRate', 'rationalePolicy', 'dimensions', 'skillDomains', 'sftReview', 'assignmentTtlMinutes', 'active', 'anonymizeCalibration', 'slackChannel', 'slackCalibrationChannel', 'slackLeadChannel', 'discordChannel', 'discordCalibrationChannel', 'discordLeadChannel', 'calibrationCron', 'calibrationTimezone', 'guide', 'createdAt'] as const satisfies readonly (keyof Project)[]
 type Every<Listed, All> = [Exclude<All, Listed>] extends [never] ? true : never
-const everyColumn: [Every<(typeof ITEM_COLUMNS)[number], keyof Item>, Every<(typeof PROJECT_COLUMNS)[number], keyof Project>] = [true, true]
+const everyColumn: [Every<(typeof ITEM_COLUMNS)[number], Exclude<keyof Item, 'measures'>>, Every<(typeof PROJECT_COLUMNS)[number], keyof Project>] = [true, true]
 void everyColumn
 
 /** The columns of a joined table under a prefix (`i$id`…), and the row read back without it. */

@@ -8,6 +8,7 @@ import { CLAIMED, openAfter } from './sql'
 import { inTransaction, type Trx } from './transaction'
 import { refreshStatistics } from './dialect'
 import type { Gold, ItemKind, Message, StoredResponse } from '../core/task-types'
+import { measureItem } from '../core/item-measures'
 
 /** An item as the core sees it. */
 export interface ItemDto {
@@ -66,7 +67,7 @@ export interface NewItem {
 }
 
 /** Converts a stored row (also used by export and quality readers). */
-export function itemFromRow(row: Selectable<Item>): ItemDto {
+export function itemFromRow(row: Omit<Selectable<Item>, 'measures'>): ItemDto {
   return {
     ...row,
     type: row.type as ItemKind,
@@ -87,6 +88,7 @@ export function itemRow(projectId: number, item: NewItem, createdAt = new Date()
     type: item.type,
     messages: toJson(item.messages),
     responses: toJson(item.responses),
+    measures: toJson(measureItem(item.messages, item.responses)),
     domain: item.domain ?? null,
     difficulty: item.difficulty ?? null,
     tags: toJson(item.tags ?? []),

@@ -286,6 +286,17 @@ export class JudgmentRepository {
     return { status: 'duplicate', judgment: (await this.findById(args.judgmentId))! }
   }
 
+  /** When each of these judgments was recorded (judgment id → time); ids not found are left out. */
+  async recordedAt(ids: readonly number[]): Promise<Map<number, Date>> {
+    const times = new Map<number, Date>()
+    // A report asks for two per labeler; chunks keep any list within both databases' bound-parameter limits.
+    for (let at = 0; at < ids.length; at += 5_000) {
+      const rows = await this.db.selectFrom('Judgment').select(['id', 'createdAt']).where('id', 'in', ids.slice(at, at + 5_000)).execute()
+      for (const row of rows) times.set(row.id, row.createdAt)
+    }
+    return times
+  }
+
   /** Edge-case marks per labeler in a project: labelerId → {edge case → count}. */
   async edgeCaseCounts(projectId: number, range: { since?: Date; until?: Date } = {}): Promise<Map<number, Record<string, number>>> {
     const rows = await this.db

@@ -68,11 +68,15 @@ function parseGold(text: string | null): Gold | null {
   return text ? (JSON.parse(text) as Gold) : null
 }
 
-// Response ids straight from the stored JSON: a structural `"id":"…"` can only be a key (quotes
+// Response ids straight from the stored JSON (the measures' or the responses'): a structural `"id":"…"` can only be a key (quotes
 // inside text are escaped), and parsing every response text only to drop it was most of this
 // reader's garbage at a million judgments.
 const RESPONSE_ID = /"id":"([^"\\]*)"/g
 const ARRAY_INDEX = /^(0|[1-9]\d*)$/
+
+// The item's stored measures list its responses' ids in order, in the same JSON shape, without
+// their texts; an item written before measures were falls back to its responses.
+const responseList = sql<string>`coalesce("measures", "responses")`.as('responses')
 
 /** Response ids in the order the quality engine lists them (the keys of a record of them). */
 function responseIds(responses: string, same: (text: string) => string): string[] {
@@ -92,7 +96,7 @@ export async function readLabelData(database: Pick<Database, 'db'>, projectId: n
   const respIds: string[] = []
   const settlement = new Map<number, ItemSettlementInput>()
   const itemPage = (after: number, limit: number) =>
-    engineItems(db, projectId, after).select(['id', 'externalId', 'type', 'responses', 'gold', 'verdict', 'reference', 'source']).limit(limit).execute()
+    engineItems(db, projectId, after).select(['id', 'externalId', 'type', responseList, 'gold', 'verdict', 'reference', 'source']).limit(limit).execute()
   for await (const page of keysetPages(itemPage, (row) => row.id, ITEM_PAGE, await beforeFirstItem(db, projectId))) {
     for (const row of page) {
       respStart.push(respIds.length)

@@ -36,7 +36,6 @@ export function makeJudgment(itemId: number, labelerId: number, fields: Partial<
     flaws: null,
     flagged: false,
     durationMs: 60_000,
-    createdAt: 1_700_000_000_000 + id * 1000,
     ...fields,
   }
 }

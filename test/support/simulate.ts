@@ -7,6 +7,9 @@ import { BOTH_BAD, TIE, type FlawKind, type JudgmentKind, type QualityItem, type
 import type { ProjectData } from '../../src/quality/analytics/project-index'
 import { createRng, normalDraw, type Rng } from '../../src/quality/analytics/numeric-kit'
 
+/** A simulated judgment, with the time it was given (a campaign imports it with that time). */
+export type SimulatedJudgment = QualityJudgment & { createdAt: number }
+
 /** How a synthetic labeler behaves; `accuracy` is the chance of giving the true answer when honest. */
 export type SimBehaviour =
   | { kind: 'honest'; accuracy?: number }
@@ -76,7 +79,7 @@ export interface SimTruth {
 export interface Simulation extends ProjectData {
   items: QualityItem[]
   labelers: QualityLabeler[]
-  judgments: QualityJudgment[]
+  judgments: SimulatedJudgment[]
   /** Parallel to `items`. */
   truth: SimTruth[]
   behaviours: Map<number, SimBehaviour>
@@ -149,7 +152,7 @@ export function simulate(options: SimulationOptions): Simulation {
 
   const items: QualityItem[] = []
   const truth: SimTruth[] = []
-  const judgments: QualityJudgment[] = []
+  const judgments: SimulatedJudgment[] = []
   const chosen = new Int32Array(redundancy)
   let judgmentId = 1
 
@@ -239,7 +242,7 @@ export function simulate(options: SimulationOptions): Simulation {
       const state = states[l]!
       clock += 20_000 + Math.floor(rng() * 40_000)
       const displayOrder = kind === 'pairwise' ? orders[rng() < 0.5 ? 0 : 1]! : kind === 'ranking' ? shuffle(ids, rng) : ids
-      const judgment: QualityJudgment = {
+      const judgment: SimulatedJudgment = {
         id: judgmentId++,
         itemId: id,
         labelerId: l + 1,

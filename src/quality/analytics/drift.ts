@@ -64,7 +64,8 @@ export interface DriftResult extends TestOutcome {
   /** Compared judgments in the window. */
   n: number
   minSample: number
-  window: { size: number; fromJudgmentId: number; toJudgmentId: number; fromTime: number; toTime: number } | null
+  /** The window's judgments, first and last (the report adds when they were recorded: the engine reads no times). */
+  window: { size: number; fromJudgmentId: number; toJudgmentId: number } | null
   before: { agreement: Share; goldAccuracy: Share }
   after: { agreement: Share; goldAccuracy: Share }
   /** Agreement drop (before − after), and test 1 (against the labeler's own baseline). */
@@ -203,7 +204,7 @@ export function computeDrift(index: ProjectIndex, loo: LeaveOneOut, family: Test
       minSample: minWindow,
       window:
         first !== null && last !== null
-          ? { size: end - split, fromJudgmentId: first.id, toJudgmentId: last.id, fromTime: first.createdAt, toTime: last.createdAt }
+          ? { size: end - split, fromJudgmentId: first.id, toJudgmentId: last.id }
           : null,
       before: { agreement: share(before.agreed, before.compared), goldAccuracy: share(before.goldCorrect, before.goldItems) },
       after: { agreement: share(after.agreed, after.compared), goldAccuracy: share(after.goldCorrect, after.goldItems) },

@@ -65,6 +65,17 @@ describe.each(PROVIDERS)('arbiter report on %s', (provider) => {
     for (const row of report.leaderboard) expect(row.ciLow).toBeLessThanOrEqual(row.rating)
   })
 
+  it('dates the careless labeler’s drift window by when its first and last judgments were recorded', async () => {
+    const drift = report.labelers.find((l) => l.labeler === 'careless-after-200')!.drift
+    const window = drift.window as { size: number; fromJudgmentId: number; toJudgmentId: number; fromTime: number; toTime: number }
+    const recorded = await t.store.database.db.selectFrom('Judgment').select(['id', 'createdAt']).where('id', 'in', [window.fromJudgmentId, window.toJudgmentId]).execute()
+    const at = new Map(recorded.map((row) => [row.id, row.createdAt.getTime()]))
+    expect(window).toEqual({ size: 50, fromJudgmentId: window.fromJudgmentId, toJudgmentId: window.toJudgmentId, fromTime: at.get(window.fromJudgmentId), toTime: at.get(window.toJudgmentId) })
+    expect(window.fromTime).toBeLessThan(window.toTime)
+    // The evidence carries the same dated window.
+    expect((drift.evidence as { window: unknown }).window).toEqual(window)
+  })
+
   it('reports only judgments since a date when asked', async () => {
     const all = report.summary.judgments
     const middle = await projectReport(t.ctx, { projectName: 'audit', since: new Date('2026-01-01T00:00:00Z'), leaderboard: false })

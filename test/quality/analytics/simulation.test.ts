@@ -93,8 +93,6 @@ describe(`planted labelers over ${SEEDS} seeds`, () => {
       size: 50,
       fromJudgmentId: window[0]!.id,
       toJudgmentId: window[49]!.id,
-      fromTime: window[0]!.createdAt,
-      toTime: window[49]!.createdAt,
     })
     expect(drift.before.agreement.rate!).toBeGreaterThan(0.75)
     expect(drift.after.agreement.rate!).toBeLessThan(0.65)

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path'
 import pg from 'pg'
 import { PostgresDialect, sql, type Dialect, type Kysely, type RawBuilder, type Transaction } from 'kysely'
-import { SQLITE_SCRIPT, sqliteDialect } from './sqlite-connection'
+import { ARRAY_ROWS, SQLITE_SCRIPT, sqliteDialect } from './sqlite-connection'
 
 export type Provider = 'sqlite' | 'postgresql'
 
@@ -26,9 +26,18 @@ const utcTypes = {
   },
 }
 
+/** A pg client that hands a select marked ARRAY_ROWS (sqlite-connection.ts) its rows as arrays, as better-sqlite3's raw mode does. */
+class ArrayRowsClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const [text, values] = args
+    if (typeof text === 'string' && text.startsWith(ARRAY_ROWS) && args.length <= 2) return super.query({ text, values: values as unknown[], rowMode: 'array' }) as never
+    return (super.query as (...all: unknown[]) => never)(...args)
+  }
+}
+
 /** A PostgreSQL pool with UTC timestamps. */
 export function postgresPool(url: string, options: { max: number; idleTimeoutMillis?: number; connectionTimeoutMillis?: number }): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, ...options, types: utcTypes as pg.CustomTypesConfig })
+  const pool = new pg.Pool({ connectionString: url, ...options, types: utcTypes as pg.CustomTypesConfig, Client: ArrayRowsClient })
   // An idle connection the server ends (a restart, a terminated backend, a dropped test database
   // right after close) is discarded by the pool and replaced on next use; unheard, the pool's
   // 'error' event would crash the process.

@@ -10,6 +10,7 @@ import type { FlawKind, JudgmentKind } from '../quality/types'
 import type { Gold } from '../core/task-types'
 import type { Database } from './database'
 import { fromSqliteTime } from './sqlite-connection'
+import { arrayRows } from './sql'
 import { beforeFirstItem, keysetPages } from './bulk-reader'
 import { FLAGGED, FLAWED, JUDGMENT_KINDS, MARKS, REWRITTEN, engineItems, judgmentCode, sameJson, sameString, verdictText } from './quality-reader'
 
@@ -122,35 +123,31 @@ export async function readLabelData(database: Pick<Database, 'db'>, projectId: n
     if (until) query = query.where('createdAt', '<', until)
     return query
   }
+  // Each judgment comes as an array of values rather than an object (arrayRows).
+  type JudgmentRow = [id: number, itemId: number, labelerId: number, verdict: string | null, code: number]
   const judgmentPage = (after: number, limit: number) =>
-    judgments(after)
-      .select(['id', 'itemId', 'labelerId'])
-      .select([verdictText.as('verdict'), judgmentCode.as('code')])
-      .orderBy('id')
-      .limit(limit)
-      .execute()
+    arrayRows<JudgmentRow>(db, judgments(after).select(['id', 'itemId', 'labelerId', verdictText.as('verdict'), judgmentCode.as('code')]).orderBy('id').limit(limit))
   const kindCodes = JUDGMENT_KINDS.map(kindCode)
   const columns = builder.columns
   let marked = false
-  for await (const page of keysetPages(judgmentPage, (row) => row.id, JUDGMENT_PAGE)) {
-    for (const row of page) {
+  for await (const page of keysetPages(judgmentPage, (row) => row[0], JUDGMENT_PAGE)) {
+    for (const [, itemId, labelerId, verdict, packed] of page) {
       const j = builder.next()
-      const item = itemIndex.get(row.itemId) ?? -1
-      const code = Number(row.code)
+      const item = itemIndex.get(itemId) ?? -1
+      const code = Number(packed)
       const kind = kindCodes[Math.floor(code / MARKS)]!
-      let labeler = labelerIndex.get(row.labelerId)
+      let labeler = labelerIndex.get(labelerId)
       if (labeler === undefined) {
         labeler = columns.labelerIds.length
-        columns.labelerIds.push(row.labelerId)
-        labelerIndex.set(row.labelerId, labeler)
+        columns.labelerIds.push(labelerId)
+        labelerIndex.set(labelerId, labeler)
       }
       columns.jItem[j] = item
       columns.jLabeler[j] = labeler
       columns.jKind[j] = kind
-      const verdict = row.verdict
       if (kind === KIND_PAIRWISE) {
         columns.jChoice[j] = item >= 0 ? choiceCode(verdict, respIds, columns.respStart[item]!, columns.respStart[item + 1]!) : CHOICE_NONE
-        if (code & REWRITTEN || verdict === 'both_bad') data.followUps.set(row.itemId, 0)
+        if (code & REWRITTEN || verdict === 'both_bad') data.followUps.set(itemId, 0)
       } else {
         columns.jChoice[j] = CHOICE_NONE
         if (kind === KIND_RANKING && verdict) columns.rankings.set(j, rankings.get(verdict))

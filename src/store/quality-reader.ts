@@ -6,6 +6,7 @@ import { sql } from 'kysely'
 import { BOTH_BAD, TIE, type QualityItem, type QualityJudgment, type QualityLabeler, type JudgmentKind } from '../quality/types'
 import type { Database, Kdb } from './database'
 import { beforeFirstItem, keysetPages, projectItems } from './bulk-reader'
+import { arrayRows } from './sql'
 import { fromJson } from './json'
 import type { Message, StoredResponse } from '../core/task-types'
 import { measureItem, type ItemMeasures } from '../core/item-measures'
@@ -99,17 +100,15 @@ export class QualityReader {
     const targets = new Map<number, number>()
     // The engine needs the texts' sizes, not the texts: they are stored with each item (`measures`).
     // An item written before they were is handed over with its texts, and measured here.
+    type ItemRow = [id: number, externalId: string | null, type: string, domain: string | null, gold: string | null, verdict: string | null, target: number, measures: string | null, responses: string | null, messages: string | null]
     const itemPage = (after: number, limit: number) =>
-      engineItems(db, projectId, after)
-        .select(['id', 'externalId', 'type', 'domain', 'gold', 'verdict', 'target', 'measures', unlessMeasured('responses'), unlessMeasured('messages')])
-        .limit(limit)
-        .execute()
+      arrayRows<ItemRow>(db, engineItems(db, projectId, after).select(['id', 'externalId', 'type', 'domain', 'gold', 'verdict', 'target', 'measures', unlessMeasured('responses'), unlessMeasured('messages')]).limit(limit))
     const kinds = sameString()
     const models = sameString()
-    for await (const page of keysetPages(itemPage, (row) => row.id, PAGE, await beforeFirstItem(db, projectId))) {
-      for (const row of page) {
-        const settled = row.verdict ?? row.gold
-        const measures = row.measures ? (JSON.parse(row.measures) as ItemMeasures) : measureItem(fromJson<Message[]>(row.messages, []), fromJson<StoredResponse[]>(row.responses, []))
+    for await (const page of keysetPages(itemPage, (row) => row[0], PAGE, await beforeFirstItem(db, projectId))) {
+      for (const [id, externalId, type, domain, gold, verdict, target, stored, responses, messages] of page) {
+        const settled = verdict ?? gold
+        const measures = stored ? (JSON.parse(stored) as ItemMeasures) : measureItem(fromJson<Message[]>(messages, []), fromJson<StoredResponse[]>(responses, []))
         const responseLengths: Record<string, number> = {}
         const responseModels: Record<string, string | null> = {}
         for (const response of measures.responses) {
@@ -118,16 +117,16 @@ export class QualityReader {
         }
         const promptLength = measures.prompt
         items.push({
-          id: row.id,
-          externalId: row.externalId,
-          kind: kinds.get(row.type) as JudgmentKind,
+          id,
+          externalId,
+          kind: kinds.get(type) as JudgmentKind,
           responseLengths,
           responseModels,
           promptLength,
-          domain: row.domain === null ? null : kinds.get(row.domain),
+          domain: domain === null ? null : kinds.get(domain),
           gold: settled ? (JSON.parse(settled) as QualityItem['gold']) : null,
         })
-        targets.set(row.id, row.target)
+        targets.set(id, target)
       }
     }
     const labelers = (await db.selectFrom('Labeler').select(['id', 'displayName']).execute()).map((l) => ({ id: l.id, name: l.displayName }))
@@ -139,28 +138,25 @@ export class QualityReader {
       if (until) query = query.where('createdAt', '<', until)
       return query
     }
+    // A million of these: each comes as an array of values rather than an object (arrayRows).
+    type JudgmentRow = [id: number, itemId: number, labelerId: number, durationMs: number | null, verdict: string | null, code: number]
     const judgmentPage = (after: number, limit: number) =>
-      judgmentsAfter(after)
-        .select(['id', 'itemId', 'labelerId', 'durationMs', verdictText.as('verdict'), codeWithPosition.as('code')])
-        .orderBy('id')
-        .limit(limit)
-        .execute()
+      arrayRows<JudgmentRow>(db, judgmentsAfter(after).select(['id', 'itemId', 'labelerId', 'durationMs', verdictText.as('verdict'), codeWithPosition.as('code')]).orderBy('id').limit(limit))
     const judgments: QualityJudgment[] = []
     const flawed = new Map<number, QualityJudgment>()
     // Pairwise choices recorded without their display position (judgments imported from elsewhere):
     // the engine places them by their display order, read after for these few.
     const unplaced = new Map<number, QualityJudgment>()
-    for await (const page of keysetPages(judgmentPage, (row) => row.id, PAGE)) {
-      for (const row of page) {
-        const packed = Number(row.code)
+    for await (const page of keysetPages(judgmentPage, (row) => row[0], PAGE)) {
+      for (const [id, itemId, labelerId, durationMs, verdict, packedCode] of page) {
+        const packed = Number(packedCode)
         const position = (packed % POSITIONS) - 1
         const code = Math.floor(packed / POSITIONS)
         const kind = JUDGMENT_KINDS[Math.floor(code / MARKS)]!
-        const verdict = row.verdict
         const judgment: QualityJudgment = {
-          id: row.id,
-          itemId: row.itemId,
-          labelerId: row.labelerId,
+          id,
+          itemId,
+          labelerId,
           kind,
           choice: kind === 'pairwise' && verdict !== null ? kinds.get(verdict) : null,
           choicePosition: position < 0 ? null : position,
@@ -170,10 +166,10 @@ export class QualityReader {
           displayOrder: NOT_READ,
           flaws: null,
           flagged: (code & FLAGGED) !== 0,
-          durationMs: row.durationMs,
+          durationMs,
         }
-        if (code & FLAWED) flawed.set(row.id, judgment)
-        if (position < 0 && judgment.choice !== null && judgment.choice !== TIE && judgment.choice !== BOTH_BAD) unplaced.set(row.id, judgment)
+        if (code & FLAWED) flawed.set(id, judgment)
+        if (position < 0 && judgment.choice !== null && judgment.choice !== TIE && judgment.choice !== BOTH_BAD) unplaced.set(id, judgment)
         judgments.push(judgment)
       }
     }

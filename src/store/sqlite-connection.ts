@@ -58,23 +58,34 @@ let schemaKinds: Map<string, ValueKind> | undefined
 
 type Row = Record<string, unknown>
 
+/**
+ * Starts the text of a select whose rows are wanted as arrays of values in column order
+ * (better-sqlite3's raw mode; pg's rowMode 'array' on PostgreSQL, see dialect.ts). The bulk
+ * readers use it through `arrayRows` (sql.ts): an array per row is about a third less work than an
+ * object per row, at a million judgments.
+ */
+export const ARRAY_ROWS = '/* array rows */ '
+
 /** A prepared statement that takes and gives PostgreSQL-shaped values. */
 class TypedStatement implements SqliteStatement {
   readonly reader: boolean
-  private readonly dates: string[] = []
-  private readonly booleans: string[] = []
+  // Converted columns by name, or by index when rows are arrays.
+  private readonly dates: (string | number)[] = []
+  private readonly booleans: (string | number)[] = []
 
   constructor(
     private readonly statement: BetterSqlite3.Statement,
     kinds: Map<string, ValueKind>,
+    arrays = false,
   ) {
     this.reader = statement.reader
     if (!this.reader) return
-    for (const column of statement.columns()) {
+    if (arrays) statement.raw(true)
+    statement.columns().forEach((column, index) => {
       const kind = column.table && column.column ? kinds.get(`${column.table}.${column.column}`) : undefined
-      if (kind === 'date') this.dates.push(column.name)
-      else if (kind === 'boolean') this.booleans.push(column.name)
-    }
+      if (kind === 'date') this.dates.push(arrays ? index : column.name)
+      else if (kind === 'boolean') this.booleans.push(arrays ? index : column.name)
+    })
   }
 
   private convert = (row: Row): Row => {
@@ -152,7 +163,7 @@ class TypedDatabase implements SqliteDatabase {
     let statement = this.statements.get(sql)
     if (!statement) {
       if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.clear()
-      statement = new TypedStatement(this.connection.prepare(sql), this.kinds)
+      statement = new TypedStatement(this.connection.prepare(sql), this.kinds, sql.startsWith(ARRAY_ROWS))
       this.statements.set(sql, statement)
     }
     return statement

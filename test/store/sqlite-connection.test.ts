@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { sql } from 'kysely'
 import type { Database } from '../../src/store/database'
 import { isUniqueViolation } from '../../src/store/dialect'
+import { arrayRows } from '../../src/store/sql'
 import { PROVIDERS, freshDatabase, type TestProvider } from '../support/databases'
 import { rows, type Table } from '../support/tables'
 
@@ -100,6 +101,15 @@ describe.each(PROVIDERS)('values through the query layer on %s', (provider: Test
       .where('i.id', '=', itemId)
       .executeTakeFirstOrThrow()
     expect(row).toEqual({ itemMade: at(1), projectMade: at(0), gold: true, live: false, text: DATE_LIKE.sqlDefault })
+  })
+
+  it('a bulk read as arrays gives the same values in the order selected, and other reads stay objects', async () => {
+    const { itemId } = await seed(database)
+    const query = database.db.selectFrom('Item').select(['id', 'createdAt', 'droppedAt', 'isGold', 'open', 'source', 'claimed']).where('id', '=', itemId)
+    const rows = await arrayRows<[number, Date, Date | null, boolean, boolean, string | null, number]>(database.db, query)
+    expect(rows).toEqual([[itemId, at(1), null, true, false, DATE_LIKE.sqlDefault, 1]])
+    // The same statement read as objects afterwards is unaffected (SQLite keeps prepared statements).
+    expect(await query.execute()).toEqual([{ id: itemId, createdAt: at(1), droppedAt: null, isGold: true, open: false, source: DATE_LIKE.sqlDefault, claimed: 1 }])
   })
 
   it('INSERT and UPDATE … RETURNING give Dates and booleans', async () => {

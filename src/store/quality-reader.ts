@@ -95,6 +95,17 @@ export class QualityReader {
 
   /** Reads one project's quality data; `since` keeps judgments recorded from then on, `until` those before. */
   async read(projectId: number, options: { since?: Date; until?: Date } = {}): Promise<QualityData> {
+    // The reads overlap: on PostgreSQL one page is fetched while another is being folded, a few
+    // percent of a million-judgment report (SQLite's one connection simply alternates them).
+    const [{ items, targets }, judgments, labelers] = await Promise.all([this.readItems(projectId), this.readJudgments(projectId, options), this.readLabelers()])
+    return { items, labelers, judgments, targets }
+  }
+
+  private async readLabelers(): Promise<QualityLabeler[]> {
+    return (await this.database.db.selectFrom('Labeler').select(['id', 'displayName']).execute()).map((l) => ({ id: l.id, name: l.displayName }))
+  }
+
+  private async readItems(projectId: number): Promise<Pick<QualityData, 'items' | 'targets'>> {
     const { db } = this.database
     const items: QualityItem[] = []
     const targets = new Map<number, number>()
@@ -129,8 +140,12 @@ export class QualityReader {
         targets.set(id, target)
       }
     }
-    const labelers = (await db.selectFrom('Labeler').select(['id', 'displayName']).execute()).map((l) => ({ id: l.id, name: l.displayName }))
+    return { items, targets }
+  }
 
+  private async readJudgments(projectId: number, options: { since?: Date; until?: Date }): Promise<QualityJudgment[]> {
+    const { db } = this.database
+    const choices = sameString()
     const { since, until } = options
     const judgmentsAfter = (after: number) => {
       let query = db.selectFrom('Judgment').where('projectId', '=', projectId).where('kind', '<>', 'sft_review').where('id', '>', after)
@@ -158,7 +173,7 @@ export class QualityReader {
           itemId,
           labelerId,
           kind,
-          choice: kind === 'pairwise' && verdict !== null ? kinds.get(verdict) : null,
+          choice: kind === 'pairwise' && verdict !== null ? choices.get(verdict) : null,
           choicePosition: position < 0 ? null : position,
           ranking: kind === 'ranking' && verdict ? (JSON.parse(verdict) as string[]) : null,
           rating: kind === 'likert' && verdict !== null ? Number(verdict) : null,
@@ -186,6 +201,6 @@ export class QualityReader {
         if (judgment) judgment.displayOrder = orders.get(row.displayOrder)
       }
     }
-    return { items, labelers, judgments, targets }
+    return judgments
   }
 }

@@ -112,14 +112,3 @@ export function isUniqueViolation(error: unknown): boolean {
 export async function refreshStatistics(db: Kysely<any>, provider: Provider, table: string): Promise<void> {
   if (provider === 'postgresql') await sql`analyze ${sql.table(table)}`.execute(db)
 }
-
-/**
- * A DateTime column as epoch milliseconds: a number per row instead of a string the reader turns
- * into a Date (a million judgments' times). SQLite holds ISO text (older files: epoch integers).
- */
-export function epochMilliseconds(provider: Provider, column: string): RawBuilder<number> {
-  const ref = sql.ref(column)
-  return provider === 'sqlite'
-    ? sql<number>`(case typeof(${ref}) when 'integer' then ${ref} else cast(round((julianday(${ref}) - 2440587.5) * 86400000) as integer) end)`
-    : sql<number>`(extract(epoch from ${ref}) * 1000)::float8`
-}

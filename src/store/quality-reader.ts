@@ -91,7 +91,7 @@ export const unlessMeasured = (column: 'responses' | 'messages') => sql<string |
 const NOT_READ: string[] = Object.freeze([]) as unknown as string[]
 
 export class QualityReader {
-  constructor(private readonly database: Pick<Database, 'db' | 'provider'>) {}
+  constructor(private readonly database: Pick<Database, 'db'>) {}
 
   /** Reads one project's quality data; `since` keeps judgments recorded from then on, `until` those before. */
   async read(projectId: number, options: { since?: Date; until?: Date } = {}): Promise<QualityData> {

@@ -59,7 +59,7 @@ export interface LabelFilter {
 // Pages are folded into columns and dropped, but a page alive during a scavenge is promoted and
 // waits for a full collection: smaller pages kept a million-judgment export's peak RSS well below
 // what 20,000-row pages gave (≈ 350 MB against ≈ 500 MB), at no measurable cost in time. Item
-// pages carry the responses' texts, so they are smaller still.
+// pages are smaller still: an item written before its measures were stored brings its responses' texts.
 const ITEM_PAGE = 1_000
 const JUDGMENT_PAGE = 5_000
 

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   FOREIGN_ASSIGNMENT: 'That task was given to someone else.',
   ASSIGNMENT_EXPIRED: 'That task expired and went back to the pool.',
   ASSIGNMENT_CLOSED: 'That task is already closed.',
+  ITEM_WITHDRAWN: 'A lead withdrew this item from the project, so it needs no answer.',
   INVALID_JUDGMENT: 'That answer does not fit the task.',
   RATIONALE_REQUIRED: 'This project asks for a short rationale with this verdict.',
   SAFETY_FLOOR: 'A response you marked with a critical flaw cannot rank above one you did not.',

@@ -53,7 +53,14 @@ export async function recordJudgment(ctx: CoreContext, options: { assignmentId: 
     await store.assignments.release(assignment.id, 'expired')
     throw new ArbiterError('ASSIGNMENT_EXPIRED')
   }
+  // A lead dropped the item while this labeler had it open (ItemRepository.drop withdraws their
+  // task; one opened before that rule may still be active): nothing is recorded on it.
+  if (assignment.status === 'withdrawn') throw new ArbiterError('ITEM_WITHDRAWN')
   if (assignment.status !== 'active') throw new ArbiterError('ASSIGNMENT_CLOSED')
+  if (item.droppedAt !== null) {
+    await store.assignments.release(assignment.id, 'withdrawn')
+    throw new ArbiterError('ITEM_WITHDRAWN')
+  }
 
   const parsed = judgmentInputSchema.safeParse(options.input)
   if (!parsed.success) throw new ArbiterError('INVALID_JUDGMENT', `That answer does not fit the task: ${parsed.error.issues.map((i) => i.message).join('; ')}`)

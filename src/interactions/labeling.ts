@@ -341,6 +341,9 @@ export class LabelingInteractions {
       if (isArbiterError(error, 'ASSIGNMENT_EXPIRED')) {
         return { update: messageCard('This task expired', `${error.message} Nothing was recorded.`, { projectId: task.project.id, label: 'Next task' }), notice: error.message }
       }
+      if (isArbiterError(error, 'ITEM_WITHDRAWN')) {
+        return { update: messageCard('This item was withdrawn', `${error.message} Nothing was recorded.`, { projectId: task.project.id, label: 'Next task' }), notice: error.message }
+      }
       throw error
     }
   }

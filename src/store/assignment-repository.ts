@@ -23,7 +23,8 @@ export interface AssignmentDto {
   itemId: number
   labelerId: number
   displayOrder: string[]
-  status: 'active' | 'answered' | 'expired' | 'skipped'
+  /** `withdrawn`: closed unanswered because a lead dropped its item. */
+  status: 'active' | 'answered' | 'expired' | 'skipped' | 'withdrawn'
   shownAt: Date
   expiresAt: Date
   answeredAt: Date | null
@@ -217,7 +218,7 @@ export class AssignmentRepository {
   }
 
   /** Closes an active assignment without a judgment (expired or skipped) and frees its slot. */
-  async release(id: number, status: 'expired' | 'skipped'): Promise<boolean> {
+  async release(id: number, status: 'expired' | 'skipped' | 'withdrawn'): Promise<boolean> {
     return inTransaction(this.database, async (trx) => {
       const closed = await trx.updateTable('Assignment').set({ status }).where('id', '=', id).where('status', '=', 'active').returning('itemId').executeTakeFirst()
       if (!closed) return false

@@ -180,12 +180,22 @@ export class ItemRepository {
   /**
    * Drops an item from labeling (a lead's answer to a flag): it is closed for good (target 0, so
    * a released claim cannot reopen it) and left out of exports; its judgments stay for audit.
-   * False when it was dropped already.
+   * Whoever has it open has it withdrawn in the same transaction (nothing of theirs is recorded
+   * on it, and their next /label does not resume it). False when it was dropped already.
    */
   async drop(id: number, now: Date): Promise<boolean> {
     this.byId.delete(id)
-    const result = await this.db.updateTable('Item').set({ droppedAt: now, target: 0, open: false }).where('id', '=', id).where('droppedAt', 'is', null).executeTakeFirst()
-    return Number(result.numUpdatedRows) === 1
+    return inTransaction(this.database, async (trx) => {
+      const withdrawn = await trx.updateTable('Assignment').set({ status: 'withdrawn' }).where('itemId', '=', id).where('status', '=', 'active').executeTakeFirst()
+      const released = Number(withdrawn.numUpdatedRows)
+      const result = await trx
+        .updateTable('Item')
+        .set((eb) => ({ droppedAt: now, target: 0, open: false, claimed: eb('claimed', '-', released) }))
+        .where('id', '=', id)
+        .where('droppedAt', 'is', null)
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows) === 1
+    })
   }
 
   /**

@@ -85,6 +85,28 @@ describe.each(PROVIDERS)('labeling rules on %s', (provider) => {
     expect(await refusal(recordJudgment(t.ctx, { assignmentId: task.assignment.id, labelerId: slow, input: { kind: 'pairwise', choice: 'a' } }))).toBe('ASSIGNMENT_EXPIRED')
   })
 
+  it('withdraws an item a lead drops from whoever has it open: their answer is refused, nothing recorded, and /label moves on', async () => {
+    const p = await project({ redundancy: 3 })
+    await t.store.items.insertMany(p.id, [pairwise(1), pairwise(2)])
+    const [ana, bo] = [await t.labeler('ana'), await t.labeler('bo')]
+    const held = await nextTask(t.ctx, { projectId: p.id, labelerId: ana })
+    const alsoHeld = await nextTask(t.ctx, { projectId: p.id, labelerId: bo })
+    expect(alsoHeld.item.id).toBe(held.item.id) // both have the first item open
+    await recordJudgment(t.ctx, { assignmentId: alsoHeld.assignment.id, labelerId: bo, input: { kind: 'pairwise', choice: 'b' } })
+
+    // The item's flag is upheld: a lead drops it.
+    expect(await t.store.items.drop(held.item.id, t.ctx.now())).toBe(true)
+    expect(await refusal(recordJudgment(t.ctx, { assignmentId: held.assignment.id, labelerId: ana, input: { kind: 'pairwise', choice: 'a' } }))).toBe('ITEM_WITHDRAWN')
+    expect(await t.store.judgments.countFor(ana)).toBe(0)
+    expect((await t.store.assignments.findTask(held.assignment.id))?.assignment.status).toBe('withdrawn')
+    // Bo's answer stays for audit; the counters hold only it.
+    const dropped = (await t.store.items.findByExternalId(p.id, 'p1'))!
+    expect([dropped.claimed, dropped.judged, dropped.target]).toEqual([1, 1, 0])
+    // Ana's next /label does not resume the withdrawn task.
+    const next = await nextTask(t.ctx, { projectId: p.id, labelerId: ana })
+    expect([next.item.externalId, next.resumed]).toEqual(['p2', false])
+  })
+
   it('records a double click once and refuses a foreign assignment', async () => {
     const p = await project()
     await t.store.items.insertMany(p.id, [pairwise(1)])

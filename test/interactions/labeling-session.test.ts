@@ -82,6 +82,26 @@ describe.each(PROVIDERS)('the labeling session (platform-neutral) on %s', (provi
     expect(ok.update?.summary).toMatch(/^Recorded/)
   })
 
+  it('a verdict on an item a lead withdrew meanwhile: the card says so, nothing is recorded, Next task goes on', async () => {
+    await project({}, [pair, { ...pair, externalId: 'y' }])
+    const card = (await session.start(ana)).post![0]!.card
+    const verdict = button(card, 'A is better')
+    const shown = (await t.store.items.findByExternalId((await t.store.projects.findByName('p'))!.id, 'x'))!
+    await t.store.items.drop(shown.id, t.ctx.now())
+    const refused = await session.action(ana, verdict)
+    expect(refused.update?.summary).toBe('This item was withdrawn')
+    expect(refused.notice).toMatch(/^A lead withdrew this item/)
+    expect(await countRows(t.store.database, 'Judgment')).toBe(0)
+    const next = await session.action(ana, button(refused.update!, 'Next task'))
+    // The next card is a task on the other item.
+    button(next.post?.[0]?.card ?? next.update!, 'A is better')
+    const assignments = await rows(t.store.database, 'Assignment')
+    expect(assignments.map((a) => [a.itemId === shown.id ? 'x' : 'y', a.status])).toEqual([
+      ['x', 'withdrawn'],
+      ['y', 'active'],
+    ])
+  })
+
   it('SFT: write, see a preview, confirm the checklist, then submit; a closed modal keeps the draft', async () => {
     await project({ taskTypes: ['sft'] }, [{ externalId: 's', type: 'sft', messages: [{ role: 'user', content: 'Explain a semaphore.' }], responses: [], target: 1 }])
     const card = (await session.start(ana)).post![0]!.card

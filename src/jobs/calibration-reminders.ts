@@ -1,7 +1,9 @@
 // Keeps calibration moving: a reminder in a thread no lead settled, then an escalation to the
-// lead channel; a thread that was deleted is noticed and its item returns to the queue.
+// lead channel; a thread that was deleted is noticed and its item returns to the queue; a thread
+// whose item a lead settled outside it (from its flag) is closed, its parent saying so.
 import type { Card } from '../views/card'
 import type { JobEnv } from './job-env'
+import { settledElsewhere } from '../interactions/calibration'
 
 export async function remindCalibrationThreads(env: JobEnv): Promise<string> {
   const { ctx } = env
@@ -9,6 +11,7 @@ export async function remindCalibrationThreads(env: JobEnv): Promise<string> {
   let reminded = 0
   let escalated = 0
   let removed = 0
+  let closed = 0
   for (const thread of await ctx.store.calibration.open()) {
     const port = env.ports.get(thread.platform)
     if (!port) continue
@@ -22,6 +25,14 @@ export async function remindCalibrationThreads(env: JobEnv): Promise<string> {
     const project = await ctx.store.projects.findById(thread.projectId)
     const item = await ctx.store.items.findById(thread.itemId)
     if (!project || !item) continue
+    // Settled outside the thread (its flag, the other platform's thread): the parent says so, no reminder.
+    const settled = await settledElsewhere(ctx, thread, item)
+    if (settled) {
+      await port.updateMessage(parent, settled.card)
+      await settled.close()
+      closed++
+      continue
+    }
     if (age >= env.settings.calibrationRemindHours * 3_600_000 && !thread.remindedAt && (await ctx.store.calibration.markReminded(thread.id, now))) {
       const votes = await ctx.store.calibration.votes(thread.id)
       const waiting: string[] = []
@@ -50,5 +61,5 @@ export async function remindCalibrationThreads(env: JobEnv): Promise<string> {
       }
     }
   }
-  return `reminded ${reminded}, escalated ${escalated}, found ${removed} deleted thread${removed === 1 ? '' : 's'} (items back in the queue)`
+  return `reminded ${reminded}, escalated ${escalated}, closed ${closed} settled outside their thread, found ${removed} deleted thread${removed === 1 ? '' : 's'} (items back in the queue)`
 }

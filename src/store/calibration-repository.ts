@@ -138,7 +138,8 @@ export class CalibrationRepository {
   }
 
   /** Resolves an open thread once; false when it was resolved already. */
-  async resolve(id: number, args: { verdict: Record<string, unknown>; note: string | null; by: number; now: Date }): Promise<boolean> {
+  /** Closes an open thread with its verdict; `by` is null when a lead settled the item elsewhere (from its flag). False when it was closed already. */
+  async resolve(id: number, args: { verdict: Record<string, unknown>; note: string | null; by: number | null; now: Date }): Promise<boolean> {
     const result = await this.db
       .updateTable('CalibrationThread')
       .set({ status: 'resolved', verdict: toJson(args.verdict), note: args.note, resolvedBy: args.by, resolvedAt: args.now })

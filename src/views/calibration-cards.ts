@@ -15,6 +15,13 @@ export function verdictAsGold(item: ItemDto, value: string): Gold {
   return { winner: value }
 }
 
+/** The verdict value a gold answer stands for on the item (the inverse of verdictAsGold); null when it names none. */
+export function goldAsVerdict(item: ItemDto, gold: Gold): string | null {
+  if ('rating' in gold) return item.type === 'likert' ? String(gold.rating) : null
+  if ('ranking' in gold) return item.type === 'ranking' ? (gold.ranking[0] ?? null) : null
+  return item.type === 'likert' || item.type === 'ranking' ? null : gold.winner
+}
+
 /** The item as sections, its responses named and ordered in the reader's frame. */
 export function itemBlocks(item: ItemDto, frame: ResponseFrame): Block[] {
   const roles: Record<string, string> = { system: 'System', user: 'User', assistant: 'Assistant' }

@@ -197,6 +197,42 @@ describe.each(PROVIDERS)('the calibration loop on %s', (provider) => {
     expect(JSON.stringify(digestCard(figures))).toContain('1 of 1 fresh verdicts that started away from the settled answer moved toward it (100%); 2 of 2 changed their mind, 1 away from it')
   })
 
+  it('an item a lead settles outside its thread (from its flag): the next press closes the thread and says so, the reminder job closes the rest', async () => {
+    const runner = new JobRunner(env(t, port))
+    await runner.runNow('calibration-threads', t.clock.now())
+    const [first, second] = port.of('channel', 'C_CAL')
+    const projectId = (await t.store.projects.findByName('helpful'))!.id
+    // A lead settles both items from their flags in the lead channel (what the flag review does).
+    for (const thread of await t.store.calibration.forProject(projectId)) await t.store.items.settle(thread.itemId, { winner: 'a' })
+
+    // Ana still sees the open thread and commits a fresh verdict: she is told, nothing is
+    // recorded, and the parent now says it is settled (no vote to cast, no second verdict).
+    const session = new LabelingInteractions(t.ctx, { maxFields: 20, maxTextInput: 3000 })
+    const vote = controls(first!.card!).find((c) => c.type === 'button' && c.label === 'Response 2 is better')!.action
+    const pressed = await session.action(actor('U_ana', 'ana'), vote)
+    expect(pressed.notice).toBe('A lead settled this item already, outside this thread: Response 1 is better. The thread is closed.')
+    expect(pressed.update?.summary).toBe('Settled: Response 1 is better')
+    expect(JSON.stringify(pressed.update)).toContain('a lead, outside this thread')
+    expect(controls(pressed.update!)).toEqual([])
+    const threads = await t.store.calibration.forProject(projectId)
+    expect(threads.map((thread) => [thread.status, thread.verdict])).toEqual([
+      ['resolved', { winner: 'a' }],
+      ['open', null],
+    ])
+    expect(await t.store.calibration.votes(threads[0]!.id)).toEqual([])
+    // A lead's settle press on it is told the same.
+    const settle = controls(first!.card!).find((c) => c.type === 'select')!.action
+    expect((await session.action(actor('UADMIN', 'Lead'), settle, ['b'])).notice).toBe('This item was settled already.')
+
+    // Nobody presses the second thread: a day later the reminder job closes it and edits its parent instead of reminding.
+    t.clock.advance(25 * HOUR)
+    const run = await runner.runNow('calibration-reminders', t.clock.now())
+    expect(run.message).toMatch(/^reminded 0, escalated 0, closed 1 settled outside their thread/)
+    expect(port.of('channel', `update:${second!.ref.messageId}`).map((p) => p.card!.summary)).toEqual(['Settled: Response 1 is better'])
+    expect(port.of('thread').filter((p) => p.card?.summary === 'Calibration reminder')).toEqual([])
+    expect((await t.store.calibration.forProject(projectId)).map((thread) => thread.status)).toEqual(['resolved', 'resolved'])
+  })
+
   it('reminds the thread after a day and escalates to the leads after two; a deleted thread returns its item', async () => {
     const runner = new JobRunner(env(t, port))
     await runner.runNow('calibration-threads', t.clock.now())

@@ -100,6 +100,8 @@ describe.each(PROVIDERS)('probes and metrics (%s)', (provider) => {
     await fake.clickButton({ user: ANA, channel: task.channel, messageTs: task.ts, actionId: String(button.action_id) })
     await fake.waitFor((call) => call.method === 'chat.update' && call.ok, { since: clicked, timeoutMs: 10_000 })
 
+    // The fake logs the update when it answers; the app counts the call when the answer reaches it.
+    await expect.poll(async () => sampleValue((await get(port, '/metrics')).text, 'arbiter_outbound_calls_total', { platform: 'slack', outcome: 'ok' }), { timeout: 5_000, interval: 50 }).toBeGreaterThanOrEqual(3)
     const text = (await get(port, '/metrics')).text
     const value = (name: string, labels: Record<string, string> = {}) => sampleValue(text, name, labels)
     expect(value('arbiter_acks_total', { platform: 'slack', kind: 'command' })).toBe(1)

@@ -6,7 +6,7 @@ import type { ItemDto } from '../store/item-repository'
 import type { CalibrationThreadDto } from '../store/calibration-repository'
 import type { Action, ModalRef } from '../views/action-codec'
 import type { FormValues } from '../views/card'
-import { settleVerdictModal, calibrationResolvedCard, goldAsVerdict, leadPeekCard, revealCard, verdictAsGold, verdictChoices, verdictLabel, verdictNoticeCard, voteAnswerCard, type VerdictRow } from '../views/calibration-cards'
+import { settleVerdictModal, calibrationResolvedCard, calibrationWithdrawnCard, goldAsVerdict, leadPeekCard, revealCard, verdictAsGold, verdictChoices, verdictLabel, verdictNoticeCard, voteAnswerCard, type VerdictRow } from '../views/calibration-cards'
 import type { Card } from '../views/card'
 import { ownFrame } from '../views/response-frame'
 import type { LabelerDto } from '../store/labeler-repository'
@@ -34,21 +34,30 @@ const BYSTANDER = 'Only the labelers who judged this item vote on it, and what t
 /** Who a closed thread names as having settled its item when a lead did it outside the thread. */
 export const SETTLED_ELSEWHERE = 'a lead, outside this thread'
 
+/** What a press on a thread whose item was dropped hears. */
+const WITHDRAWN = 'A lead dropped this item from the project, so there is nothing to settle here. The thread is closed.'
+
 /**
- * An open thread whose item a lead settled outside it (from the item's flag in the lead channel,
- * or in the other platform's thread) must not read as an open vote, nor let a second verdict
- * overwrite the first. Gives the parent card that says it is settled, and `close()`, which closes
- * the thread in the store with that verdict; null when the item is not settled or the thread is
- * closed. (Show first, then close: a failed edit leaves it for the next try.)
+ * An open thread whose item a lead decided outside it must not read as an open vote, nor take a
+ * second verdict over the first: the item was settled (from its flag in the lead channel, or in
+ * the other platform's thread), or dropped from the project (its flag upheld). Gives the parent
+ * card that says so, what a presser hears, and `close()`, which closes the thread in the store;
+ * null while the thread is open for good reason. (Show first, then close: a failed edit leaves it
+ * for the next try.)
  */
-export async function settledElsewhere(ctx: CoreContext, thread: CalibrationThreadDto, item: ItemDto): Promise<{ card: Card; close: () => Promise<void> } | null> {
-  if (thread.status !== 'open' || item.verdict === null) return null
-  const settled = item.verdict
-  const verdict = goldAsVerdict(item, settled)
+export async function closedOutside(ctx: CoreContext, thread: CalibrationThreadDto, item: ItemDto): Promise<{ card: Card; notice: string; close: () => Promise<void> } | null> {
+  if (thread.status !== 'open') return null
   const project = await ctx.store.projects.findById(thread.projectId)
-  if (verdict === null || !project) return null
+  if (!project) return null
+  if (item.droppedAt !== null) {
+    return { card: calibrationWithdrawnCard({ projectName: project.name, item }), notice: WITHDRAWN, close: async () => void (await ctx.store.calibration.withdraw(thread.id, ctx.now())) }
+  }
+  const settled = item.verdict
+  const verdict = settled === null ? null : goldAsVerdict(item, settled)
+  if (settled === null || verdict === null) return null
   return {
     card: calibrationResolvedCard({ projectName: project.name, item, verdict, note: null, leadName: SETTLED_ELSEWHERE }),
+    notice: `A lead settled this item already, outside this thread: ${verdictLabel(item, verdict)}. The thread is closed.`,
     close: async () => void (await ctx.store.calibration.resolve(thread.id, { verdict: settled as Record<string, unknown>, note: null, by: null, now: ctx.now() })),
   }
 }
@@ -65,11 +74,12 @@ export class CalibrationInteractions {
         return { notice: 'Thanks — noted. Re-reading the guidelines and bringing hard cases to calibration is the best way back.' }
       }
       const { thread, item } = await this.threadFor(action.t)
-      const settled = await settledElsewhere(this.ctx, thread, item)
-      if (settled) {
-        await settled.close()
-        return { update: settled.card, notice: settledAlready(item) }
+      const closed = await closedOutside(this.ctx, thread, item)
+      if (closed) {
+        await closed.close()
+        return { update: closed.card, notice: closed.notice }
       }
+      if (thread.status === 'withdrawn') return { notice: WITHDRAWN }
       const value = action.v === 'select' ? selected[0] : action.v
       if (!value || !verdictChoices(item).some((c) => c.value === value)) throw new ArbiterError('INVALID_INPUT', 'Choose one of the verdicts offered.')
       if (action.a === 'cal_resolve') {
@@ -140,11 +150,12 @@ export async function resolveCalibration(
   const thread = await ctx.store.calibration.findById(args.threadId)
   if (!thread) throw new ArbiterError('ITEM_NOT_FOUND', 'That calibration thread no longer exists.')
   const item = (await ctx.store.items.findById(thread.itemId))!
-  const settled = await settledElsewhere(ctx, thread, item)
-  if (settled) {
-    await settled.close()
-    return { update: settled.card, notice: settledAlready(item) }
+  const closed = await closedOutside(ctx, thread, item)
+  if (closed) {
+    await closed.close()
+    return { update: closed.card, notice: closed.notice }
   }
+  if (thread.status === 'withdrawn') return { notice: WITHDRAWN }
   const project = (await ctx.store.projects.findById(thread.projectId))!
   const gold = verdictAsGold(item, args.verdict)
   const now = ctx.now()
@@ -166,10 +177,4 @@ export async function resolveCalibration(
     direct,
     notice: `Settled: ${verdictLabel(item, args.verdict)}. ${direct.length} labeler${direct.length === 1 ? '' : 's'} who judged differently will be told privately.`,
   }
-}
-
-/** What someone pressing a thread's controls hears when a lead settled its item outside it. */
-function settledAlready(item: ItemDto): string {
-  const verdict = item.verdict ? goldAsVerdict(item, item.verdict) : null
-  return `A lead settled this item already, outside this thread${verdict ? `: ${verdictLabel(item, verdict)}` : ''}. The thread is closed.`
 }

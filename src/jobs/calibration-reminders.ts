@@ -1,9 +1,9 @@
 // Keeps calibration moving: a reminder in a thread no lead settled, then an escalation to the
 // lead channel; a thread that was deleted is noticed and its item returns to the queue; a thread
-// whose item a lead settled outside it (from its flag) is closed, its parent saying so.
+// whose item a lead settled or dropped outside it is closed, its parent saying so.
 import type { Card } from '../views/card'
 import type { JobEnv } from './job-env'
-import { settledElsewhere } from '../interactions/calibration'
+import { closedOutside } from '../interactions/calibration'
 
 export async function remindCalibrationThreads(env: JobEnv): Promise<string> {
   const { ctx } = env
@@ -25,11 +25,11 @@ export async function remindCalibrationThreads(env: JobEnv): Promise<string> {
     const project = await ctx.store.projects.findById(thread.projectId)
     const item = await ctx.store.items.findById(thread.itemId)
     if (!project || !item) continue
-    // Settled outside the thread (its flag, the other platform's thread): the parent says so, no reminder.
-    const settled = await settledElsewhere(ctx, thread, item)
-    if (settled) {
-      await port.updateMessage(parent, settled.card)
-      await settled.close()
+    // Settled or dropped outside the thread (its flag, the other platform's thread): the parent says so, no reminder.
+    const outside = await closedOutside(ctx, thread, item)
+    if (outside) {
+      await port.updateMessage(parent, outside.card)
+      await outside.close()
       closed++
       continue
     }
@@ -61,5 +61,5 @@ export async function remindCalibrationThreads(env: JobEnv): Promise<string> {
       }
     }
   }
-  return `reminded ${reminded}, escalated ${escalated}, closed ${closed} settled outside their thread, found ${removed} deleted thread${removed === 1 ? '' : 's'} (items back in the queue)`
+  return `reminded ${reminded}, escalated ${escalated}, closed ${closed} decided outside their thread, found ${removed} deleted thread${removed === 1 ? '' : 's'} (items back in the queue)`
 }

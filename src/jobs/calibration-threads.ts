@@ -28,7 +28,8 @@ export async function postCalibrationThreads(env: JobEnv, project: ProjectDto): 
       if (count >= env.settings.calibrationItemsPerRun) break
       if (discussed.has(dispute.itemId)) continue
       const item = await ctx.store.items.findById(dispute.itemId)
-      if (!item || item.verdict) continue
+      // Settled, or dropped from the project (its flag upheld): nothing to discuss.
+      if (!item || item.verdict || item.droppedAt) continue
       const judgments = (await ctx.store.judgments.forItem(item.id)).filter((j) => verdictPoint(j) !== null)
       const labelerIds = [...new Set(judgments.map((j) => j.labelerId))]
       // The unique (project, item, platform) row is claimed before posting: two instances, or a

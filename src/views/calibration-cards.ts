@@ -73,6 +73,18 @@ export function calibrationResolvedCard(args: { projectName: string; item: ItemD
   }
 }
 
+/** The parent once its item was dropped from the project (nothing to settle; still read by the whole channel). */
+export function calibrationWithdrawnCard(args: { projectName: string; item: ItemDto }): Card {
+  return {
+    summary: 'Withdrawn: the item was dropped from the project',
+    blocks: [
+      { type: 'header', text: `Withdrawn · ${args.projectName} · item ${args.item.externalId ?? args.item.id}` },
+      { type: 'note', text: 'A lead dropped this item from the project (its flag was upheld): it is never offered or exported again, so there is nothing to settle here.' },
+      ...itemBlocks(args.item, SHARED),
+    ],
+  }
+}
+
 /** One labeler's verdicts on a thread's item: the original, and the fresh one once they voted. */
 export interface VerdictRow {
   labelerId: number

@@ -227,10 +227,41 @@ describe.each(PROVIDERS)('the calibration loop on %s', (provider) => {
     // Nobody presses the second thread: a day later the reminder job closes it and edits its parent instead of reminding.
     t.clock.advance(25 * HOUR)
     const run = await runner.runNow('calibration-reminders', t.clock.now())
-    expect(run.message).toMatch(/^reminded 0, escalated 0, closed 1 settled outside their thread/)
+    expect(run.message).toMatch(/^reminded 0, escalated 0, closed 1 decided outside their thread/)
     expect(port.of('channel', `update:${second!.ref.messageId}`).map((p) => p.card!.summary)).toEqual(['Settled: Response 1 is better'])
     expect(port.of('thread').filter((p) => p.card?.summary === 'Calibration reminder')).toEqual([])
     expect((await t.store.calibration.forProject(projectId)).map((thread) => thread.status)).toEqual(['resolved', 'resolved'])
+  })
+
+  it('an item a lead drops from the project (its flag upheld): never posted, and a thread already posted is withdrawn, its parent saying so', async () => {
+    const runner = new JobRunner(env(t, port))
+    const projectId = (await t.store.projects.findByName('helpful'))!.id
+    const idOf = async (externalId: string) => (await t.store.items.findByExternalId(projectId, externalId))!.id
+    // s3 is dropped before any run: the two threads posted are s1 and s2, and never s3.
+    await t.store.items.drop(await idOf('s3'), t.clock.now())
+    await runner.runNow('calibration-threads', t.clock.now())
+    await runner.runNow('calibration-threads', t.clock.now())
+    const parents = port.of('channel', 'C_CAL')
+    expect(parents.map((p) => p.card!.blocks[0])).toEqual([expect.objectContaining({ text: expect.stringMatching(/item s1$/) }), expect.objectContaining({ text: expect.stringMatching(/item s2$/) })])
+
+    // Then both are dropped. Ana presses a verdict on s1's parent: she is told, nothing is recorded.
+    for (const id of ['s1', 's2']) await t.store.items.drop(await idOf(id), t.clock.now())
+    const session = new LabelingInteractions(t.ctx, { maxFields: 20, maxTextInput: 3000 })
+    const vote = controls(parents[0]!.card!).find((c) => c.type === 'button' && c.label === 'Response 2 is better')!.action
+    const pressed = await session.action(actor('U_ana', 'ana'), vote)
+    expect(pressed.notice).toBe('A lead dropped this item from the project, so there is nothing to settle here. The thread is closed.')
+    expect(pressed.update?.summary).toBe('Withdrawn: the item was dropped from the project')
+    expect(controls(pressed.update!)).toEqual([])
+    expect((await session.action(actor('U_ana', 'ana'), vote)).notice).toBe('A lead dropped this item from the project, so there is nothing to settle here. The thread is closed.')
+    const threads = await t.store.calibration.forProject(projectId)
+    expect(await t.store.calibration.votes(threads[0]!.id)).toEqual([])
+
+    // The reminder job withdraws s2's thread: its parent edited, no reminder, nothing left open for the digest.
+    t.clock.advance(25 * HOUR)
+    expect((await runner.runNow('calibration-reminders', t.clock.now())).message).toMatch(/^reminded 0, escalated 0, closed 1 decided outside their thread/)
+    expect(port.of('channel', `update:${parents[1]!.ref.messageId}`).map((p) => p.card!.summary)).toEqual(['Withdrawn: the item was dropped from the project'])
+    expect((await t.store.calibration.forProject(projectId)).map((thread) => thread.status)).toEqual(['withdrawn', 'withdrawn'])
+    expect(port.of('thread').filter((p) => p.card?.summary === 'Calibration reminder')).toEqual([])
   })
 
   it('reminds the thread after a day and escalates to the leads after two; a deleted thread returns its item', async () => {

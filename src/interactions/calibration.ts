@@ -47,19 +47,31 @@ const WITHDRAWN = 'A lead dropped this item from the project, so there is nothin
  */
 export async function closedOutside(ctx: CoreContext, thread: CalibrationThreadDto, item: ItemDto): Promise<{ card: Card; notice: string; close: () => Promise<void> } | null> {
   if (thread.status !== 'open') return null
+  const dropped = item.droppedAt !== null
+  const settled = dropped ? null : item.verdict
+  const verdict = settled === null ? null : goldAsVerdict(item, settled)
+  if (!dropped && verdict === null) return null
+  // Read only when the thread is to be closed: every press on an open thread comes through here.
   const project = await ctx.store.projects.findById(thread.projectId)
   if (!project) return null
-  if (item.droppedAt !== null) {
+  if (dropped || settled === null || verdict === null) {
     return { card: calibrationWithdrawnCard({ projectName: project.name, item }), notice: WITHDRAWN, close: async () => void (await ctx.store.calibration.withdraw(thread.id, ctx.now())) }
   }
-  const settled = item.verdict
-  const verdict = settled === null ? null : goldAsVerdict(item, settled)
-  if (settled === null || verdict === null) return null
   return {
     card: calibrationResolvedCard({ projectName: project.name, item, verdict, note: null, leadName: SETTLED_ELSEWHERE }),
     notice: `A lead settled this item already, outside this thread: ${verdictLabel(item, verdict)}. The thread is closed.`,
     close: async () => void (await ctx.store.calibration.resolve(thread.id, { verdict: settled as Record<string, unknown>, note: null, by: null, now: ctx.now() })),
   }
+}
+
+/** A press on a thread decided outside it: closes it (see closedOutside) and answers with the parent that says so; a withdrawn thread's later presses hear why. Null when the thread is open for good reason, or was settled in it. */
+async function answerDecidedOutside(ctx: CoreContext, thread: CalibrationThreadDto, item: ItemDto): Promise<Outcome | null> {
+  const closed = await closedOutside(ctx, thread, item)
+  if (closed) {
+    await closed.close()
+    return { update: closed.card, notice: closed.notice }
+  }
+  return thread.status === 'withdrawn' ? { notice: WITHDRAWN } : null
 }
 
 export class CalibrationInteractions {
@@ -74,12 +86,8 @@ export class CalibrationInteractions {
         return { notice: 'Thanks — noted. Re-reading the guidelines and bringing hard cases to calibration is the best way back.' }
       }
       const { thread, item } = await this.threadFor(action.t)
-      const closed = await closedOutside(this.ctx, thread, item)
-      if (closed) {
-        await closed.close()
-        return { update: closed.card, notice: closed.notice }
-      }
-      if (thread.status === 'withdrawn') return { notice: WITHDRAWN }
+      const decided = await answerDecidedOutside(this.ctx, thread, item)
+      if (decided) return decided
       const value = action.v === 'select' ? selected[0] : action.v
       if (!value || !verdictChoices(item).some((c) => c.value === value)) throw new ArbiterError('INVALID_INPUT', 'Choose one of the verdicts offered.')
       if (action.a === 'cal_resolve') {
@@ -150,12 +158,8 @@ export async function resolveCalibration(
   const thread = await ctx.store.calibration.findById(args.threadId)
   if (!thread) throw new ArbiterError('ITEM_NOT_FOUND', 'That calibration thread no longer exists.')
   const item = (await ctx.store.items.findById(thread.itemId))!
-  const closed = await closedOutside(ctx, thread, item)
-  if (closed) {
-    await closed.close()
-    return { update: closed.card, notice: closed.notice }
-  }
-  if (thread.status === 'withdrawn') return { notice: WITHDRAWN }
+  const decided = await answerDecidedOutside(ctx, thread, item)
+  if (decided) return decided
   const project = (await ctx.store.projects.findById(thread.projectId))!
   const gold = verdictAsGold(item, args.verdict)
   const now = ctx.now()

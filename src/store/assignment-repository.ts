@@ -217,7 +217,7 @@ export class AssignmentRepository {
     }
   }
 
-  /** Closes an active assignment without a judgment (expired or skipped) and frees its slot. */
+  /** Closes an active assignment without a judgment (expired, skipped, or withdrawn: its item was dropped) and frees its slot. */
   async release(id: number, status: 'expired' | 'skipped' | 'withdrawn'): Promise<boolean> {
     return inTransaction(this.database, async (trx) => {
       const closed = await trx.updateTable('Assignment').set({ status }).where('id', '=', id).where('status', '=', 'active').returning('itemId').executeTakeFirst()

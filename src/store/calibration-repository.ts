@@ -138,14 +138,13 @@ export class CalibrationRepository {
     })
   }
 
-  /** Resolves an open thread once; false when it was resolved already. */
   /** Closes an open thread without a verdict (its item was dropped); false when it was closed already. */
   async withdraw(id: number, now: Date): Promise<boolean> {
     const result = await this.db.updateTable('CalibrationThread').set({ status: 'withdrawn', resolvedAt: now }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst()
     return Number(result.numUpdatedRows) === 1
   }
 
-  /** Closes an open thread with its verdict; `by` is null when a lead settled the item elsewhere (from its flag). False when it was closed already. */
+  /** Closes an open thread with its verdict; `by` is null when a lead settled the item outside the thread (its flag, the other platform's thread). False when it was closed already. */
   async resolve(id: number, args: { verdict: Record<string, unknown>; note: string | null; by: number | null; now: Date }): Promise<boolean> {
     const result = await this.db
       .updateTable('CalibrationThread')

@@ -69,9 +69,9 @@ function parseGold(text: string | null): Gold | null {
   return text ? (JSON.parse(text) as Gold) : null
 }
 
-// Response ids straight from the stored JSON (the measures' or the responses'): a structural `"id":"…"` can only be a key (quotes
-// inside text are escaped), and parsing every response text only to drop it was most of this
-// reader's garbage at a million judgments.
+// Response ids straight from the stored JSON (the measures' or the responses'): a structural
+// `"id":"…"` can only be a key (quotes inside text are escaped), and parsing every response text
+// only to drop it was most of this reader's garbage at a million judgments.
 const RESPONSE_ID = /"id":"([^"\\]*)"/g
 const ARRAY_INDEX = /^(0|[1-9]\d*)$/
 

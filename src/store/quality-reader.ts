@@ -85,7 +85,7 @@ const POSITIONS = 8
 const codeWithPosition = sql<number>`${judgmentCode} * ${sql.lit(POSITIONS)} + (case when "choicePosition" between 0 and ${sql.lit(POSITIONS - 2)} then "choicePosition" + 1 else 0 end)`
 
 /** An item's text column, handed over only when the item has no stored measures (written before they were). */
-export const unlessMeasured = (column: 'responses' | 'messages') => sql<string | null>`case when "measures" is null then ${sql.ref(column)} end`.as(column)
+const unlessMeasured = (column: 'responses' | 'messages') => sql<string | null>`case when "measures" is null then ${sql.ref(column)} end`.as(column)
 
 /** The display order of a judgment whose choice position is known (the reader leaves it unread). */
 const NOT_READ: string[] = Object.freeze([]) as unknown as string[]

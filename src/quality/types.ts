@@ -12,7 +12,7 @@ export type JudgmentKind = 'pairwise' | 'ranking' | 'likert' | 'dimensions' | 's
 
 export type FlawKind = 'factual_error' | 'safety_issue'
 
-/** One judgment as the quality engine sees it. */
+/** One judgment as the quality engine sees it (the store hands over columns of them: judgment-columns.ts). Dimension ratings are not here: no analysis reads them. */
 export interface QualityJudgment {
   /** Judgment id (stable, increasing with time of recording). */
   id: number
@@ -27,8 +27,6 @@ export interface QualityJudgment {
   ranking: string[] | null
   /** Likert only: 1..7. */
   rating: number | null
-  /** Dimension ratings: {dimension: 1..7}. */
-  ratings: Record<string, number> | null
   /** Response ids in the order the labeler saw them (the store's reader leaves it empty when choicePosition is known: nothing else reads it). */
   displayOrder: string[]
   /** Critical flaws the labeler marked, per response id. */

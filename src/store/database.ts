@@ -2,9 +2,10 @@
 // DATABASE_URL says so. Queries go through Kysely, typed by the tables generated from
 // prisma/schema.prisma; dialect.ts holds what differs between the two databases.
 import pg from 'pg'
-import { Kysely, type LogEvent } from 'kysely'
+import { Kysely, type Compilable, type LogEvent } from 'kysely'
 import type { DB } from './generated/database'
-import { dialectFor, postgresPool, providerOf, type Provider } from './dialect'
+import { dialectFor, postgresPool, providerOf, sqliteFile, type Provider } from './dialect'
+import { SqliteReadAside } from './sqlite-read-aside'
 import { applyMigrations, type MigrationReport } from './migrate'
 
 export { providerOf, type Provider }
@@ -23,6 +24,13 @@ export interface Database {
    * main pool's connections behind the transactions that handle earlier clicks; on SQLite it is `db`.
    */
   ackLane: Kdb
+  /**
+   * Runs a select without blocking this thread while the database works, so the bulk readers fold
+   * one page while the next is read. PostgreSQL's server works aside anyway (the pool); SQLite
+   * reads on a worker thread (sqlite-read-aside.ts), whose rows skip the Date and boolean
+   * conversions: for pages of aggregates.
+   */
+  readAside<Row>(query: Compilable<Row>): Promise<Row[]>
   close(): Promise<void>
 }
 
@@ -54,7 +62,18 @@ export async function openDatabase(
   const migrations = options.migrate === false ? undefined : await applyMigrations(url, options.log)
   if (provider === 'sqlite') {
     const db = kysely(url, options.onQuery)
-    return { provider, url, db, ackLane: db, migrations, close: () => db.destroy() }
+    const aside = new SqliteReadAside(sqliteFile(url), options.onQuery)
+    return {
+      provider,
+      url,
+      db,
+      ackLane: db,
+      readAside: (query) => aside.read(query),
+      migrations,
+      close: async () => {
+        await Promise.all([db.destroy(), aside.close()])
+      },
+    }
   }
   const db = kysely(url, options.onQuery)
   // Its connections stay open when idle: opening one would slow the first click after a quiet spell.
@@ -64,6 +83,7 @@ export async function openDatabase(
     url,
     db,
     ackLane,
+    readAside: async (query) => (await db.executeQuery(query.compile())).rows,
     migrations,
     close: async () => {
       await Promise.all([db.destroy(), ackLane.destroy()])

@@ -62,6 +62,30 @@ export function readOnlyDialectFor(url: string): Dialect {
   return new PostgresDialect({ pool: postgresPool(url, { max: 1, connectionTimeoutMillis: 5_000 }) })
 }
 
+/**
+ * One column of a set of rows as a single JSON array value: SQLite's json_group_array, PostgreSQL's
+ * json_agg. The drivers hand over each row's values one by one, about a microsecond a row even as
+ * an array (sqlite-connection.ts); a million-judgment report reads its columns this way instead.
+ * Empty input gives [] on SQLite and null on PostgreSQL (jsonArray reads both).
+ */
+export function jsonArrayAgg<T>(provider: Provider, column: string): RawBuilder<T[] | string | null> {
+  return provider === 'sqlite' ? sql`json_group_array(${sql.ref(column)})` : sql`json_agg(${sql.ref(column)})`
+}
+
+/**
+ * A column of JSON texts as one JSON array of their values (null for none), read as jsonArrayAgg's
+ * is: the texts are joined as they are, not quoted as strings, so the page is parsed once. The
+ * same SQL on both databases (string_agg; SQLite has it since 3.44).
+ */
+export function jsonTextsAgg<T>(column: string): RawBuilder<T[] | string | null> {
+  return sql`'[' || string_agg(coalesce(${sql.ref(column)}, 'null'), ',') || ']'`
+}
+
+/** The values of a jsonArrayAgg column: SQLite gives its text, pg has parsed it already. */
+export function jsonArray<T>(value: T[] | string | null): T[] {
+  return typeof value === 'string' ? (JSON.parse(value) as T[]) : (value ?? [])
+}
+
 // --- The migration runner's differences (src/store/migrate.ts) ---
 
 /**

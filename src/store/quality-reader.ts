@@ -1,12 +1,14 @@
 // Reads a project's items and judgments for the quality engine (report, digest). A report over a
 // million judgments cannot afford to hold the driver's rows and the engine's input at once: this
-// reads keyset pages (bulk-reader.ts) and turns each page into the engine's compact input before
-// the next one is read, so only one page of raw rows is ever alive.
-import { sql } from 'kysely'
-import { BOTH_BAD, TIE, type QualityItem, type QualityJudgment, type QualityLabeler, type JudgmentKind } from '../quality/types'
+// reads pages by id range, each one row of JSON arrays (a column each), and turns each page into
+// the engine's compact input (judgment columns, item objects) as it arrives, so only a few pages
+// of raw values are ever alive.
+import { sql, type Compilable } from 'kysely'
+import { BOTH_BAD, TIE, type FlawKind, type QualityItem, type QualityLabeler, type JudgmentKind } from '../quality/types'
+import { JUDGMENT_KINDS, JudgmentColumnsBuilder, type JudgmentColumns } from '../quality/judgment-columns'
 import type { Database, Kdb } from './database'
-import { beforeFirstItem, keysetPages, projectItems } from './bulk-reader'
-import { arrayRows } from './sql'
+import { projectItems } from './bulk-reader'
+import { jsonArray, jsonArrayAgg, jsonTextsAgg } from './dialect'
 import { fromJson } from './json'
 import type { Message, StoredResponse } from '../core/task-types'
 import { measureItem, type ItemMeasures } from '../core/item-measures'
@@ -15,14 +17,16 @@ import { measureItem, type ItemMeasures } from '../core/item-measures'
 export interface QualityData {
   items: QualityItem[]
   labelers: QualityLabeler[]
-  judgments: QualityJudgment[]
+  judgments: JudgmentColumns
   /** Per-item redundancy target (the dispute rule needs "full redundancy"). */
   targets: Map<number, number>
 }
 
-// Small pages: a page of raw rows is garbage as soon as it becomes engine input, and at 100,000
-// rows that transient pushed a million-judgment report past 1 GiB.
-const PAGE = 20_000
+// Pages of ids. A page of raw values is garbage as soon as it becomes engine input, and a few are
+// read ahead: an item's page holds its measures (about 130 characters an item), a judgment's a few
+// numbers and a verdict, about 1 MB of JSON at this size.
+const ITEM_PAGE = 20_000
+const JUDGMENT_PAGE = 50_000
 
 /**
  * The same short text always gives the same value (kinds, verdicts, display orders): the driver
@@ -55,8 +59,10 @@ export function engineItems(db: Kdb, projectId: number, after: number) {
   return projectItems(db, projectId, after).where('type', '<>', 'sft_review')
 }
 
-/** Judgment kinds by their place in `judgmentCode`. */
-export const JUDGMENT_KINDS = ['pairwise', 'ranking', 'likert', 'dimensions', 'sft', 'sft_review'] as const satisfies readonly JudgmentKind[]
+export { JUDGMENT_KINDS }
+const PAIRWISE = JUDGMENT_KINDS.indexOf('pairwise')
+const RANKING = JUDGMENT_KINDS.indexOf('ranking')
+const LIKERT = JUDGMENT_KINDS.indexOf('likert')
 
 /** Mark bits of `judgmentCode`, below its kind × MARKS. */
 export const FLAGGED = 1
@@ -87,11 +93,54 @@ const codeWithPosition = sql<number>`${judgmentCode} * ${sql.lit(POSITIONS)} + (
 /** An item's text column, handed over only when the item has no stored measures (written before they were). */
 const unlessMeasured = (column: 'responses' | 'messages') => sql<string | null>`case when "measures" is null then ${sql.ref(column)} end`.as(column)
 
-/** The display order of a judgment whose choice position is known (the reader leaves it unread). */
-const NOT_READ: string[] = Object.freeze([]) as unknown as string[]
+/** Each column of an aggregate row as the array it holds. */
+type ColumnArrays<Row> = { [Name in keyof Row]: Row[Name] extends (infer Value)[] | string | null ? Value[] : never }
+
+/** The span of ids a project's rows take in a table, and how many there are (read from the index). */
+interface IdSpan {
+  first: number
+  last: number
+  count: number
+}
+
+/**
+ * A project's rows in pages by id range, (from, to] with to − from ≤ size, each read by
+ * `fetch` as one row of aggregates (`jsonArrayAgg`). Ranges do not depend on the page before, so
+ * `depth` of them are read ahead, side by side on PostgreSQL's connections or queued on SQLite's
+ * read thread, while the main thread folds the page it has. Yields pages in id order. A failed
+ * read surfaces when its page is awaited, never as an unhandled rejection.
+ */
+async function* idRangePages<Page>(fetch: (from: number, to: number) => Promise<Page>, span: IdSpan | null, size: number, depth = 3): AsyncGenerator<Page> {
+  if (span === null) return
+  const ahead: Promise<Page>[] = []
+  let next = span.first - 1
+  const readAhead = () => {
+    while (ahead.length < depth && next < span.last) {
+      const page = fetch(next, Math.min(next + size, span.last))
+      page.catch(() => {})
+      ahead.push(page)
+      next += size
+    }
+  }
+  readAhead()
+  while (ahead.length > 0) {
+    const page = await ahead.shift()!
+    readAhead()
+    yield page
+  }
+}
 
 export class QualityReader {
-  constructor(private readonly database: Pick<Database, 'db'>) {}
+  constructor(
+    private readonly database: Pick<Database, 'db' | 'provider' | 'readAside'>,
+    private readonly pages: { items: number; judgments: number } = { items: ITEM_PAGE, judgments: JUDGMENT_PAGE },
+  ) {}
+
+  /** A page read aside as one row of aggregates (`jsonArrayAgg`, `jsonTextsAgg`), each column's values as an array. */
+  private async pageColumns<Row extends Record<string, unknown[] | string | null>>(query: Compilable<Row>): Promise<ColumnArrays<Row>> {
+    const row = (await this.database.readAside(query))[0]!
+    return Object.fromEntries(Object.entries(row).map(([name, value]) => [name, jsonArray(value as unknown[] | string | null)])) as ColumnArrays<Row>
+  }
 
   /** Reads one project's quality data; `since` keeps judgments recorded from then on, `until` those before. */
   async read(projectId: number, options: { since?: Date; until?: Date } = {}): Promise<QualityData> {
@@ -105,47 +154,75 @@ export class QualityReader {
     return (await this.database.db.selectFrom('Labeler').select(['id', 'displayName']).execute()).map((l) => ({ id: l.id, name: l.displayName }))
   }
 
+  /** The span of a project's ids in a table (null when it has none there). */
+  private async idSpan(table: 'Item' | 'Judgment', projectId: number): Promise<IdSpan | null> {
+    const row = await this.database.db
+      .selectFrom(table)
+      .select((eb) => [eb.fn.min<number>('id').as('first'), eb.fn.max<number>('id').as('last'), eb.fn.countAll<number | string>().as('count')])
+      .where('projectId', '=', projectId)
+      .executeTakeFirst()
+    return row?.first == null || row.last == null ? null : { first: Number(row.first), last: Number(row.last), count: Number(row.count) }
+  }
+
   private async readItems(projectId: number): Promise<Pick<QualityData, 'items' | 'targets'>> {
-    const { db } = this.database
+    const { db, provider } = this.database
     const items: QualityItem[] = []
     const targets = new Map<number, number>()
     // The engine needs the texts' sizes, not the texts: they are stored with each item (`measures`).
-    // An item written before they were is handed over with its texts, and measured here.
-    type ItemRow = [id: number, externalId: string | null, type: string, domain: string | null, gold: string | null, verdict: string | null, target: number, measures: string | null, responses: string | null, messages: string | null]
-    const itemPage = (after: number, limit: number) =>
-      arrayRows<ItemRow>(db, engineItems(db, projectId, after).select(['id', 'externalId', 'type', 'domain', 'gold', 'verdict', 'target', 'measures', unlessMeasured('responses'), unlessMeasured('messages')]).limit(limit))
+    // An item written before they were is handed over with its texts, and measured here. A page
+    // comes as one row of arrays, as the judgments do (readJudgments).
+    const itemPage = (from: number, to: number) =>
+      this.pageColumns(
+        db.selectFrom(
+          engineItems(db, projectId, from)
+            .where('id', '<=', to)
+            .select(['id', 'externalId', 'type', 'domain', sql<string | null>`coalesce(${sql.ref('verdict')}, ${sql.ref('gold')})`.as('settled'), 'target', 'measures', unlessMeasured('responses'), unlessMeasured('messages')])
+            .as('page'),
+        )
+          .select([
+            jsonArrayAgg<number>(provider, 'id').as('ids'),
+            jsonArrayAgg<string | null>(provider, 'externalId').as('externalIds'),
+            jsonArrayAgg<string>(provider, 'type').as('types'),
+            jsonArrayAgg<string | null>(provider, 'domain').as('domains'),
+            jsonArrayAgg<number>(provider, 'target').as('targets'),
+            jsonTextsAgg<QualityItem['gold']>('settled').as('settled'),
+            jsonTextsAgg<ItemMeasures | null>('measures').as('measures'),
+            jsonArrayAgg<string | null>(provider, 'responses').as('responses'),
+            jsonArrayAgg<string | null>(provider, 'messages').as('messages'),
+          ]),
+      )
     const kinds = sameString()
     const models = sameString()
-    for await (const page of keysetPages(itemPage, (row) => row[0], PAGE, await beforeFirstItem(db, projectId))) {
-      for (const [id, externalId, type, domain, gold, verdict, target, stored, responses, messages] of page) {
-        const settled = verdict ?? gold
-        const measures = stored ? (JSON.parse(stored) as ItemMeasures) : measureItem(fromJson<Message[]>(messages, []), fromJson<StoredResponse[]>(responses, []))
+    for await (const page of idRangePages(itemPage, await this.idSpan('Item', projectId), this.pages.items)) {
+      const { ids, externalIds, types, domains, targets: pageTargets, settled, measures: stored, responses, messages } = page
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k]!
+        const domain = domains[k] ?? null
+        const measures = stored[k] ?? measureItem(fromJson<Message[]>(messages[k] ?? null, []), fromJson<StoredResponse[]>(responses[k] ?? null, []))
         const responseLengths: Record<string, number> = {}
         const responseModels: Record<string, string | null> = {}
         for (const response of measures.responses) {
           responseLengths[response.id] = response.characters
           responseModels[response.id] = response.model == null ? null : models.get(response.model)
         }
-        const promptLength = measures.prompt
         items.push({
           id,
-          externalId,
-          kind: kinds.get(type) as JudgmentKind,
+          externalId: externalIds[k] ?? null,
+          kind: kinds.get(types[k]!) as JudgmentKind,
           responseLengths,
           responseModels,
-          promptLength,
+          promptLength: measures.prompt,
           domain: domain === null ? null : kinds.get(domain),
-          gold: settled ? (JSON.parse(settled) as QualityItem['gold']) : null,
+          gold: settled[k] ?? null,
         })
-        targets.set(id, target)
+        targets.set(id, pageTargets[k]!)
       }
     }
     return { items, targets }
   }
 
-  private async readJudgments(projectId: number, options: { since?: Date; until?: Date }): Promise<QualityJudgment[]> {
-    const { db } = this.database
-    const choices = sameString()
+  private async readJudgments(projectId: number, options: { since?: Date; until?: Date }): Promise<JudgmentColumns> {
+    const { db, provider } = this.database
     const { since, until } = options
     const judgmentsAfter = (after: number) => {
       let query = db.selectFrom('Judgment').where('projectId', '=', projectId).where('kind', '<>', 'sft_review').where('id', '>', after)
@@ -153,54 +230,73 @@ export class QualityReader {
       if (until) query = query.where('createdAt', '<', until)
       return query
     }
-    // A million of these: each comes as an array of values rather than an object (arrayRows).
-    type JudgmentRow = [id: number, itemId: number, labelerId: number, durationMs: number | null, verdict: string | null, code: number]
-    const judgmentPage = (after: number, limit: number) =>
-      arrayRows<JudgmentRow>(db, judgmentsAfter(after).select(['id', 'itemId', 'labelerId', 'durationMs', verdictText.as('verdict'), codeWithPosition.as('code')]).orderBy('id').limit(limit))
-    const judgments: QualityJudgment[] = []
-    const flawed = new Map<number, QualityJudgment>()
-    // Pairwise choices recorded without their display position (judgments imported from elsewhere):
-    // the engine places them by their display order, read after for these few.
-    const unplaced = new Map<number, QualityJudgment>()
-    for await (const page of keysetPages(judgmentPage, (row) => row[0], PAGE)) {
-      for (const [id, itemId, labelerId, durationMs, verdict, packedCode] of page) {
-        const packed = Number(packedCode)
+    // A page of judgments comes as one row of JSON arrays, a column each (jsonArrayAgg): the
+    // drivers' per-row handover was most of a million-judgment report's reading time. The
+    // aggregates read the page's rows in the page's order, so entry k of every array is row k.
+    const judgmentPage = (from: number, to: number) =>
+      this.pageColumns(
+        db.selectFrom(
+          judgmentsAfter(from)
+            .where('id', '<=', to)
+            .select(['id', 'itemId', 'labelerId', 'durationMs', verdictText.as('verdict'), codeWithPosition.as('code')])
+            .orderBy('id')
+            .as('page'),
+        )
+          .select([
+            jsonArrayAgg<number>(provider, 'id').as('ids'),
+            jsonArrayAgg<number>(provider, 'itemId').as('itemIds'),
+            jsonArrayAgg<number>(provider, 'labelerId').as('labelerIds'),
+            jsonArrayAgg<number | null>(provider, 'durationMs').as('durations'),
+            jsonArrayAgg<string | null>(provider, 'verdict').as('verdicts'),
+            jsonArrayAgg<number>(provider, 'code').as('codes'),
+          ]),
+      )
+    // The columns are sized once from the count (growing them page by page cost more).
+    const span = await this.idSpan('Judgment', projectId)
+    const builder = new JudgmentColumnsBuilder(Math.max(span?.count ?? 0, 1))
+    const columns = builder.columns
+    const rankings = sameJson<string[]>()
+    // Judgments whose marks or placement are read again below (a few): id → judgment index.
+    const flawed = new Map<number, number>()
+    const unplaced = new Map<number, number>()
+    for await (const page of idRangePages(judgmentPage, span, this.pages.judgments)) {
+      const { ids, itemIds, labelerIds, durations, verdicts, codes } = page
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k]!
+        const packed = codes[k]!
         const position = (packed % POSITIONS) - 1
         const code = Math.floor(packed / POSITIONS)
-        const kind = JUDGMENT_KINDS[Math.floor(code / MARKS)]!
-        const judgment: QualityJudgment = {
-          id,
-          itemId,
-          labelerId,
-          kind,
-          choice: kind === 'pairwise' && verdict !== null ? choices.get(verdict) : null,
-          choicePosition: position < 0 ? null : position,
-          ranking: kind === 'ranking' && verdict ? (JSON.parse(verdict) as string[]) : null,
-          rating: kind === 'likert' && verdict !== null ? Number(verdict) : null,
-          ratings: kind === 'dimensions' && verdict ? (JSON.parse(verdict) as Record<string, number>) : null,
-          displayOrder: NOT_READ,
-          flaws: null,
-          flagged: (code & FLAGGED) !== 0,
-          durationMs,
+        const kind = Math.floor(code / MARKS)
+        const j = builder.add(id, itemIds[k]!, labelerIds[k]!, kind)
+        const verdict = verdicts[k] ?? null
+        if (kind === PAIRWISE) {
+          columns.choice[j] = verdict
+          columns.choicePosition[j] = position
+          if (position < 0 && verdict !== null && verdict !== TIE && verdict !== BOTH_BAD) unplaced.set(id, j)
+        } else if (kind === RANKING) {
+          if (verdict) columns.rankings.set(j, rankings.get(verdict))
+        } else if (kind === LIKERT) {
+          if (verdict !== null) columns.rating[j] = Number(verdict)
         }
-        if (code & FLAWED) flawed.set(id, judgment)
-        if (position < 0 && judgment.choice !== null && judgment.choice !== TIE && judgment.choice !== BOTH_BAD) unplaced.set(id, judgment)
-        judgments.push(judgment)
+        if (code & FLAGGED) columns.flagged[j] = 1
+        const duration = durations[k]
+        if (duration != null) columns.durationMs[j] = duration
+        if (code & FLAWED) flawed.set(id, j)
       }
     }
     if (flawed.size > 0) {
       for (const row of await judgmentsAfter(0).select(['id', 'flaws']).where('flaws', 'is not', null).execute()) {
-        const judgment = flawed.get(row.id)
-        if (judgment) judgment.flaws = JSON.parse(row.flaws!) as QualityJudgment['flaws']
+        const j = flawed.get(row.id)
+        if (j !== undefined) columns.flaws.set(j, JSON.parse(row.flaws!) as Record<string, FlawKind[]>)
       }
     }
     if (unplaced.size > 0) {
       const orders = sameJson<string[]>()
       for (const row of await judgmentsAfter(0).select(['id', 'displayOrder']).where('kind', '=', 'pairwise').where('choicePosition', 'is', null).where('choice', 'not in', [TIE, BOTH_BAD]).execute()) {
-        const judgment = unplaced.get(row.id)
-        if (judgment) judgment.displayOrder = orders.get(row.displayOrder)
+        const j = unplaced.get(row.id)
+        if (j !== undefined) columns.displayOrders.set(j, orders.get(row.displayOrder))
       }
     }
-    return judgments
+    return builder.finish()
   }
 }

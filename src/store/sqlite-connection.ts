@@ -47,7 +47,8 @@ export function fromSqliteTime(value: string | number): Date {
   return new Date(value.includes('T') ? value : `${value.replace(' ', 'T')}Z`)
 }
 
-function toParameter(value: unknown): unknown {
+/** A parameter as SQLite stores it (Dates as ISO text, booleans as 0/1). */
+export function toSqliteParameter(value: unknown): unknown {
   if (value instanceof Date) return sqliteTime(value)
   if (typeof value === 'boolean') return value ? 1 : 0
   return value
@@ -101,17 +102,17 @@ class TypedStatement implements SqliteStatement {
   }
 
   all(parameters: ReadonlyArray<unknown>): unknown[] {
-    const rows = this.statement.all(...parameters.map(toParameter)) as Row[]
+    const rows = this.statement.all(...parameters.map(toSqliteParameter)) as Row[]
     if (this.dates.length > 0 || this.booleans.length > 0) for (const row of rows) this.convert(row)
     return rows
   }
 
   run(parameters: ReadonlyArray<unknown>): { changes: number | bigint; lastInsertRowid: number | bigint } {
-    return this.statement.run(...parameters.map(toParameter))
+    return this.statement.run(...parameters.map(toSqliteParameter))
   }
 
   *iterate(parameters: ReadonlyArray<unknown>): IterableIterator<unknown> {
-    for (const row of this.statement.iterate(...parameters.map(toParameter)) as Iterable<Row>) yield this.convert(row)
+    for (const row of this.statement.iterate(...parameters.map(toSqliteParameter)) as Iterable<Row>) yield this.convert(row)
   }
 }
 

@@ -8,6 +8,9 @@ import { testCore, type TestCore } from '../support/core'
 import { createProject } from '../../src/core/projects'
 import { nextTask } from '../../src/core/next-task'
 import { recordJudgment } from '../../src/core/record-judgment'
+import { judgmentList } from '../../src/quality/judgment-columns'
+import { QualityReader } from '../../src/store/quality-reader'
+import { sql } from 'kysely'
 
 describe.each(PROVIDERS)('the quality reader on %s', (provider) => {
   let t: TestCore
@@ -41,9 +44,10 @@ describe.each(PROVIDERS)('the quality reader on %s', (provider) => {
     ])
     expect(item.responseModels).toEqual({ b: 'model-b', a: null })
     expect(item.promptLength).toBe(messages[0]!.content.length + messages[1]!.content.length)
-    expect(data.judgments.map((j) => j.choice)).toEqual(['a'])
+    const judgments = judgmentList(data.judgments)
+    expect(judgments.map((j) => j.choice)).toEqual(['a'])
     // Where the labeler saw the chosen response (position bias) comes with the judgment.
-    expect(data.judgments[0]!.choicePosition).toBe(task.assignment.displayOrder.indexOf('a'))
+    expect(judgments[0]!.choicePosition).toBe(task.assignment.displayOrder.indexOf('a'))
 
     // The sizes were measured when the item was written, and are read without its texts. An item
     // written before measures were stored (measures null) is measured from its texts instead.
@@ -69,10 +73,24 @@ describe.each(PROVIDERS)('the quality reader on %s', (provider) => {
       { ...blank, itemId: pairId!, labelerId: cy!, kind: 'pairwise', choice: 'tie', displayOrder: ['a', 'b'], flaws: { a: ['factual_error'] } },
       { ...blank, itemId: likertId!, labelerId: di!, kind: 'likert', rating: 6, displayOrder: ['a'], flagged: true },
     ])
-    const byLabeler = new Map((await t.store.quality.read(p.id)).judgments.map((j) => [j.labelerId, j]))
+    const read = await t.store.quality.read(p.id)
+    const byLabeler = new Map(judgmentList(read.judgments).map((j) => [j.labelerId, j]))
     expect(byLabeler.get(ana!)).toMatchObject({ kind: 'pairwise', choice: 'b', choicePosition: null, displayOrder: ['b', 'a'], flagged: false, flaws: null })
     expect(byLabeler.get(bo!)).toMatchObject({ kind: 'pairwise', choice: 'a', choicePosition: 1, displayOrder: [], flagged: true })
     expect(byLabeler.get(cy!)).toMatchObject({ kind: 'pairwise', choice: 'tie', choicePosition: null, displayOrder: [], flaws: { a: ['factual_error'] } })
     expect(byLabeler.get(di!)).toMatchObject({ kind: 'likert', rating: 6, choice: null, choicePosition: null, flagged: true })
+
+    // Read a row at a time (each page one row of arrays, the next read while one is folded), the same.
+    const paged = await new QualityReader(t.store.database, { items: 1, judgments: 1 }).read(p.id)
+    expect(paged.items).toEqual(read.items)
+    expect(judgmentList(paged.judgments)).toEqual(judgmentList(read.judgments))
+  })
+
+  it('says what went wrong when a page cannot be read', async () => {
+    const { db } = t.store.database
+    await expect(t.store.database.readAside(db.selectFrom('Labeler').select(sql.ref<number>('noSuchColumn').as('x')))).rejects.toThrow(/noSuchColumn/i)
+    // The read thread (SQLite) is still there for the next page.
+    const [count] = await t.store.database.readAside(db.selectFrom('Labeler').select((eb) => eb.fn.countAll<number | string>().as('n')))
+    expect(Number(count!.n)).toBe(0)
   })
 })

@@ -31,7 +31,6 @@ export function makeJudgment(itemId: number, labelerId: number, fields: Partial<
     choicePosition: null,
     ranking: null,
     rating: null,
-    ratings: null,
     displayOrder: ['a', 'b'],
     flaws: null,
     flagged: false,

@@ -251,7 +251,6 @@ export function simulate(options: SimulationOptions): Simulation {
         choicePosition: null,
         ranking: null,
         rating: null,
-        ratings: null,
         displayOrder,
         flaws: null,
         flagged: rng() < flagRate,

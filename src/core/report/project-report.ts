@@ -4,7 +4,7 @@ import type { CoreContext } from '../context'
 import { findProject } from '../projects'
 import { analyzeProject, type ProjectAnalysis } from '../../quality/analytics'
 import { krippendorffAlpha, reliabilityDataFromUnits } from '../../quality/reliability'
-import type { QualityJudgment } from '../../quality/types'
+import { verdictAt, type JudgmentColumns, type Verdict } from '../../quality/judgment-columns'
 import { verdictPoint } from '../vote-split'
 import { goldAgrees } from '../gold'
 import type { Gold } from '../task-types'
@@ -50,14 +50,16 @@ export interface ProjectReport {
   methods: ProjectAnalysis['methods']
 }
 
-function overallAlpha(judgments: readonly QualityJudgment[]): { alpha: number | null; pairableUnits: number } {
+function overallAlpha(judgments: JudgmentColumns): { alpha: number | null; pairableUnits: number } {
   const byItem = new Map<number, string[]>()
-  for (const j of judgments) {
-    const v = verdictPoint(j)
+  const verdict: Verdict = { kind: 'pairwise', choice: null, ranking: null, rating: null }
+  for (let j = 0; j < judgments.count; j++) {
+    const v = verdictPoint(verdictAt(judgments, j, verdict))
     if (v === null) continue
-    const list = byItem.get(j.itemId)
+    const itemId = judgments.itemId[j]!
+    const list = byItem.get(itemId)
     if (list) list.push(v)
-    else byItem.set(j.itemId, [v])
+    else byItem.set(itemId, [v])
   }
   const data = reliabilityDataFromUnits([...byItem.values()])
   if (!data.ok) return { alpha: null, pairableUnits: 0 }
@@ -79,7 +81,7 @@ const bias = (t: { flagged: boolean; status: string; value: number | null; p?: n
  * Relabeling public data is an audit: how often the consensus, and each labeler, give the label
  * the data came with. Items without a reference, and consensus without a winner, are not counted.
  */
-function referenceAudit(references: Map<number, Gold>, judgments: readonly QualityJudgment[], consensus: ProjectAnalysis['consensus']): { consensus: { rate: number | null; n: number }; labelers: Map<number, number> } {
+function referenceAudit(references: Map<number, Gold>, judgments: JudgmentColumns, consensus: ProjectAnalysis['consensus']): { consensus: { rate: number | null; n: number }; labelers: Map<number, number> } {
   const labelers = new Map<number, number>()
   if (references.size === 0) return { consensus: { rate: null, n: 0 }, labelers }
   let agreed = 0
@@ -93,15 +95,17 @@ function referenceAudit(references: Map<number, Gold>, judgments: readonly Quali
     if (result) agreed++
   }
   const perLabeler = new Map<number, { agreed: number; n: number }>()
-  for (const j of judgments) {
-    const reference = references.get(j.itemId)
+  const verdict: Verdict = { kind: 'pairwise', choice: null, ranking: null, rating: null }
+  for (let j = 0; j < judgments.count; j++) {
+    const reference = references.get(judgments.itemId[j]!)
     if (!reference) continue
-    const result = goldAgrees(reference, j)
+    const result = goldAgrees(reference, verdictAt(judgments, j, verdict))
     if (result === null) continue
-    const counts = perLabeler.get(j.labelerId) ?? { agreed: 0, n: 0 }
+    const labelerId = judgments.labelerId[j]!
+    const counts = perLabeler.get(labelerId) ?? { agreed: 0, n: 0 }
     counts.n++
     if (result) counts.agreed++
-    perLabeler.set(j.labelerId, counts)
+    perLabeler.set(labelerId, counts)
   }
   for (const [id, counts] of perLabeler) labelers.set(id, counts.agreed / counts.n)
   return { consensus: { rate: n > 0 ? agreed / n : null, n }, labelers }

@@ -114,7 +114,7 @@ export function analyzeProject(data: ProjectData, options: AnalyzeOptions = {}):
     summary: {
       items: data.items.length,
       labelers: index.labelers.length,
-      judgments: data.judgments.length,
+      judgments: index.jId.length,
       skippedJudgments: index.skipped,
       tests: family.size,
       q,

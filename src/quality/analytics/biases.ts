@@ -445,12 +445,11 @@ function flagOveruseTest({ counts, l, others }: Subject, settings: BiasSettings,
 // At most 20 ids per labeler: enough to open the judgments, small enough for a report.
 function collectNearMissIds(index: ProjectIndex): number[][] {
   const ids: number[][] = []
-  const judgments = index.data.judgments
   for (let j = 0; j < index.jNearMiss.length; j++) {
     if (!index.jNearMiss[j]) continue
     const l = index.jLabeler[j]!
     const list = (ids[l] ??= [])
-    if (list.length < 20) list.push(judgments[j]!.id)
+    if (list.length < 20) list.push(index.jId[j]!)
   }
   return ids
 }

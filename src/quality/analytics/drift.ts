@@ -192,9 +192,8 @@ export function computeDrift(index: ProjectIndex, loo: LeaveOneOut, family: Test
       const z = (drop - (teamDrop ?? 0)) / Math.sqrt(variance)
       excess = { z, p: 1 - normalCdf(z) }
     }
-    const judgments = index.data.judgments
-    const first = total > 0 ? judgments[byLabeler[split]!]! : null
-    const last = total > 0 ? judgments[byLabeler[end - 1]!]! : null
+    const first = total > 0 ? index.jId[byLabeler[split]!]! : null
+    const last = total > 0 ? index.jId[byLabeler[end - 1]!]! : null
     const result: DriftResult = {
       status: tested ? 'tested' : 'not_enough_data',
       flagged: false,
@@ -204,7 +203,7 @@ export function computeDrift(index: ProjectIndex, loo: LeaveOneOut, family: Test
       minSample: minWindow,
       window:
         first !== null && last !== null
-          ? { size: end - split, fromJudgmentId: first.id, toJudgmentId: last.id }
+          ? { size: end - split, fromJudgmentId: first, toJudgmentId: last }
           : null,
       before: { agreement: share(before.agreed, before.compared), goldAccuracy: share(before.goldCorrect, before.goldItems) },
       after: { agreement: share(after.agreed, after.compared), goldAccuracy: share(after.goldCorrect, after.goldItems) },
@@ -292,7 +291,7 @@ function verdicts(index: ProjectIndex, loo: LeaveOneOut, j: number): { verdict: 
   if (kind === KIND_LIKERT) return { verdict: String(index.jRating[j]), othersVerdict: String(loo.othersRating[j]), othersPoint: String(loo.othersRating[j]) }
   if (kind === KIND_RANKING) {
     const top = loo.othersCat[j]!
-    const ranking = index.data.judgments[j]!.ranking ?? []
+    const ranking = index.rankingOf(j) ?? []
     const best = top >= 0 ? (index.respIds[index.respStart[item]! + top] ?? null) : null
     return { verdict: `ranked ${ranking.join(' > ')}`, othersVerdict: best !== null ? `others rank ${best} first` : 'others split', othersPoint: best }
   }
@@ -311,9 +310,8 @@ function windowDisagreements(index: ProjectIndex, loo: LeaveOneOut, from: number
   for (const j of candidates.slice(0, limit)) {
     const v = verdicts(index, loo, j)
     if (v === null) continue
-    const judgment = index.data.judgments[j]!
     const item = index.data.items[index.jItem[j]!]!
-    result.push({ judgmentId: judgment.id, itemId: item.id, externalId: item.externalId, ...v, othersShare: loo.othersShare[j]! })
+    result.push({ judgmentId: index.jId[j]!, itemId: item.id, externalId: item.externalId, ...v, othersShare: loo.othersShare[j]! })
   }
   return result
 }

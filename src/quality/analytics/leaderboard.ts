@@ -14,7 +14,7 @@
 //   Poisson bootstrap (each distinct battle outcome recounted as Poisson(count)), which matches the
 //   multinomial resample for the battle counts seen here and costs nothing per battle.
 import type { QualityItem } from '../types'
-import { KIND_PAIRWISE, KIND_RANKING, indexProject, type ProjectData, type ProjectIndex } from './project-index'
+import { KIND_PAIRWISE, KIND_RANKING, indexProject, type ProjectData, type ProjectIndex, type ProjectList } from './project-index'
 import { createRng, poissonDraw, quantileSorted } from './numeric-kit'
 
 /** Options of the leaderboard. */
@@ -102,7 +102,6 @@ export function countBattles(index: ProjectIndex, itemGroup: Int32Array | null, 
     if (group >= 0) addTo(byGroup[group]!, winner, loser, tie)
   }
   const { jItem, jKind, jCat, respStart, tieCat, slots } = index
-  const judgments = index.data.judgments
   for (let j = 0; j < jItem.length; j++) {
     const item = jItem[j]!
     if (item < 0) continue
@@ -113,7 +112,7 @@ export function countBattles(index: ProjectIndex, itemGroup: Int32Array | null, 
       if (cat < slots) add(item, respModel[start + cat]!, respModel[start + 1 - cat]!, false)
       else if (cat === tieCat) add(item, respModel[start]!, respModel[start + 1]!, true)
     } else if (jKind[j] === KIND_RANKING) {
-      const ranking = judgments[j]!.ranking!
+      const ranking = index.rankingOf(j)!
       const slotsOf = ranking.map((id) => {
         for (let r = start; r < end; r++) if (index.respIds[r] === id) return r
         return -1
@@ -263,7 +262,7 @@ export function leaderboardFromCounts(counts: BattleCounts, options: Leaderboard
 }
 
 /** Items of one domain and the judgments on them (a filter for per-domain reports). */
-export function filterByDomain(data: ProjectData, domain: string | null): ProjectData {
+export function filterByDomain(data: ProjectList, domain: string | null): ProjectList {
   const items = data.items.filter((item) => item.domain === domain)
   const ids = new Set(items.map((item) => item.id))
   return { items, labelers: data.labelers, judgments: data.judgments.filter((judgment) => ids.has(judgment.itemId)) }

@@ -47,7 +47,6 @@ export function computeLeaveOneOut(index: ProjectIndex, tallies: ItemTallies, op
   const K = index.classes
   const { jItem, jKind, jCat, jRating, respStart, respIds, itemGoldCat } = index
   const { pairCounts, pairN, borda, rankedFirst, rankingN, ratingCounts, likertN } = tallies
-  const judgments = index.data.judgments
   const items = index.data.items
   const own = new Float64Array(64)
   const reference = new Float64Array(64)
@@ -97,7 +96,7 @@ export function computeLeaveOneOut(index: ProjectIndex, tallies: ItemTallies, op
       const end = respStart[item + 1]!
       const count = end - start
       if (count < 2 || count > 64) continue
-      const ranking = judgments[j]!.ranking!
+      const ranking = index.rankingOf(j)!
       bordaPoints(ranking, respIds, start, end, own)
       const goldRanking = items[item]!.gold?.ranking
       if (goldRanking !== undefined && goldRanking.length > 0) {

@@ -2,12 +2,21 @@
 // labeler. Every analysis then loops over integers: at a million judgments, per-judgment objects,
 // Maps and string keys in the inner loops are what make the difference between 1 s and 30 s.
 import { BOTH_BAD, TIE, type QualityItem, type QualityJudgment, type QualityLabeler } from '../types'
+import { JUDGMENT_KINDS, judgmentColumnsOf, type JudgmentColumns } from '../judgment-columns'
 
-/** The three lists an analysis reads, as the store or a simulation provides them. */
+/** What an analysis reads, as the store (judgments in columns) or a simulation (a list) provides it. */
 export interface ProjectData {
   items: readonly QualityItem[]
   labelers: readonly QualityLabeler[]
-  judgments: readonly QualityJudgment[]
+  judgments: readonly QualityJudgment[] | JudgmentColumns
+}
+
+/** Project data whose judgments are a list of objects (simulations and tests). */
+export type ProjectList = ProjectData & { judgments: readonly QualityJudgment[] }
+
+/** The judgments of project data as columns. */
+export function judgmentColumns(data: ProjectData): JudgmentColumns {
+  return Array.isArray(data.judgments) ? judgmentColumnsOf(data.judgments) : (data.judgments as JudgmentColumns)
 }
 
 /** Judgment kinds the analytics distinguish (the rest count only towards volume and speed). */
@@ -25,6 +34,8 @@ export interface ProjectIndex {
   data: ProjectData
   /** data.items (what consensus reads of them: id, external id, kind, gold). */
   items: readonly QualityItem[]
+  /** The judgments read, as columns. */
+  judgments: JudgmentColumns
   /** The ranking of judgment j (ranking judgments only). */
   rankingOf(j: number): readonly string[] | null
   /** Labelers by index: the given ones, then any id seen only in judgments (named "labeler <id>"). */
@@ -48,6 +59,8 @@ export interface ProjectIndex {
   classes: number
   tieCat: number
   bothBadCat: number
+  /** Judgment ids. */
+  jId: Float64Array
   jItem: Int32Array
   jLabeler: Int32Array
   jKind: Uint8Array
@@ -142,7 +155,8 @@ export class IdLookup {
 /** Encodes a project once; every analysis function takes the result. */
 export function indexProject(data: ProjectData, options: IndexOptions = {}): ProjectIndex {
   const cps = options.readingCharsPerSecond ?? DEFAULT_READING_CHARS_PER_SECOND
-  const { items, judgments } = data
+  const { items } = data
+  const judgments = judgmentColumns(data)
   const itemCount = items.length
   const itemIndexById = new IdLookup(items.map((item) => item.id))
   const itemKind = new Uint8Array(itemCount)
@@ -185,7 +199,8 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
   const labelers: QualityLabeler[] = [...data.labelers]
   const labelerIndexById = new IdLookup(labelers.map((labeler) => labeler.id))
 
-  const n = judgments.length
+  const n = judgments.count
+  const jId = judgments.id
   const jItem = new Int32Array(n)
   const jLabeler = new Int32Array(n)
   const jKind = new Uint8Array(n)
@@ -206,20 +221,22 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
 
   const itemTable = itemIndexById.table
   const labelerTable = labelerIndexById.table
+  const kindCodes = Uint8Array.from(JUDGMENT_KINDS, kindCode)
+  const { itemId: itemIds, labelerId: labelerIds, kind: kinds, choice: choices, choicePosition: positions, rating: ratings, flagged, durationMs: durations, rankings } = judgments
   for (let j = 0; j < n; j++) {
-    const judgment = judgments[j]!
-    if (judgment.id < previousId) sortedById = false
-    previousId = judgment.id
-    const labelerId = judgment.labelerId
+    const id = jId[j]!
+    if (id < previousId) sortedById = false
+    previousId = id
+    const labelerId = labelerIds[j]!
     let labeler = labelerTable === null ? undefined : labelerTable[labelerId]
     if (labeler === undefined || labeler < 0) labeler = labelerIndexById.get(labelerId)
     if (labeler === undefined) {
       labeler = labelers.length
-      labelers.push({ id: judgment.labelerId, name: `labeler ${judgment.labelerId}` })
-      labelerIndexById.set(judgment.labelerId, labeler)
+      labelers.push({ id: labelerId, name: `labeler ${labelerId}` })
+      labelerIndexById.set(labelerId, labeler)
     }
     jLabeler[j] = labeler
-    const itemId = judgment.itemId
+    const itemId = itemIds[j]!
     let item = itemTable === null ? undefined : itemTable[itemId]
     if (item === undefined || item < 0) item = itemIndexById.get(itemId)
     if (item === undefined) {
@@ -227,19 +244,22 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
       skipped++
       continue
     }
-    const kind = kindCode(judgment.kind)
+    const kind = kindCodes[kinds[j]!]!
     const start = respStart[item]!
     const end = respStart[item + 1]!
     let cat = -1
-    if (kind === KIND_PAIRWISE) cat = judgment.choice === null ? -1 : categoryOf(judgment.choice, respIds, start, end, tieCat, bothBadCat)
-    const rating = judgment.rating
+    if (kind === KIND_PAIRWISE) {
+      const choice = choices[j]
+      cat = choice == null ? -1 : categoryOf(choice, respIds, start, end, tieCat, bothBadCat)
+    }
+    const rating = ratings[j]!
     const fits =
       kind === KIND_PAIRWISE
         ? cat >= 0
         : kind === KIND_LIKERT
-          ? rating !== null && rating >= 1 && rating <= 7
+          ? rating >= 1 && rating <= 7
           : kind === KIND_RANKING
-            ? judgment.ranking !== null && judgment.ranking.length > 0
+            ? (rankings.get(j)?.length ?? 0) > 0
             : true
     if (!fits) {
       jItem[j] = -1
@@ -248,20 +268,20 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
     }
     jItem[j] = item
     jKind[j] = kind
-    if (judgment.flagged) {
+    if (flagged[j]) {
       jFlagged[j] = 1
       itemFlagged[item]!++
     }
-    const duration = judgment.durationMs
-    if (duration !== null && Number.isFinite(duration) && duration >= 0) {
+    const duration = durations[j]!
+    if (Number.isFinite(duration) && duration >= 0) {
       jDuration[j] = duration
       jTooFast[j] = duration < (itemChars[item]! / cps) * 1000 ? 1 : 0
     }
     if (kind === KIND_PAIRWISE) {
       jCat[j] = cat
       if (cat < slots) {
-        let position = judgment.choicePosition ?? -1
-        if (position < 0) position = judgment.displayOrder.indexOf(respIds[start + cat]!)
+        let position = positions[j]!
+        if (position < 0) position = judgments.displayOrders.get(j)?.indexOf(respIds[start + cat]!) ?? -1
         jPos[j] = position
         if (end - start === 2) {
           const mine = respLength[start + cat]!
@@ -270,21 +290,25 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
         }
       }
     } else if (kind === KIND_LIKERT) {
-      jRating[j] = Math.round(rating!)
+      jRating[j] = Math.round(rating)
     }
-    const flaws = judgment.flaws
-    if (flaws !== null) {
-      for (const id in flaws) {
-        const kinds = flaws[id]
-        if (kinds === undefined || kinds.length === 0) continue
-        for (let r = start; r < end; r++) {
-          if (respIds[r] !== id) continue
-          respFlawMarks[r]!++
-          if (kinds.includes('safety_issue')) respSafetyMarks[r]!++
-        }
+  }
+  // Critical-flaw marks: a few judgments have them.
+  for (const [j, flaws] of judgments.flaws) {
+    const item = jItem[j]!
+    if (item < 0) continue
+    const start = respStart[item]!
+    const end = respStart[item + 1]!
+    for (const id in flaws) {
+      const marks = flaws[id]
+      if (marks === undefined || marks.length === 0) continue
+      for (let r = start; r < end; r++) {
+        if (respIds[r] !== id) continue
+        respFlawMarks[r]!++
+        if (marks.includes('safety_issue')) respSafetyMarks[r]!++
       }
-      if (isNearMiss(judgment, kind, respIds, start, end)) jNearMiss[j] = 1
     }
+    if (isNearMiss(flaws, jKind[j]!, choices[j] ?? null, rankings.get(j) ?? null, respIds, start, end)) jNearMiss[j] = 1
   }
 
   const { byItemStart, byItem } = groupByItem(jItem, itemCount)
@@ -293,7 +317,7 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
   // store returns it so); otherwise sort once by id first.
   const byId = new Int32Array(n)
   for (let j = 0; j < n; j++) byId[j] = j
-  if (!sortedById) byId.sort((a, b) => judgments[a]!.id - judgments[b]!.id)
+  if (!sortedById) byId.sort((a, b) => jId[a]! - jId[b]!)
   const jRank = new Int32Array(n)
   for (let r = 0; r < n; r++) jRank[byId[r]!] = r
   const labelerCount = labelers.length
@@ -310,7 +334,8 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
   return {
     data,
     items,
-    rankingOf: (j) => judgments[j]!.ranking,
+    judgments,
+    rankingOf: (j) => rankings.get(j) ?? null,
     labelers,
     itemIndexById,
     labelerIndexById,
@@ -324,6 +349,7 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
     classes,
     tieCat,
     bothBadCat,
+    jId,
     jItem,
     jLabeler,
     jKind,
@@ -380,20 +406,16 @@ export function categoryLabel(index: Pick<ProjectIndex, 'tieCat' | 'bothBadCat' 
 
 // Same rule as the bot's safety floor: a response the labeler marked with a critical flaw was
 // preferred to, tied with, or ranked above one they did not mark.
-function isNearMiss(judgment: QualityJudgment, kind: number, respIds: readonly string[], start: number, end: number): boolean {
-  const flaws = judgment.flaws
-  if (flaws === null) return false
+function isNearMiss(flaws: Record<string, unknown[]>, kind: number, choice: string | null, ranking: readonly string[] | null, respIds: readonly string[], start: number, end: number): boolean {
   const responses = respIds.slice(start, end)
   const flawed = (id: string): boolean => (flaws[id]?.length ?? 0) > 0
   const clean = responses.filter((id) => !flawed(id))
   if (clean.length === 0 || clean.length === responses.length) return false
   if (kind === KIND_PAIRWISE) {
-    const choice = judgment.choice
     if (choice === TIE) return true
     return choice !== null && choice !== BOTH_BAD && flawed(choice)
   }
-  if (kind === KIND_RANKING && judgment.ranking !== null) {
-    const ranking = judgment.ranking
+  if (kind === KIND_RANKING && ranking !== null) {
     const lastClean = Math.max(...clean.map((id) => ranking.indexOf(id)))
     for (let r = 0; r < lastClean; r++) if (flawed(ranking[r]!)) return true
   }

@@ -4,7 +4,7 @@
 // export's time (allocation and garbage collection). The store fills these columns a page at a
 // time; indexVerdicts turns them into the part of the project index consensus needs.
 import type { QualityItem, QualityLabeler } from '../types'
-import { KIND_LIKERT, KIND_OTHER, KIND_PAIRWISE, KIND_RANKING, groupByItem, kindCode, type ProjectData, type ProjectIndex } from './project-index'
+import { KIND_LIKERT, KIND_OTHER, KIND_PAIRWISE, KIND_RANKING, groupByItem, kindCode, type ProjectIndex, type ProjectList } from './project-index'
 
 /** Pairwise choice codes besides a response's slot (its place in the item's response list). */
 export const CHOICE_TIE = 253
@@ -173,7 +173,7 @@ function catOf(code: number, tieCat: number, bothBadCat: number): number {
 }
 
 /** The verdict columns of a project given as objects (simulations and tests; the store fills them directly). */
-export function verdictColumnsOf(data: ProjectData): VerdictColumns {
+export function verdictColumnsOf(data: ProjectList): VerdictColumns {
   const respStart = new Int32Array(data.items.length + 1)
   const respIds: string[] = []
   const itemIndex = new Map<number, number>()

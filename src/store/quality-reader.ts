@@ -96,12 +96,16 @@ const unlessMeasured = (column: 'responses' | 'messages') => sql<string | null>`
 /** Each column of an aggregate row as the array it holds. */
 type ColumnArrays<Row> = { [Name in keyof Row]: Row[Name] extends (infer Value)[] | string | null ? Value[] : never }
 
-/** The span of ids a project's rows take in a table, and how many there are (read from the index). */
+/** The span of ids a project's rows take in a table (its two ends read from the index). */
 interface IdSpan {
   first: number
   last: number
-  count: number
 }
+
+// Judgment columns are sized once from the span of ids (a count would cost a scan on PostgreSQL, and
+// growing them page by page cost more), up to this many; a project mixed with others' judgments
+// grows them as it goes.
+const MOST_PRESIZED = 1 << 22
 
 /**
  * A project's rows in pages by id range, (from, to] with to − from ≤ size, each read by
@@ -158,10 +162,10 @@ export class QualityReader {
   private async idSpan(table: 'Item' | 'Judgment', projectId: number): Promise<IdSpan | null> {
     const row = await this.database.db
       .selectFrom(table)
-      .select((eb) => [eb.fn.min<number>('id').as('first'), eb.fn.max<number>('id').as('last'), eb.fn.countAll<number | string>().as('count')])
+      .select((eb) => [eb.fn.min<number>('id').as('first'), eb.fn.max<number>('id').as('last')])
       .where('projectId', '=', projectId)
       .executeTakeFirst()
-    return row?.first == null || row.last == null ? null : { first: Number(row.first), last: Number(row.last), count: Number(row.count) }
+    return row?.first == null || row.last == null ? null : { first: Number(row.first), last: Number(row.last) }
   }
 
   private async readItems(projectId: number): Promise<Pick<QualityData, 'items' | 'targets'>> {
@@ -251,9 +255,8 @@ export class QualityReader {
             jsonArrayAgg<number>(provider, 'code').as('codes'),
           ]),
       )
-    // The columns are sized once from the count (growing them page by page cost more).
     const span = await this.idSpan('Judgment', projectId)
-    const builder = new JudgmentColumnsBuilder(Math.max(span?.count ?? 0, 1))
+    const builder = new JudgmentColumnsBuilder(span === null ? 1 : Math.min(span.last - span.first + 1, MOST_PRESIZED))
     const columns = builder.columns
     const rankings = sameJson<string[]>()
     // Judgments whose marks or placement are read again below (a few): id → judgment index.

@@ -142,8 +142,14 @@ export async function projectReport(
 ): Promise<ProjectReport> {
   const project = await findProject(ctx, options.projectName)
   options.onProgress?.('reading', 0, 2)
-  const data = await ctx.store.quality.read(project.id, { since: options.since, until: options.until })
-  const references = await ctx.store.labels.references(project.id)
+  // Side by side: PostgreSQL answers the small reads while the big one is folded.
+  const range = { since: options.since, until: options.until }
+  const [data, references, edgeCases, calibration] = await Promise.all([
+    ctx.store.quality.read(project.id, range),
+    ctx.store.labels.references(project.id),
+    ctx.store.judgments.edgeCaseCounts(project.id, range),
+    calibrationEffect(ctx, project.id),
+  ])
   options.onProgress?.('analysing', 1, 2)
   const analysis = analyzeProject(data, {
     redundancy: (item) => data.targets.get(item.id) ?? project.redundancy,
@@ -152,7 +158,6 @@ export async function projectReport(
     leaderboard: options.leaderboard === false ? false : { bootstrapRounds: options.bootstrapRounds ?? 200, seed: 1 },
   })
   const alpha = overallAlpha(data.judgments)
-  const edgeCases = await ctx.store.judgments.edgeCaseCounts(project.id, { since: options.since, until: options.until })
   const audit = referenceAudit(references, data.judgments, analysis.consensus)
   const driftWindows = await timedDriftWindows(ctx, analysis)
   const driftOf = (l: ProjectAnalysis['labelers'][number]) => {
@@ -187,7 +192,7 @@ export async function projectReport(
     })),
     disputes: analysis.disputes.map((d) => ({ item: d.externalId ?? String(d.itemId), itemId: d.itemId, split: d.split, topShare: d.topShare, reasons: d.reasons.map((r) => r.code), score: d.score })),
     leaderboard: analysis.leaderboard.map((r) => ({ model: r.model, rating: r.rating, ciLow: r.ciLow, ciHigh: r.ciHigh, battles: r.battles })),
-    calibration: await calibrationEffect(ctx, project.id),
+    calibration,
     methods: analysis.methods,
   }
 }

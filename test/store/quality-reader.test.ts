@@ -61,17 +61,19 @@ describe.each(PROVIDERS)('the quality reader on %s', (provider) => {
   })
 
   it('hands over the display order only where a choice came without its position, and every kind with its verdict and marks', async () => {
-    const p = await createProject(t.ctx, { name: 'imported', settings: { redundancy: 5, goldRate: 0, rationalePolicy: 'never', taskTypes: ['pairwise', 'likert'] } })
+    const p = await createProject(t.ctx, { name: 'imported', settings: { redundancy: 5, goldRate: 0, rationalePolicy: 'never', taskTypes: ['pairwise', 'likert', 'ranking'] } })
     const pair = { externalId: 'p', type: 'pairwise' as const, messages: [{ role: 'user' as const, content: 'Q' }], responses: [{ id: 'a', model: null, text: 'A' }, { id: 'b', model: null, text: 'B' }], target: 5 }
-    await t.store.items.insertMany(p.id, [pair, { ...pair, externalId: 'l', type: 'likert', responses: [pair.responses[0]!] }])
-    const [pairId, likertId] = await Promise.all(['p', 'l'].map(async (id) => (await t.store.items.findByExternalId(p.id, id))!.id))
-    const [ana, bo, cy, di] = await Promise.all(['ana', 'bo', 'cy', 'di'].map((n) => t.labeler(n)))
+    const three = [...pair.responses, { id: 'c', model: null, text: 'C' }]
+    await t.store.items.insertMany(p.id, [pair, { ...pair, externalId: 'l', type: 'likert', responses: [pair.responses[0]!] }, { ...pair, externalId: 'r', type: 'ranking', responses: three }])
+    const [pairId, likertId, rankingId] = await Promise.all(['p', 'l', 'r'].map(async (id) => (await t.store.items.findByExternalId(p.id, id))!.id))
+    const [ana, bo, cy, di, ed] = await Promise.all(['ana', 'bo', 'cy', 'di', 'ed'].map((n) => t.labeler(n)))
     const blank = { assignmentId: null, projectId: p.id, choice: null, choicePosition: null, ranking: null, rating: null, ratings: null, sft: null, flaws: null, flagged: false, flagReason: null, rationale: null, durationMs: null, reviewStatus: null }
     await t.store.judgments.insertImported([
       { ...blank, itemId: pairId!, labelerId: ana!, kind: 'pairwise', choice: 'b', displayOrder: ['b', 'a'] }, // imported: no position
       { ...blank, itemId: pairId!, labelerId: bo!, kind: 'pairwise', choice: 'a', choicePosition: 1, displayOrder: ['b', 'a'], flagged: true },
       { ...blank, itemId: pairId!, labelerId: cy!, kind: 'pairwise', choice: 'tie', displayOrder: ['a', 'b'], flaws: { a: ['factual_error'] } },
       { ...blank, itemId: likertId!, labelerId: di!, kind: 'likert', rating: 6, displayOrder: ['a'], flagged: true },
+      { ...blank, itemId: rankingId!, labelerId: ed!, kind: 'ranking', ranking: ['c', 'a', 'b'], displayOrder: ['a', 'b', 'c'], durationMs: 41_000 },
     ])
     const read = await t.store.quality.read(p.id)
     const byLabeler = new Map(judgmentList(read.judgments).map((j) => [j.labelerId, j]))
@@ -79,6 +81,7 @@ describe.each(PROVIDERS)('the quality reader on %s', (provider) => {
     expect(byLabeler.get(bo!)).toMatchObject({ kind: 'pairwise', choice: 'a', choicePosition: 1, displayOrder: [], flagged: true })
     expect(byLabeler.get(cy!)).toMatchObject({ kind: 'pairwise', choice: 'tie', choicePosition: null, displayOrder: [], flaws: { a: ['factual_error'] } })
     expect(byLabeler.get(di!)).toMatchObject({ kind: 'likert', rating: 6, choice: null, choicePosition: null, flagged: true })
+    expect(byLabeler.get(ed!)).toMatchObject({ kind: 'ranking', ranking: ['c', 'a', 'b'], choice: null, rating: null, flagged: false, durationMs: 41_000 })
 
     // Read a row at a time (each page one row of arrays, the next read while one is folded), the same.
     const paged = await new QualityReader(t.store.database, { items: 1, judgments: 1 }).read(p.id)

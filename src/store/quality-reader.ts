@@ -162,11 +162,11 @@ export class QualityReader {
 
   /** The span of a project's ids in a table (null when it has none there). */
   private async idSpan(table: 'Item' | 'Judgment', projectId: number): Promise<IdSpan | null> {
-    const row = await this.database.db
-      .selectFrom(table)
-      .select((eb) => [eb.fn.min<number>('id').as('first'), eb.fn.max<number>('id').as('last')])
-      .where('projectId', '=', projectId)
-      .executeTakeFirst()
+    const { db } = this.database
+    // Two subqueries: SQLite answers a lone min() or max() from the (projectId, id) index at once,
+    // but both in one select walk all the project's judgments (50–100 ms at a million).
+    const end = (bound: 'min' | 'max') => db.selectFrom(table).select((eb) => eb.fn[bound]<number>('id').as('id')).where('projectId', '=', projectId)
+    const row = await db.selectNoFrom([end('min').as('first'), end('max').as('last')]).executeTakeFirst()
     return row?.first == null || row.last == null ? null : { first: Number(row.first), last: Number(row.last) }
   }
 

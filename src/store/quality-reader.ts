@@ -150,8 +150,8 @@ export class QualityReader {
 
   /** Reads one project's quality data; `since` keeps judgments recorded from then on, `until` those before. */
   async read(projectId: number, options: { since?: Date; until?: Date } = {}): Promise<QualityData> {
-    // The reads overlap: on PostgreSQL one page is fetched while another is being folded, a few
-    // percent of a million-judgment report (SQLite's one connection simply alternates them).
+    // The reads overlap: pages of items and of judgments are read (by PostgreSQL's server, or
+    // SQLite's read thread) while the main thread folds the ones it has.
     const [{ items, targets }, judgments, labelers] = await Promise.all([this.readItems(projectId), this.readJudgments(projectId, options), this.readLabelers()])
     return { items, labelers, judgments, targets }
   }

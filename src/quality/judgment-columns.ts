@@ -103,19 +103,21 @@ export class JudgmentColumnsBuilder {
   private grow(): void {
     const c = this.columns
     this.capacity *= 2
-    const larger = <T extends Float64Array | Uint8Array | Int8Array>(from: T, to: T): T => {
-      to.set(from)
-      return to
-    }
-    c.id = larger(c.id, new Float64Array(this.capacity))
-    c.itemId = larger(c.itemId, new Float64Array(this.capacity))
-    c.labelerId = larger(c.labelerId, new Float64Array(this.capacity))
-    c.kind = larger(c.kind, new Uint8Array(this.capacity))
-    c.choicePosition = larger(c.choicePosition, new Int8Array(this.capacity))
-    c.rating = larger(c.rating, new Float64Array(this.capacity))
-    c.flagged = larger(c.flagged, new Uint8Array(this.capacity))
-    c.durationMs = larger(c.durationMs, new Float64Array(this.capacity))
+    c.id = grown(c.id, new Float64Array(this.capacity))
+    c.itemId = grown(c.itemId, new Float64Array(this.capacity))
+    c.labelerId = grown(c.labelerId, new Float64Array(this.capacity))
+    c.kind = grown(c.kind, new Uint8Array(this.capacity))
+    c.choicePosition = grown(c.choicePosition, new Int8Array(this.capacity))
+    c.rating = grown(c.rating, new Float64Array(this.capacity))
+    c.flagged = grown(c.flagged, new Uint8Array(this.capacity))
+    c.durationMs = grown(c.durationMs, new Float64Array(this.capacity))
   }
+}
+
+/** `to` holding `from`'s values first: a column grown into a larger array. */
+export function grown<T extends Float64Array | Int32Array | Uint8Array | Int8Array>(from: T, to: T): T {
+  to.set(from)
+  return to
 }
 
 /** Columns of a list of judgment objects (simulations, tests, imported judgments). */
@@ -170,11 +172,16 @@ export interface Verdict {
   rating: number | null
 }
 
+/** A verdict object to reuse with verdictAt. */
+export function blankVerdict(): Verdict {
+  return { kind: 'pairwise', choice: null, ranking: null, rating: null }
+}
+
 /**
  * Judgment j's verdict, written into `into` (one object reused across a million judgments) and
  * returned.
  */
-export function verdictAt(columns: JudgmentColumns, j: number, into: Verdict = { kind: 'pairwise', choice: null, ranking: null, rating: null }): Verdict {
+export function verdictAt(columns: JudgmentColumns, j: number, into: Verdict = blankVerdict()): Verdict {
   const rating = columns.rating[j]!
   into.kind = JUDGMENT_KINDS[columns.kind[j]!]!
   into.choice = columns.choice[j] ?? null

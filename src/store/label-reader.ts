@@ -4,15 +4,15 @@
 // the answers are settled. Judgments are read in keyset pages and each page is folded into typed
 // arrays before the next is read, so a million judgments take a few bytes each, not an object each.
 import { sql } from 'kysely'
-import { IdLookup, KIND_LIKERT, KIND_PAIRWISE, KIND_RANKING } from '../quality/analytics/project-index'
-import { CHOICE_NONE, VerdictColumnsBuilder, choiceCode, kindCode, type ConsensusItem, type VerdictColumns } from '../quality/analytics'
+import { IdLookup, KIND_LIKERT, KIND_OF_JUDGMENT_KIND, KIND_PAIRWISE, KIND_RANKING } from '../quality/analytics/project-index'
+import { CHOICE_NONE, VerdictColumnsBuilder, choiceCode, type ConsensusItem, type VerdictColumns } from '../quality/analytics'
 import type { FlawKind, JudgmentKind } from '../quality/types'
 import type { Gold } from '../core/task-types'
 import type { Database } from './database'
 import { fromSqliteTime } from './sqlite-connection'
 import { arrayRows } from './sql'
 import { beforeFirstItem, keysetPages } from './bulk-reader'
-import { FLAGGED, FLAWED, JUDGMENT_KINDS, MARKS, REWRITTEN, engineItems, judgmentCode, sameJson, sameString, verdictText } from './quality-reader'
+import { FLAGGED, FLAWED, MARKS, REWRITTEN, engineItems, judgmentCode, sameJson, sameString, verdictText } from './quality-reader'
 
 /** What an item's settled answer may come from besides its judgments. */
 export interface ItemSettlementInput {
@@ -127,7 +127,6 @@ export async function readLabelData(database: Pick<Database, 'db'>, projectId: n
   type JudgmentRow = [id: number, itemId: number, labelerId: number, verdict: string | null, code: number]
   const judgmentPage = (after: number, limit: number) =>
     arrayRows<JudgmentRow>(db, judgments(after).select(['id', 'itemId', 'labelerId', verdictText.as('verdict'), judgmentCode.as('code')]).orderBy('id').limit(limit))
-  const kindCodes = JUDGMENT_KINDS.map(kindCode)
   const columns = builder.columns
   let marked = false
   for await (const page of keysetPages(judgmentPage, (row) => row[0], JUDGMENT_PAGE)) {
@@ -135,7 +134,7 @@ export async function readLabelData(database: Pick<Database, 'db'>, projectId: n
       const j = builder.next()
       const item = itemIndex.get(itemId) ?? -1
       const code = Number(packed)
-      const kind = kindCodes[Math.floor(code / MARKS)]!
+      const kind = KIND_OF_JUDGMENT_KIND[Math.floor(code / MARKS)]!
       let labeler = labelerIndex.get(labelerId)
       if (labeler === undefined) {
         labeler = columns.labelerIds.length

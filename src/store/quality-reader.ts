@@ -61,7 +61,6 @@ export function engineItems(db: Kdb, projectId: number, after: number) {
   return projectItems(db, projectId, after).where('type', '<>', 'sft_review')
 }
 
-export { JUDGMENT_KINDS }
 const PAIRWISE = JUDGMENT_KINDS.indexOf('pairwise')
 const RANKING = JUDGMENT_KINDS.indexOf('ranking')
 const LIKERT = JUDGMENT_KINDS.indexOf('likert')

@@ -4,7 +4,7 @@ import type { CoreContext } from '../context'
 import { findProject } from '../projects'
 import { analyzeProject, type ProjectAnalysis } from '../../quality/analytics'
 import { krippendorffAlpha, reliabilityDataFromUnits } from '../../quality/reliability'
-import { verdictAt, type JudgmentColumns, type Verdict } from '../../quality/judgment-columns'
+import { blankVerdict, verdictAt, type JudgmentColumns } from '../../quality/judgment-columns'
 import { verdictPoint } from '../vote-split'
 import { goldAgrees } from '../gold'
 import type { Gold } from '../task-types'
@@ -52,7 +52,7 @@ export interface ProjectReport {
 
 function overallAlpha(judgments: JudgmentColumns): { alpha: number | null; pairableUnits: number } {
   const byItem = new Map<number, string[]>()
-  const verdict: Verdict = { kind: 'pairwise', choice: null, ranking: null, rating: null }
+  const verdict = blankVerdict()
   for (let j = 0; j < judgments.count; j++) {
     const v = verdictPoint(verdictAt(judgments, j, verdict))
     if (v === null) continue
@@ -95,7 +95,7 @@ function referenceAudit(references: Map<number, Gold>, judgments: JudgmentColumn
     if (result) agreed++
   }
   const perLabeler = new Map<number, { agreed: number; n: number }>()
-  const verdict: Verdict = { kind: 'pairwise', choice: null, ranking: null, rating: null }
+  const verdict = blankVerdict()
   for (let j = 0; j < judgments.count; j++) {
     const reference = references.get(judgments.itemId[j]!)
     if (!reference) continue

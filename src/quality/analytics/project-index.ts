@@ -29,13 +29,14 @@ export const KIND_LIKERT = 3
 export const kindCode = (kind: string): number =>
   kind === 'pairwise' ? KIND_PAIRWISE : kind === 'ranking' ? KIND_RANKING : kind === 'likert' ? KIND_LIKERT : KIND_OTHER
 
+/** KIND_* by a judgment kind's code (its place in JUDGMENT_KINDS, as `JudgmentColumns.kind` and the store's packed codes hold it). */
+export const KIND_OF_JUDGMENT_KIND = Uint8Array.from(JUDGMENT_KINDS, kindCode)
+
 /** The encoded project; array names start with `j` (per judgment), `item` or `resp` (flat per response). */
 export interface ProjectIndex {
   data: ProjectData
   /** data.items (what consensus reads of them: id, external id, kind, gold). */
   items: readonly QualityItem[]
-  /** The judgments read, as columns. */
-  judgments: JudgmentColumns
   /** The ranking of judgment j (ranking judgments only). */
   rankingOf(j: number): readonly string[] | null
   /** Labelers by index: the given ones, then any id seen only in judgments (named "labeler <id>"). */
@@ -221,7 +222,6 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
 
   const itemTable = itemIndexById.table
   const labelerTable = labelerIndexById.table
-  const kindCodes = Uint8Array.from(JUDGMENT_KINDS, kindCode)
   const { itemId: itemIds, labelerId: labelerIds, kind: kinds, choice: choices, choicePosition: positions, rating: ratings, flagged, durationMs: durations, rankings } = judgments
   for (let j = 0; j < n; j++) {
     const id = jId[j]!
@@ -244,7 +244,7 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
       skipped++
       continue
     }
-    const kind = kindCodes[kinds[j]!]!
+    const kind = KIND_OF_JUDGMENT_KIND[kinds[j]!]!
     const start = respStart[item]!
     const end = respStart[item + 1]!
     let cat = -1
@@ -334,7 +334,6 @@ export function indexProject(data: ProjectData, options: IndexOptions = {}): Pro
   return {
     data,
     items,
-    judgments,
     rankingOf: (j) => rankings.get(j) ?? null,
     labelers,
     itemIndexById,

@@ -4,6 +4,7 @@
 // export's time (allocation and garbage collection). The store fills these columns a page at a
 // time; indexVerdicts turns them into the part of the project index consensus needs.
 import type { QualityItem, QualityLabeler } from '../types'
+import { grown } from '../judgment-columns'
 import { KIND_LIKERT, KIND_OTHER, KIND_PAIRWISE, KIND_RANKING, groupByItem, kindCode, type ProjectIndex, type ProjectList } from './project-index'
 
 /** Pairwise choice codes besides a response's slot (its place in the item's response list). */
@@ -66,19 +67,14 @@ export class VerdictColumnsBuilder {
     const c = this.columns
     if (c.count === this.capacity) {
       this.capacity *= 2
-      c.jItem = grow(c.jItem, new Int32Array(this.capacity))
-      c.jLabeler = grow(c.jLabeler, new Int32Array(this.capacity))
-      c.jKind = grow(c.jKind, new Uint8Array(this.capacity))
-      c.jChoice = grow(c.jChoice, new Uint8Array(this.capacity))
-      c.jRating = grow(c.jRating, new Int8Array(this.capacity))
+      c.jItem = grown(c.jItem, new Int32Array(this.capacity))
+      c.jLabeler = grown(c.jLabeler, new Int32Array(this.capacity))
+      c.jKind = grown(c.jKind, new Uint8Array(this.capacity))
+      c.jChoice = grown(c.jChoice, new Uint8Array(this.capacity))
+      c.jRating = grown(c.jRating, new Int8Array(this.capacity))
     }
     return c.count++
   }
-}
-
-function grow<T extends Int32Array | Uint8Array | Int8Array>(from: T, to: T): T {
-  to.set(from)
-  return to
 }
 
 /** The choice code of a pairwise verdict on item i. */

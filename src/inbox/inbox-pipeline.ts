@@ -94,6 +94,8 @@ export class InboxPipeline<Where> {
   private readonly maxConcurrent: number
   private timers: NodeJS.Timeout[] = []
   private sweeping: Promise<number> | null = null
+  private sweepAgain: Promise<number> | null = null
+  private stopped = false
 
   constructor(private readonly options: InboxPipelineOptions<Where>) {
     this.schema = inboxEnvelopeSchema(options.platform.whereSchema)
@@ -111,6 +113,7 @@ export class InboxPipeline<Where> {
 
   /** Starts renewing leases and sweeping; sweeps once at once (what a previous process left). */
   start(): void {
+    this.stopped = false
     const renewMs = this.options.renewMs ?? Math.max(50, Math.floor(this.leaseMs / 3))
     const sweepMs = this.options.sweepMs ?? 2_000
     this.timers.push(setInterval(() => void this.renew(), renewMs))
@@ -121,6 +124,7 @@ export class InboxPipeline<Where> {
 
   /** Stops the timers; rows still held are left to their lease (another instance, or the next start, takes them). */
   stop(): void {
+    this.stopped = true
     for (const timer of this.timers) clearInterval(timer)
     this.timers = []
   }
@@ -255,8 +259,21 @@ export class InboxPipeline<Where> {
    * and handles them without a live interaction. Returns how many were handled.
    */
   sweep(): Promise<number> {
-    // One sweep at a time per instance: a slow one must not overlap the next tick.
-    this.sweeping ??= this.track(this.sweepNow()).finally(() => (this.sweeping = null))
+    // One sweep at a time per instance: a slow one must not overlap the next tick. A call made
+    // during a sweep gets a fresh one after it, never the running one's answer: that one may have
+    // looked before the caller's rows were there (a start-up sweep still reading when a test or
+    // a restart stores them). Calls that pile up meanwhile share that one next sweep.
+    if (this.sweeping) {
+      this.sweepAgain ??= this.sweeping
+        .catch(() => 0)
+        .then(() => {
+          this.sweepAgain = null
+          // Shutting down: what is left is the next instance's (see stop()).
+          return this.stopped ? 0 : this.sweep()
+        })
+      return this.sweepAgain
+    }
+    this.sweeping = this.track(this.sweepNow()).finally(() => (this.sweeping = null))
     return this.sweeping
   }
 

@@ -5,12 +5,12 @@
 // changed with it).
 import { describe, expect, it } from 'vitest'
 import pino from 'pino'
-import { z } from 'zod'
 import { PROVIDERS } from '../support/databases'
 import { testCore } from '../support/core'
 import { createProject } from '../../src/core/projects'
 import { LabelingInteractions } from '../../src/interactions/labeling'
-import { InboxPipeline, type InboxPlatform, type LiveInteraction } from '../../src/inbox/inbox-pipeline'
+import { InboxPipeline, type LiveInteraction } from '../../src/inbox/inbox-pipeline'
+import { standInPlatform } from '../support/stand-in-platform'
 import type { InboxEnvelope, NeutralEvent } from '../../src/inbox/inbox-event'
 import type { Outcome } from '../../src/interactions/outcome'
 import type { Card, Control } from '../../src/views/card'
@@ -19,21 +19,7 @@ import type { NewItem } from '../../src/store/item-repository'
 const actor = { identity: { platform: 'slack', workspaceId: 'T1', platformUserId: 'U_ANA' }, displayName: 'Ana' }
 
 /** The platform side, with nothing to do: the count is the store's. */
-const platform: InboxPlatform<Record<string, never>> = {
-  name: 'slack',
-  whereSchema: z.object({}).strict() as z.ZodType<Record<string, never>>,
-  applyReplayed: async () => undefined,
-  reportReplayedFailure: async () => undefined,
-  nameOf: async (id) => id,
-  completeMessage: async () => {
-    throw new Error('not used')
-  },
-  download: async () => {
-    throw new Error('not used')
-  },
-  helpText: '',
-  closesModalOnSubmit: false,
-}
+const platform = standInPlatform()
 
 /** "verb table(+joined tables)", or begin / commit: what a statement is, without its columns. */
 function shape(sql: string): string {

@@ -192,7 +192,7 @@ export class InboxPipeline<Where> {
     )
   }
 
-  /** A live interaction: accept → ack → run → mark → apply. */
+  /** A live interaction: accept → ack → run → mark and apply together. */
   receive(key: string, envelope: InboxEnvelope<Where>, live: LiveInteraction): Promise<void> {
     return this.track(this.receiveNow(key, envelope, live))
   }
@@ -226,19 +226,27 @@ export class InboxPipeline<Where> {
       let outcome: Outcome
       try {
         outcome = await work
-        await ctx.store.inbox.markProcessed(row.id, ctx.now())
       } catch (error) {
         const permanent = await this.fail(row, kind, false, error)
         await live.failed(new ArbiterError(permanent ? 'DELIVERY_FAILED' : 'INTERNAL_ERROR').message).catch(() => undefined)
         return
       }
-      events?.handled?.({ platform: this.platform, kind, replayed: false, ms: Date.now() - received })
-      // The work is recorded; showing it is the adapter's, and its failures are sorted there.
-      await live.apply(outcome, shown).catch(async (error: unknown) => {
+      // The work is recorded. Marking the row handled and showing the outcome go out together:
+      // on Discord the outcome is the acknowledgement itself, and it must not wait a database
+      // round trip for the mark. Should the process die (or the mark fail) between the two, the
+      // sweep runs the event again: the work is idempotent (a judgment is recorded once) and the
+      // outcome is shown a second time — better than recorded and never shown.
+      const marked = ctx.store.inbox.markProcessed(row.id, ctx.now()).then(
+        () => events?.handled?.({ platform: this.platform, kind, replayed: false, ms: Date.now() - received }),
+        (error: unknown) => this.fail(row!, kind, false, error),
+      )
+      // Showing it is the adapter's, and its failures are sorted there.
+      const shownOutcome = live.apply(outcome, shown).catch(async (error: unknown) => {
         logger.warn({ err: error, platform: this.platform, inbox: row!.id }, 'inbox: showing the outcome failed')
         // A platform refusal would repeat: the user hears once, in the plainest form, and nothing is retried.
         if (isPermanent(error)) await live.failed(new ArbiterError('DELIVERY_FAILED').message).catch(() => undefined)
       })
+      await Promise.all([marked, shownOutcome])
     } finally {
       this.held.delete(row.id)
     }

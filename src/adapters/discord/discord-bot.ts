@@ -1,7 +1,7 @@
 // The Discord adapter: a discord.js Client wired to the neutral labeling layer.
 //
 // Translation only. For each interaction: parse it into a neutral event and hand it to the inbox
-// pipeline (src/inbox/inbox-pipeline.ts: accept → ack → run → mark → apply), saying how Discord
+// pipeline (src/inbox/inbox-pipeline.ts: accept → ack → run → mark and apply together), saying how Discord
 // is acknowledged and how an Outcome is shown; the pipeline's sweep handles what a dead
 // instance left, showing the outcome by DM.
 //

@@ -14,6 +14,7 @@ import type { CoreContext } from './context'
 import { shuffled } from './random'
 import type { AssignmentDto } from '../store/assignment-repository'
 import type { ItemDto } from '../store/item-repository'
+import type { LabelerDto } from '../store/labeler-repository'
 import type { ProjectDto } from '../store/project-repository'
 
 /** A task to show: the assignment (with its display order) and its item. */
@@ -42,13 +43,17 @@ async function sweepExpired(ctx: CoreContext, now: Date): Promise<void> {
   await ctx.store.assignments.expireOverdue(now)
 }
 
-export async function nextTask(ctx: CoreContext, options: { projectId: number; labelerId: number }): Promise<Task> {
+/**
+ * `labeler` is the labeler's row when the caller holds it already (an interaction resolved its
+ * actor a moment ago): it saves a read on every "Next task".
+ */
+export async function nextTask(ctx: CoreContext, options: { projectId: number; labelerId: number; labeler?: LabelerDto }): Promise<Task> {
   const { store } = ctx
   const now = ctx.now()
   const project = await store.projects.findById(options.projectId)
   if (!project) throw new ArbiterError('PROJECT_NOT_FOUND')
   if (!project.active) throw new ArbiterError('PROJECT_INACTIVE')
-  const labeler = await store.labelers.findById(options.labelerId)
+  const labeler = options.labeler?.id === options.labelerId ? options.labeler : await store.labelers.findById(options.labelerId)
   if (!labeler) throw new ArbiterError('LABELER_NOT_FOUND')
 
   await sweepExpired(ctx, now)

@@ -5,6 +5,7 @@ import type { CoreContext } from '../core/context'
 import { ArbiterError, isArbiterError } from '../core/errors'
 import { nextTask, type Task } from '../core/next-task'
 import type { JudgmentDto } from '../store/judgment-repository'
+import type { LabelerDto } from '../store/labeler-repository'
 import { recordJudgment } from '../core/record-judgment'
 import { amendDeadline, amendJudgment, amendRefusal, amendableRevision } from '../core/amend-judgment'
 import { skipTask } from '../core/skip-task'
@@ -42,7 +43,7 @@ export class LabelingInteractions {
       if (isArbiterError(error, 'AMBIGUOUS_PROJECT')) return { post: [{ card: await this.projectChoice() }] }
       throw error
     }
-    return await this.offerNext(labeler.id, project.id, 'post')
+    return await this.offerNext(labeler, project.id, 'post')
   }
 
   private async projectChoice(): Promise<Card> {
@@ -52,9 +53,9 @@ export class LabelingInteractions {
     }
   }
 
-  private async offerNext(labelerId: number, projectId: number, how: 'post' | 'update'): Promise<Outcome> {
+  private async offerNext(labeler: LabelerDto, projectId: number, how: 'post' | 'update'): Promise<Outcome> {
     try {
-      const task = await nextTask(this.ctx, { projectId, labelerId })
+      const task = await nextTask(this.ctx, { projectId, labelerId: labeler.id, labeler })
       const card = taskCard(task, parseDraft(task.assignment.draft))
       return how === 'post' ? { post: [{ card }] } : { update: card }
     } catch (error) {
@@ -76,7 +77,7 @@ export class LabelingInteractions {
       if (action.a === 'start' || action.a === 'next') {
         const projectId = action.p ?? (await resolveProject(this.ctx, undefined)).id
         // Replace the finished card's buttons so "Next task" cannot be pressed twice.
-        const next = await this.offerNext(labeler.id, projectId, 'post')
+        const next = await this.offerNext(labeler, projectId, 'post')
         return action.a === 'next' ? { ...next, update: messageCard('On to the next task', 'Your next task is below.') } : next
       }
       if (action.a === 'stop') return { update: messageCard('Session ended', 'Thanks for your work. Type /label whenever you want to continue.') }

@@ -22,11 +22,23 @@ export class TtlCache<K, V> {
   }
 
   set(key: K, value: V): V {
-    // Oldest first out: a Map iterates in insertion order.
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as K)
+    const now = Date.now()
+    // A Map iterates in insertion order, and set() re-inserts: the oldest entries are first.
+    // Expired ones go as new ones come, so the cache holds what the last ttlMs brought, not
+    // maxEntries of rows nobody will ask for again (a busy bot's items would otherwise fill it,
+    // and keep them alive for hours).
+    for (const [oldest, entry] of this.entries) {
+      if (now - entry.at <= this.ttlMs && this.entries.size < this.maxEntries) break
+      this.entries.delete(oldest)
+    }
     this.entries.delete(key)
-    this.entries.set(key, { value, at: Date.now() })
+    this.entries.set(key, { value, at: now })
     return value
+  }
+
+  /** How many entries it holds (expired ones are dropped as new ones come). */
+  get size(): number {
+    return this.entries.size
   }
 
   delete(key: K): void {

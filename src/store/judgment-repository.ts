@@ -193,10 +193,11 @@ export class JudgmentRepository {
           .where('id', '=', args.judgment.itemId)
           .returning(['judged', 'target', 'isGold'])
           .executeTakeFirstOrThrow()
-        const target = await recheckOverlap(trx, args.judgment.itemId, item, args.nextTarget)
+        const judgment = judgmentFromRow(row)
+        const target = await recheckOverlap(trx, args.judgment.itemId, item, args.nextTarget, judgment)
         await writeFollowUps(trx, row.id, args.judgment.projectId, args.followUps, args.now)
         const notifications = await undeliveredNotifications(trx, [args.judgment.labelerId])
-        return { status: 'recorded' as const, judgment: judgmentFromRow(row), item: { judged: item.judged, target }, notifications }
+        return { status: 'recorded' as const, judgment, item: { judged: item.judged, target }, notifications }
       })
       if (outcome) return outcome
     } catch (error) {
@@ -276,8 +277,9 @@ export class JudgmentRepository {
           .returningAll()
           .executeTakeFirstOrThrow()
         const item = await trx.selectFrom('Item').select(['judged', 'target', 'isGold']).where('id', '=', row.itemId).executeTakeFirstOrThrow()
-        await recheckOverlap(trx, row.itemId, item, args.nextTarget)
-        return judgmentFromRow(row)
+        const judgment = judgmentFromRow(row)
+        await recheckOverlap(trx, row.itemId, item, args.nextTarget, judgment)
+        return judgment
       })
       return { status: 'amended', judgment }
     } catch (error) {
@@ -340,9 +342,11 @@ async function itemJudgments(db: Kdb | Trx, itemId: number): Promise<JudgmentDto
  * judgments it wanted, `nextTarget` (the core's rule) may want one more. The new target and the
  * open flag change in one statement, inside the judgment's transaction. Returns the target.
  */
-async function recheckOverlap(trx: Trx, itemId: number, item: { judged: number; target: number; isGold: boolean }, nextTarget: NextTarget): Promise<number> {
+async function recheckOverlap(trx: Trx, itemId: number, item: { judged: number; target: number; isGold: boolean }, nextTarget: NextTarget, latest: JudgmentDto): Promise<number> {
   if (item.isGold || item.judged < item.target) return item.target
-  const target = nextTarget(item, await itemJudgments(trx, itemId))
+  // The item's judgments are counted in `judged`: when it is one, it is the judgment in hand (an
+  // item judged once, as single-pass projects are), and there is nothing to read.
+  const target = nextTarget(item, item.judged === 1 ? [latest] : await itemJudgments(trx, itemId))
   if (target !== item.target) await trx.updateTable('Item').set({ target, open: openAfter(CLAIMED, target) }).where('id', '=', itemId).execute()
   return target
 }

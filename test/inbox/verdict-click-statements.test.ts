@@ -43,14 +43,19 @@ const ACK = {
 } as const
 
 describe.each(PROVIDERS.flatMap((provider) => (['slack', 'discord'] as const).map((ack) => [provider, ack] as const)))('one verdict click on %s, acknowledged as on %s', (provider, ack) => {
-  it('costs the inbox write, one joined read, one write transaction, the inbox mark — nine statements', async () => {
+  // An item that wants one judgment is complete with this one: dynamic overlap looks at its
+  // judgments, and the one it has is the one in hand — nothing more is read.
+  it.each([
+    ['wanting three judgments', 3],
+    ['wanting one judgment (the click completes it)', 1],
+  ])('on an item %s, costs the inbox write, one joined read, one write transaction, the inbox mark — nine statements', async (_, target) => {
     const statements: string[] = []
     let counting = false
     const t = await testCore(provider, 1, { onQuery: (sql) => counting && statements.push(sql) })
     try {
       // The schema's default rationale policy (close calls) on an item nobody judged yet.
       const project = await createProject(t.ctx, { name: 'p', settings: { goldRate: 0 } })
-      const pair: NewItem = { externalId: 'x', type: 'pairwise', messages: [{ role: 'user', content: 'Q' }], responses: [{ id: 'a', model: null, text: 'A1' }, { id: 'b', model: null, text: 'B1' }], target: 3 }
+      const pair: NewItem = { externalId: 'x', type: 'pairwise', messages: [{ role: 'user', content: 'Q' }], responses: [{ id: 'a', model: null, text: 'A1' }, { id: 'b', model: null, text: 'B1' }], target }
       await t.store.items.insertMany(project.id, [pair])
       const interactions = new LabelingInteractions(t.ctx, { maxFields: 5, maxTextInput: 4000 })
       const pipeline = new InboxPipeline({ ctx: t.ctx, interactions, platform, logger: pino({ level: 'silent' }), sweepMs: 0 })

@@ -75,11 +75,10 @@ export async function nextTask(ctx: CoreContext, options: { projectId: number; l
       const candidates = await store.assignments.candidates({ projectId: project.id, labelerId: labeler.id, gold, excludedDomains, groups: labeler.groups, ...(preferred ? { preferred } : {}), limit: CANDIDATE_WINDOW })
       if (candidates.length === 0) break
       for (const itemId of shuffled(candidates, ctx.random)) {
-        const item = await store.items.findById(itemId)
-        if (!item) continue
-        const displayOrder = shuffled(item.responses.map((response) => response.id), ctx.random)
-        const assignment = await store.assignments.claim({ projectId: project.id, itemId, labelerId: labeler.id, displayOrder, gold, now, expiresAt })
-        if (assignment) return { assignment, item, project, resumed: false }
+        // Responses are shown in an order drawn per assignment (position bias is measured against it).
+        const displayOrderOf = (item: ItemDto) => shuffled(item.responses.map((response) => response.id), ctx.random)
+        const claimed = await store.assignments.claim({ projectId: project.id, itemId, labelerId: labeler.id, displayOrderOf, gold, now, expiresAt })
+        if (claimed) return { ...claimed, project, resumed: false }
       }
     }
   }

@@ -192,7 +192,12 @@ export class AssignmentRepository {
   }
 
   /** Claims one item for a labeler; null when someone else took the last slot or it was already theirs. */
-  async claim(args: { projectId: number; itemId: number; labelerId: number; displayOrder: string[]; gold: boolean; now: Date; expiresAt: Date }): Promise<AssignmentDto | null> {
+  /**
+   * Claims a slot on an item for a labeler: the item, as the claim left it, and the new
+   * assignment, whose display order `displayOrderOf` draws from the item's responses. The claim
+   * returns the item's row, so the task needs no read of its own.
+   */
+  async claim(args: { projectId: number; itemId: number; labelerId: number; displayOrderOf: (item: ItemDto) => string[]; gold: boolean; now: Date; expiresAt: Date }): Promise<{ assignment: AssignmentDto; item: ItemDto } | null> {
     try {
       // The unique (item, labeler) key fails the INSERT on a double request; on PostgreSQL that
       // aborts the transaction, so the violation is caught outside it.
@@ -202,14 +207,16 @@ export class AssignmentRepository {
           .set((eb) => ({ claimed: eb('claimed', '+', 1), open: openAfter(eb('claimed', '+', 1)) }))
           .where('id', '=', args.itemId)
           .$if(!args.gold, (q) => q.where('claimed', '<', sql.ref<number>('target')))
+          .returning(ITEM_COLUMNS)
           .executeTakeFirst()
-        if (Number(claimed.numUpdatedRows) === 0) return null
+        if (!claimed) return null
+        const item = itemFromRow(claimed)
         const row = await trx
           .insertInto('Assignment')
-          .values({ projectId: args.projectId, itemId: args.itemId, labelerId: args.labelerId, displayOrder: toJson(args.displayOrder), shownAt: args.now, expiresAt: args.expiresAt })
+          .values({ projectId: args.projectId, itemId: args.itemId, labelerId: args.labelerId, displayOrder: toJson(args.displayOrderOf(item)), shownAt: args.now, expiresAt: args.expiresAt })
           .returningAll()
           .executeTakeFirstOrThrow()
-        return toDto(row)
+        return { assignment: toDto(row), item }
       })
     } catch (error) {
       if (isUniqueViolation(error)) return null

@@ -1,4 +1,4 @@
-// Per click, only what it needs: the SQL statements one verdict click costs, counted on the query
+// Per click, only what it needs: the SQL statements a verdict click and the "Next task" after it cost, counted on the query
 // builder (openDatabase's onQuery sees every statement, on both databases). The click goes the
 // whole way — inbox accept, the neutral layer, recording, the inbox mark — and the count is exact:
 // a statement added to this path fails here, and must be argued for (and the README's figure
@@ -48,7 +48,7 @@ describe.each(PROVIDERS.flatMap((provider) => (['slack', 'discord'] as const).ma
   it.each([
     ['wanting three judgments', 3],
     ['wanting one judgment (the click completes it)', 1],
-  ])('on an item %s, costs the inbox write, one joined read, one write transaction, the inbox mark — nine statements', async (_, target) => {
+  ])('on an item %s, costs the inbox write, one joined read, one write transaction, the inbox mark — nine statements; then "Next task" eight', async (_, target) => {
     const statements: string[] = []
     let counting = false
     const t = await testCore(provider, 1, { onQuery: (sql) => counting && statements.push(sql) })
@@ -56,7 +56,7 @@ describe.each(PROVIDERS.flatMap((provider) => (['slack', 'discord'] as const).ma
       // The schema's default rationale policy (close calls) on an item nobody judged yet.
       const project = await createProject(t.ctx, { name: 'p', settings: { goldRate: 0 } })
       const pair: NewItem = { externalId: 'x', type: 'pairwise', messages: [{ role: 'user', content: 'Q' }], responses: [{ id: 'a', model: null, text: 'A1' }, { id: 'b', model: null, text: 'B1' }], target }
-      await t.store.items.insertMany(project.id, [pair])
+      await t.store.items.insertMany(project.id, [pair, { ...pair, externalId: 'y' }])
       const interactions = new LabelingInteractions(t.ctx, { maxFields: 5, maxTextInput: 4000 })
       const pipeline = new InboxPipeline({ ctx: t.ctx, interactions, platform, logger: pino({ level: 'silent' }), sweepMs: 0 })
       let n = 0
@@ -96,6 +96,23 @@ describe.each(PROVIDERS.flatMap((provider) => (['slack', 'discord'] as const).ma
       ])
       const [ana] = await t.store.labelers.findByHandle('U_ANA')
       expect(await t.store.judgments.countFor(ana!.id)).toBe(1)
+
+      // "Next task": the claim hands back the item it claimed, so the task needs no read of it.
+      statements.length = 0
+      counting = true
+      const next = await click({ kind: 'action', action: button(outcome.update!, 'Next task'), values: [] })
+      counting = false
+      expect(next.post?.[0]?.card.blocks.some((b) => b.type === 'actions')).toBe(true)
+      expect(statements.map(shape)).toEqual([
+        'insert into InboundEvent', // accept
+        'select Assignment', // a live assignment in the project comes back first (none here)
+        'select Item+Assignment', // candidates: open items this labeler has not seen
+        'begin', // the claim: one write transaction …
+        'update Item', //   takes a slot only while the item wants more, returning the item itself
+        'insert into Assignment', //   the assignment with its drawn display order
+        'commit',
+        'update InboundEvent', // mark: handled
+      ])
     } finally {
       await t.cleanup()
     }

@@ -70,6 +70,20 @@ describe('Slack: leads, files, home and shortcuts', () => {
     expect(await countRows(h.t.store.database, 'Item')).toBe(1)
   })
 
+  it('a button or command that is not Arbiter\'s (a message from an older version, another app\'s command) is acknowledged, and nothing changes', async () => {
+    await h.project({}, [pairItem()])
+    const channel = h.fake.dmChannelOf(ANA)
+    // A message whose buttons an earlier version encoded differently.
+    const old = await h.app.app.client.chat.postMessage({ channel, text: 'An old task', blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'v0:verdict:a', text: { type: 'plain_text', text: 'A is better' } }] }] })
+    const since = h.fake.mark()
+    const click = await h.fake.clickButton({ user: ANA, channel, messageTs: String(old.ts), actionId: 'v0:verdict:a' }, { ackTimeoutMs: 1_000 })
+    const command = await h.fake.sendSlashCommand({ command: '/weather', text: '', user_id: ANA, channel_id: channel }, { ackTimeoutMs: 1_000 })
+    await h.idle()
+    expect([click.payload, command.payload]).toEqual([{}, {}])
+    expect(await h.judgments()).toBe(0)
+    expect(h.fake.calls.filter((c) => c.seq > since)).toEqual([])
+  })
+
   it('a labeler who tries lead commands is refused politely, and nothing changes', async () => {
     await h.project({}, [pairItem()], 'chat-v2')
     for (const text of ['export chat-v2', 'import chat-v2', 'project create secret', 'role <@U0BEN|ben> lead', 'progress']) {

@@ -68,6 +68,8 @@ export interface PipelineTiming {
   sweepMs?: number
   /** How many interactions may do database work at once. */
   maxConcurrent?: number
+  /** How long work waits at most while acknowledgements are owed (default 50 ms; see acksFirst). */
+  acksFirstMaxMs?: number
 }
 
 export interface InboxPipelineOptions<Where> extends PipelineTiming {
@@ -96,6 +98,9 @@ export class InboxPipeline<Where> {
   private sweeping: Promise<number> | null = null
   private sweepAgain: Promise<number> | null = null
   private stopped = false
+  /** Acknowledgements owed at once (they wait on no work) and not yet sent; see acksFirst(). */
+  private acksOwed = 0
+  private readonly acksSent: (() => void)[] = []
 
   constructor(private readonly options: InboxPipelineOptions<Where>) {
     this.schema = inboxEnvelopeSchema(options.platform.whereSchema)
@@ -175,6 +180,7 @@ export class InboxPipeline<Where> {
     if (this.active >= this.maxConcurrent) await new Promise<void>((resolve) => this.waiting.push(resolve))
     else this.active += 1
     try {
+      await this.acksFirst()
       return await work()
     } finally {
       const next = this.waiting.shift()
@@ -182,6 +188,29 @@ export class InboxPipeline<Where> {
       if (next) setImmediate(next)
       else this.active -= 1
     }
+  }
+
+  /**
+   * Work waits while acknowledgements are owed: when two hundred labelers type /label at once,
+   * each acknowledgement is an inbox write and one small reply, but the work of the first few
+   * (a labeler row, a claim, a rendered task) would otherwise run between them and push the last
+   * acknowledgements back. Held at most acksFirstMaxMs (50 ms), so a steady stream of clicks never
+   * starves the work; the work is what the person sees next, a few milliseconds later.
+   */
+  private async acksFirst(): Promise<void> {
+    if (this.acksOwed === 0) return
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.options.acksFirstMaxMs ?? 50)
+      this.acksSent.push(() => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
+  }
+
+  private ackSent(): void {
+    this.acksOwed -= 1
+    if (this.acksOwed === 0) for (const wake of this.acksSent.splice(0)) wake()
   }
 
   /** The neutral work of one event: per user in order, a few at a time, through the one router. */
@@ -198,6 +227,22 @@ export class InboxPipeline<Where> {
   }
 
   private async receiveNow(key: string, envelope: InboxEnvelope<Where>, live: LiveInteraction): Promise<void> {
+    const budget = await live.decisionMs().catch(() => 0)
+    // An acknowledgement that waits on no work is owed from now until it is sent (acksFirst).
+    let owesAck = budget <= 0
+    if (owesAck) this.acksOwed += 1
+    const acked = () => {
+      if (owesAck) this.ackSent()
+      owesAck = false
+    }
+    try {
+      await this.acceptAndRun(key, envelope, live, budget, acked)
+    } finally {
+      acked()
+    }
+  }
+
+  private async acceptAndRun(key: string, envelope: InboxEnvelope<Where>, live: LiveInteraction, budget: number, acked: () => void): Promise<void> {
     const received = Date.now()
     const kind = kindOf(envelope)
     const { ctx, events, logger } = this.options
@@ -216,12 +261,11 @@ export class InboxPipeline<Where> {
     if (!row) return live.duplicate()
     this.held.add(row.id)
     try {
-      const budget = await live.decisionMs().catch(() => 0)
       const work = this.run(envelope)
       // The outcome may belong in the acknowledgement (a modal only the first answer can open,
       // a form's errors): wait for it up to the budget, never longer.
       const early = budget > 0 ? await within(work, budget - (Date.now() - received)).catch((): typeof LATE => LATE) : LATE
-      const shown = await live.ack(early === LATE ? null : early)
+      const shown = await live.ack(early === LATE ? null : early).finally(acked)
       events?.acknowledged?.({ platform: this.platform, kind, latencyMs: Date.now() - received })
       let outcome: Outcome
       try {

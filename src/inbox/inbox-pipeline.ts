@@ -227,6 +227,8 @@ export class InboxPipeline<Where> {
   }
 
   private async receiveNow(key: string, envelope: InboxEnvelope<Where>, live: LiveInteraction): Promise<void> {
+    // performance.now(), not Date.now(): an acknowledgement often takes less than a millisecond.
+    const received = performance.now()
     const budget = await live.decisionMs().catch(() => 0)
     // An acknowledgement that waits on no work is owed from now until it is sent (acksFirst).
     let owesAck = budget <= 0
@@ -236,14 +238,14 @@ export class InboxPipeline<Where> {
       owesAck = false
     }
     try {
-      await this.acceptAndRun(key, envelope, live, budget, acked)
+      await this.acceptAndRun(key, envelope, live, { received, budget, acked })
     } finally {
       acked()
     }
   }
 
-  private async acceptAndRun(key: string, envelope: InboxEnvelope<Where>, live: LiveInteraction, budget: number, acked: () => void): Promise<void> {
-    const received = Date.now()
+  private async acceptAndRun(key: string, envelope: InboxEnvelope<Where>, live: LiveInteraction, timing: { received: number; budget: number; acked: () => void }): Promise<void> {
+    const { received, budget, acked } = timing
     const kind = kindOf(envelope)
     const { ctx, events, logger } = this.options
     let row: InboundEventDto | null
@@ -264,9 +266,9 @@ export class InboxPipeline<Where> {
       const work = this.run(envelope)
       // The outcome may belong in the acknowledgement (a modal only the first answer can open,
       // a form's errors): wait for it up to the budget, never longer.
-      const early = budget > 0 ? await within(work, budget - (Date.now() - received)).catch((): typeof LATE => LATE) : LATE
+      const early = budget > 0 ? await within(work, budget - (performance.now() - received)).catch((): typeof LATE => LATE) : LATE
       const shown = await live.ack(early === LATE ? null : early).finally(acked)
-      events?.acknowledged?.({ platform: this.platform, kind, latencyMs: Date.now() - received })
+      events?.acknowledged?.({ platform: this.platform, kind, latencyMs: performance.now() - received })
       let outcome: Outcome
       try {
         outcome = await work
@@ -281,7 +283,7 @@ export class InboxPipeline<Where> {
       // sweep runs the event again: the work is idempotent (a judgment is recorded once) and the
       // outcome is shown a second time — better than recorded and never shown.
       const marked = ctx.store.inbox.markProcessed(row.id, ctx.now()).then(
-        () => events?.handled?.({ platform: this.platform, kind, replayed: false, ms: Date.now() - received }),
+        () => events?.handled?.({ platform: this.platform, kind, replayed: false, ms: performance.now() - received }),
         (error: unknown) => this.fail(row!, kind, false, error),
       )
       // Showing it is the adapter's, and its failures are sorted there.

@@ -2,29 +2,25 @@
 // tasks is worked out: an acknowledgement is an inbox write and a small reply, and the work of
 // the first few would otherwise run between them and push the last acknowledgements back.
 import { describe, expect, it } from 'vitest'
-import pino from 'pino'
 import { PROVIDERS } from '../support/databases'
 import { testCore } from '../support/core'
 import { createProject } from '../../src/core/projects'
-import { LabelingInteractions } from '../../src/interactions/labeling'
-import { InboxPipeline, type LiveInteraction } from '../../src/inbox/inbox-pipeline'
-import { standInPlatform, type NoWhere } from '../support/stand-in-platform'
+import type { LiveInteraction } from '../../src/inbox/inbox-pipeline'
+import { pairwiseItem, standInPipeline, standInPlatform, type NoWhere } from '../support/stand-in-platform'
 import type { InboxEnvelope } from '../../src/inbox/inbox-event'
-import type { NewItem } from '../../src/store/item-repository'
 
 describe.each(PROVIDERS)('an opening burst of commands on %s', (provider) => {
   it('acknowledges all twenty before the work of any begins, then gives each a task', async () => {
     const t = await testCore(provider)
     try {
       const project = await createProject(t.ctx, { name: 'p', settings: { goldRate: 0 } })
-      const pair = (id: string): NewItem => ({ externalId: id, type: 'pairwise', messages: [{ role: 'user', content: 'Q' }], responses: [{ id: 'a', model: null, text: 'A' }, { id: 'b', model: null, text: 'B' }], target: 1 })
-      await t.store.items.insertMany(project.id, Array.from({ length: 20 }, (_, i) => pair(`x${i}`)))
+      await t.store.items.insertMany(project.id, Array.from({ length: 20 }, (_, i) => pairwiseItem(`x${i}`, 1)))
 
       const log: string[] = []
       // Work begins by resolving its actor: that is where the log sees it start.
       const platform = { ...standInPlatform(), resolveActor: async (actor: InboxEnvelope<NoWhere>['actor']) => (log.push(`work ${actor.identity.platformUserId}`), actor) }
       // A generous cap, so a slow machine cannot let work start early and fail the test by time.
-      const pipeline = new InboxPipeline({ ctx: t.ctx, interactions: new LabelingInteractions(t.ctx, { maxFields: 5, maxTextInput: 4000 }), platform, logger: pino({ level: 'silent' }), sweepMs: 0, acksFirstMaxMs: 30_000 })
+      const pipeline = standInPipeline(t.ctx, platform, { acksFirstMaxMs: 30_000 })
 
       const tasks: string[] = []
       const start = (user: string) => {

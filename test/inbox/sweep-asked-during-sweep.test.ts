@@ -2,15 +2,11 @@
 // read the inbox before the caller's rows were there. (An instance starts with a sweep; a row a
 // crashed instance left a moment later, or a test's `replay()`, must not get that sweep's answer.)
 import { describe, expect, it } from 'vitest'
-import pino from 'pino'
 import { PROVIDERS } from '../support/databases'
 import { testCore } from '../support/core'
 import { createProject } from '../../src/core/projects'
-import { LabelingInteractions } from '../../src/interactions/labeling'
-import { InboxPipeline } from '../../src/inbox/inbox-pipeline'
-import { standInPlatform, type NoWhere } from '../support/stand-in-platform'
+import { pairwiseItem, standInPipeline, standInPlatform, type NoWhere } from '../support/stand-in-platform'
 import type { InboxEnvelope } from '../../src/inbox/inbox-event'
-import type { NewItem } from '../../src/store/item-repository'
 
 /** `/label` by one labeler, as an instance stored it before dying (its lease already ran out). */
 function orphanedStart(user: string): Record<string, unknown> {
@@ -24,8 +20,7 @@ describe.each(PROVIDERS)('a sweep asked for during a sweep, on %s', (provider) =
     const t = await testCore(provider)
     try {
       const project = await createProject(t.ctx, { name: 'p', settings: { goldRate: 0 } })
-      const pair = (id: string): NewItem => ({ externalId: id, type: 'pairwise', messages: [{ role: 'user', content: 'Q' }], responses: [{ id: 'a', model: null, text: 'A' }, { id: 'b', model: null, text: 'B' }], target: 3 })
-      await t.store.items.insertMany(project.id, [pair('x'), pair('y')])
+      await t.store.items.insertMany(project.id, [pairwiseItem('x', 3), pairwiseItem('y', 3)])
 
       // The platform shows replayed outcomes; the first one hangs until the test lets it go, so
       // the first sweep is still running when the second row arrives.
@@ -36,7 +31,7 @@ describe.each(PROVIDERS)('a sweep asked for during a sweep, on %s', (provider) =
         shownTo.push(envelope.actor.identity.platformUserId)
         if (shownTo.length === 1) await held
       })
-      const pipeline = new InboxPipeline({ ctx: t.ctx, interactions: new LabelingInteractions(t.ctx, { maxFields: 5, maxTextInput: 4000 }), platform, logger: pino({ level: 'silent' }), sweepMs: 0 })
+      const pipeline = standInPipeline(t.ctx, platform)
 
       await t.store.inbox.accept('slack', 'ana-start', orphanedStart('U_ANA'), expired())
       const first = pipeline.sweep()

@@ -4,22 +4,16 @@
 // a statement added to this path fails here, and must be argued for (and the README's figure
 // changed with it).
 import { describe, expect, it } from 'vitest'
-import pino from 'pino'
 import { PROVIDERS } from '../support/databases'
 import { testCore } from '../support/core'
 import { createProject } from '../../src/core/projects'
-import { LabelingInteractions } from '../../src/interactions/labeling'
-import { InboxPipeline, type LiveInteraction } from '../../src/inbox/inbox-pipeline'
-import { standInPlatform } from '../support/stand-in-platform'
+import type { LiveInteraction } from '../../src/inbox/inbox-pipeline'
+import { pairwiseItem, standInPipeline } from '../support/stand-in-platform'
 import type { InboxEnvelope, NeutralEvent } from '../../src/inbox/inbox-event'
 import type { Outcome } from '../../src/interactions/outcome'
 import type { Card, Control } from '../../src/views/card'
-import type { NewItem } from '../../src/store/item-repository'
 
 const actor = { identity: { platform: 'slack', workspaceId: 'T1', platformUserId: 'U_ANA' }, displayName: 'Ana' }
-
-/** The platform side, with nothing to do: the count is the store's. */
-const platform = standInPlatform()
 
 /** "verb table(+joined tables)", or begin / commit: what a statement is, without its columns. */
 function shape(sql: string): string {
@@ -55,10 +49,9 @@ describe.each(PROVIDERS.flatMap((provider) => (['slack', 'discord'] as const).ma
     try {
       // The schema's default rationale policy (close calls) on an item nobody judged yet.
       const project = await createProject(t.ctx, { name: 'p', settings: { goldRate: 0 } })
-      const pair: NewItem = { externalId: 'x', type: 'pairwise', messages: [{ role: 'user', content: 'Q' }], responses: [{ id: 'a', model: null, text: 'A1' }, { id: 'b', model: null, text: 'B1' }], target }
-      await t.store.items.insertMany(project.id, [pair, { ...pair, externalId: 'y' }])
-      const interactions = new LabelingInteractions(t.ctx, { maxFields: 5, maxTextInput: 4000 })
-      const pipeline = new InboxPipeline({ ctx: t.ctx, interactions, platform, logger: pino({ level: 'silent' }), sweepMs: 0 })
+      await t.store.items.insertMany(project.id, [pairwiseItem('x', target), pairwiseItem('y', target)])
+      // The platform side has nothing to do: the count is the store's.
+      const pipeline = standInPipeline(t.ctx)
       let n = 0
       const click = async (event: NeutralEvent): Promise<Outcome> => {
         let shown: Outcome | undefined

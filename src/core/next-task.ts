@@ -64,6 +64,8 @@ export async function nextTask(ctx: CoreContext, options: { projectId: number; l
   const goldFirst = project.goldRate > 0 && ctx.random() < project.goldRate
   const ttlMinutes = project.assignmentTtlMinutes ?? ctx.settings.assignmentTtlMinutes
   const expiresAt = new Date(now.getTime() + ttlMinutes * 60_000)
+  // Responses are shown in an order drawn per assignment (position bias is measured against it).
+  const displayOrderOf = (item: ItemDto) => shuffled(item.responses.map((response) => response.id), ctx.random)
 
   // A gold draw falls back to regular work when the labeler has seen every gold item; regular
   // work never falls back to gold, so gold stays near the project's rate and never becomes
@@ -75,8 +77,6 @@ export async function nextTask(ctx: CoreContext, options: { projectId: number; l
       const candidates = await store.assignments.candidates({ projectId: project.id, labelerId: labeler.id, gold, excludedDomains, groups: labeler.groups, ...(preferred ? { preferred } : {}), limit: CANDIDATE_WINDOW })
       if (candidates.length === 0) break
       for (const itemId of shuffled(candidates, ctx.random)) {
-        // Responses are shown in an order drawn per assignment (position bias is measured against it).
-        const displayOrderOf = (item: ItemDto) => shuffled(item.responses.map((response) => response.id), ctx.random)
         const claimed = await store.assignments.claim({ projectId: project.id, itemId, labelerId: labeler.id, displayOrderOf, gold, now, expiresAt })
         if (claimed) return { ...claimed, project, resumed: false }
       }

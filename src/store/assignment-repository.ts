@@ -191,11 +191,11 @@ export class AssignmentRepository {
     return rows.map((row) => row.id)
   }
 
-  /** Claims one item for a labeler; null when someone else took the last slot or it was already theirs. */
   /**
    * Claims a slot on an item for a labeler: the item, as the claim left it, and the new
    * assignment, whose display order `displayOrderOf` draws from the item's responses. The claim
-   * returns the item's row, so the task needs no read of its own.
+   * returns the item's row, so the task needs no read of its own. Null when someone else took the
+   * last slot or it was already theirs.
    */
   async claim(args: { projectId: number; itemId: number; labelerId: number; displayOrderOf: (item: ItemDto) => string[]; gold: boolean; now: Date; expiresAt: Date }): Promise<{ assignment: AssignmentDto; item: ItemDto } | null> {
     try {
